@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/* test_core.c - context, limits, statuses, bounded buffer, allocator hook. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <inkan/ctx.h>
+#include "core/alloc.h"
+#include "core/ascii.h"
+#include "core/buf.h"
+
+static void
+test_defaults_follow_rfc(void **state)
+{
+	inkan_ctx *ctx = NULL;
+
+	(void)state;
+	assert_int_equal(inkan_ctx_new(NULL, &ctx), INKAN_OK);
+	assert_int_equal(inkan_ctx_limit(ctx, INKAN_LIMIT_SPF_DNS_TERMS), 10);
+	assert_int_equal(inkan_ctx_limit(ctx, INKAN_LIMIT_SPF_VOID_LOOKUPS), 2);
+	assert_int_equal(inkan_ctx_limit(ctx, INKAN_LIMIT_DKIM_SIGNATURES), 10);
+	assert_int_equal(inkan_ctx_set_limit(ctx, INKAN_LIMIT_SPF_DNS_TERMS, 0),
+		INKAN_ERR_INVALID);
+	assert_int_equal(inkan_ctx_set_limit(ctx, INKAN_LIMIT_SPF_DNS_TERMS, 30),
+		INKAN_OK);
+	assert_int_equal(inkan_ctx_limit(ctx, INKAN_LIMIT_SPF_DNS_TERMS), 30);
+	assert_int_equal(inkan_ctx_limit(ctx, (inkan_limit)999), 0);
+	inkan_ctx_free(ctx);
+	inkan_ctx_free(NULL);
+}
+
+static int64_t
+fixed_clock(void *ud)
+{
+	return *(int64_t *)ud;
+}
+
+static void
+test_clock_hook(void **state)
+{
+	inkan_ctx *ctx = NULL;
+	int64_t t = 1700000000;
+
+	(void)state;
+	assert_int_equal(inkan_ctx_new(NULL, &ctx), INKAN_OK);
+	inkan_ctx_set_clock(ctx, fixed_clock, &t);
+	assert_int_equal(inkan_ctx_now(ctx), 1700000000);
+	inkan_ctx_set_clock(ctx, NULL, NULL);
+	assert_true(inkan_ctx_now(ctx) > 1700000000);
+	inkan_ctx_free(ctx);
+}
+
+static void
+test_status_strings_and_classes(void **state)
+{
+	(void)state;
+	assert_string_equal(inkan_strerror(INKAN_OK), "success");
+	assert_string_equal(inkan_strerror((inkan_status)12345),
+		"unknown status");
+	assert_true(inkan_status_is_temporary(INKAN_ERR_DNS_TEMP));
+	assert_true(inkan_status_is_temporary(INKAN_ERR_TIMEOUT));
+	assert_false(inkan_status_is_temporary(INKAN_ERR_SYNTAX));
+	assert_false(inkan_status_is_temporary(INKAN_ERR_HEADER_COUNT));
+}
+
+/* an allocator that fails after a budget: the library must return NOMEM */
+struct budget { int left; int live; };
+
+static void *
+b_alloc(void *ud, size_t n)
+{
+	struct budget *b = ud;
+
+	if (b->left-- <= 0)
+		return NULL;
+	b->live++;
+	return malloc(n);
+}
+
+static void *
+b_realloc(void *ud, void *p, size_t n)
+{
+	struct budget *b = ud;
+
+	if (b->left-- <= 0)
+		return NULL;
+	if (p == NULL)
+		b->live++;
+	return realloc(p, n);
+}
+
+static void
+b_free(void *ud, void *p)
+{
+	struct budget *b = ud;
+
+	b->live--;
+	free(p);
+}
+
+static void
+test_allocator_hook_and_failure(void **state)
+{
+	struct budget bud = { 1, 0 };
+	inkan_allocator a = { b_alloc, b_realloc, b_free, &bud };
+	inkan_ctx *ctx = NULL;
+	ik_buf b;
+
+	(void)state;
+	assert_int_equal(inkan_ctx_new(&a, &ctx), INKAN_OK);
+	assert_int_equal(bud.live, 1);
+	ik_buf_init(&b, ctx, 100);
+	assert_int_equal(ik_buf_puts(&b, "x"), INKAN_ERR_NOMEM);
+	inkan_ctx_free(ctx);
+	assert_int_equal(bud.live, 0);
+}
+
+static void
+test_buf_is_bounded(void **state)
+{
+	inkan_ctx *ctx = NULL;
+	ik_buf b;
+	char *out = NULL;
+	size_t len = 0;
+
+	(void)state;
+	assert_int_equal(inkan_ctx_new(NULL, &ctx), INKAN_OK);
+	ik_buf_init(&b, ctx, 8);
+	assert_string_equal(ik_buf_str(&b), "");
+	assert_int_equal(ik_buf_puts(&b, "12345"), INKAN_OK);
+	assert_int_equal(ik_buf_printf(&b, "%d", 678), INKAN_OK);
+	assert_int_equal(ik_buf_putc(&b, '9'), INKAN_ERR_LIMIT);
+	assert_string_equal(ik_buf_str(&b), "12345678");
+	assert_int_equal(ik_buf_take(&b, &out, &len), INKAN_OK);
+	assert_int_equal(len, 8);
+	assert_string_equal(out, "12345678");
+	ik_free(ctx, out);
+	ik_buf_free(&b);
+	inkan_ctx_free(ctx);
+}
+
+static void
+test_ascii_helpers(void **state)
+{
+	char s[] = "MiXeD";
+
+	(void)state;
+	assert_true(ik_ascii_eqz("From", 4, "fROM"));
+	assert_false(ik_ascii_eqz("From", 4, "Fro"));
+	ik_ascii_lower(s, 5);
+	assert_string_equal(s, "mixed");
+	assert_false(ik_is_alpha(0xC3));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults_follow_rfc),
+		cmocka_unit_test(test_clock_hook),
+		cmocka_unit_test(test_status_strings_and_classes),
+		cmocka_unit_test(test_allocator_hook_and_failure),
+		cmocka_unit_test(test_buf_is_bounded),
+		cmocka_unit_test(test_ascii_helpers),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
