@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+/* commands.c - the subcommand table. One line per subcommand. */
+#include <stddef.h>
+
+#include "cli.h"
+#include "commands.h"
+
+const struct cli_command cli_commands[] = {
+	{ "parse", "show a message's header fields, From author and an "
+	  "Authentication-Results header", CMD_PARSE_USAGE, cmd_parse },
+	{ NULL, NULL, NULL, NULL }
+};
