@@ -117,6 +117,14 @@ INKAN_API void inkan_ctx_set_clock(inkan_ctx *ctx, inkan_clock_fn fn,
 /* The context's current wall-clock time in seconds. */
 INKAN_API int64_t inkan_ctx_now(const inkan_ctx *ctx);
 
+/*
+ * Free memory that a libinkan function handed to the caller saying "free
+ * it with inkan_free()" (built header fields, rendered text). It goes back
+ * through @ctx's allocator, so pass the context the function was given.
+ * NULL @p is a no-op.
+ */
+INKAN_API void inkan_free(const inkan_ctx *ctx, void *p);
+
 /* Library version as "MAJOR.MINOR.PATCH"; static string. */
 INKAN_API const char *inkan_version(void);
 

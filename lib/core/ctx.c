@@ -154,3 +154,13 @@ inkan_ctx_now(const inkan_ctx *ctx)
 		return ctx->clock_fn(ctx->clock_ud);
 	return (int64_t)time(NULL);
 }
+
+INKAN_API void
+inkan_free(const inkan_ctx *ctx, void *p)
+{
+	/* a NULL context cannot say which allocator made @p: leak rather
+	 * than hand it to the wrong free() */
+	if (ctx == NULL || p == NULL)
+		return;
+	ik_free(ctx, p);
+}
