@@ -22,6 +22,8 @@
  * ("a@example.com."), dropped in domain_ascii.
  *
  * Threading: a parsed list is read-only and may be shared between threads.
+ * Memory: everything goes through the context's allocator, except the
+ * short-lived buffer libidn2 allocates itself for each non-ASCII domain.
  */
 #ifndef INKAN_ADDRESS_H
 #define INKAN_ADDRESS_H
@@ -95,9 +97,11 @@ INKAN_API void inkan_address_list_free(inkan_address_list *l);
 
 /*
  * The author (RFC5322.From) of a message, as DMARC needs it (RFC 9989
- * 5.3.1, RFC 7489 6.6.1). Exactly one author domain and no flag other
- * than none is the only case DMARC can evaluate as is; every other case
- * is flagged so the caller decides, nothing is hidden.
+ * 5.3.1, RFC 7489 6.6.1). RFC 9989 counts domains, not mailboxes: DMARC
+ * can evaluate a message as is when inkan_authors_domain_count() is 1 and
+ * no flag other than INKAN_FROM_MULTIPLE_ADDRESSES is set. Every other
+ * case is flagged so the caller decides (RFC 9989 11.5); nothing is
+ * hidden.
  */
 typedef enum inkan_from_flag {
 	/* no From field at all */

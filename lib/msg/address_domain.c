@@ -67,7 +67,9 @@ has_non_ascii(const char *s, size_t len)
 	return 0;
 }
 
-/* libidn2 on a NUL-terminated copy; *alabel is freed with idn2_free() */
+/* libidn2 on a NUL-terminated copy; *alabel is freed with idn2_free()
+ * (libidn2 allocates with malloc, not through the context: the buffer
+ * lives only until it is copied into the list) */
 static int
 to_alabel(const char *in, char **alabel)
 {
