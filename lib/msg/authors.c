@@ -83,6 +83,9 @@ collect(inkan_authors *a, size_t total)
 			return INKAN_ERR_NOMEM;
 	}
 	for (i = 0; i < a->nlists; i++) {
+		/* a From that parsed but names nobody: an empty group */
+		if (inkan_address_list_count(a->lists[i]) == 0)
+			a->flags |= INKAN_FROM_NO_DOMAIN;
 		for (j = 0; j < inkan_address_list_count(a->lists[i]); j++) {
 			ad = inkan_address_list_at(a->lists[i], j);
 			a->addrs[a->n++] = ad;
@@ -94,9 +97,6 @@ collect(inkan_authors *a, size_t total)
 				add_domain(a, ad->domain_ascii);
 		}
 	}
-	/* a From that parsed but named nobody: "undisclosed-recipients:;" */
-	if (a->nlists > 0 && a->n == 0)
-		a->flags |= INKAN_FROM_NO_DOMAIN;
 	if (a->n > 1)
 		a->flags |= INKAN_FROM_MULTIPLE_ADDRESSES;
 	if (a->ndomains > 1)
