@@ -178,17 +178,19 @@ tok_is(const ik_ztok *t, const char *word)
 static inkan_status
 parse_name(struct pstate *ps, const ik_ztok *t, uint8_t *out)
 {
+	uint8_t tmp[IK_DNAME_MAX];	/* @out may be ps->origin itself */
 	size_t wlen;
 
 	if (t->quoted)
 		return fail(ps, t->line, INKAN_ERR_SYNTAX, "bad domain name");
 	if (t->len == 1 && t->p[0] == '@') {
-		memcpy(out, ps->origin, ik_dname_len(ps->origin));
+		memmove(out, ps->origin, ik_dname_len(ps->origin));
 		return INKAN_OK;
 	}
-	if (ik_dname_from_text(t->p, t->len, ps->origin, out, &wlen) !=
+	if (ik_dname_from_text(t->p, t->len, ps->origin, tmp, &wlen) !=
 	    INKAN_OK)
 		return fail(ps, t->line, INKAN_ERR_SYNTAX, "bad domain name");
+	memcpy(out, tmp, wlen);
 	return INKAN_OK;
 }
 
