@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_address_limits.c - the address parser's caps (mailbox count,
- * comment depth), its time on 10,000 mailboxes, and allocation failures.
+ * comment depth), 10,000 mailboxes (bounded by the meson test timeout, not a
+ * timing assertion), and allocation failures.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,22 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <cmocka.h>
 
 #include <inkan/address.h>
 #include <inkan/msg.h>
 
 #include "test_address.h"
-
-static double
-now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* "u0@d0.example, u1@d1.example, ..." folded one per line */
 static char *
@@ -54,14 +45,12 @@ test_ten_thousand_addresses(void **state)
 	inkan_authors *a = NULL;
 	size_t len;
 	char *v = many_addresses(10000, &len), *hdr;
-	double t0;
 
 	hdr = malloc(len + 64);
 	assert_non_null(hdr);
 	snprintf(hdr, len + 64, "From: %s\r\n", v);
 
 	/* default cap 1000: a clear error, not a truncated list */
-	t0 = now_seconds();
 	assert_int_equal(inkan_address_list_parse(ctx, v, len, &l),
 		INKAN_ERR_LIMIT);
 	assert_null(l);
@@ -82,9 +71,6 @@ test_ten_thousand_addresses(void **state)
 	assert_int_equal(inkan_authors_flags(a),
 		INKAN_FROM_MULTIPLE_ADDRESSES | INKAN_FROM_MULTIPLE_DOMAINS);
 	inkan_authors_free(a);
-	/* quadratic work on 10,000 mailboxes would take far longer, even
-	 * under sanitizers on a busy machine */
-	assert_true(now_seconds() - t0 < 10.0);
 	assert_int_equal(inkan_ctx_set_limit(ctx, INKAN_LIMIT_ADDRESSES, 1000),
 		INKAN_OK);
 	free(hdr);
