@@ -74,4 +74,16 @@ inkan_status cli_read_message(const struct cli *cli, const char *path,
 /* Write @s as a JSON string literal (with quotes) of @len bytes. */
 void cli_json_string(FILE *to, const char *s, size_t len);
 
+/*
+ * The resolver for DNS-using subcommands (cli_dns.c), from the global
+ * options: --dns-zone files, else libunbound to --dns-server or the system
+ * resolvers; always behind a cache. It is attached to cli->ctx. Returns
+ * CLI_OK with *out owned by the caller (release with cli_dns_free), or an
+ * exit code after printing the error (CLI_INPUT: a zone file is bad).
+ */
+struct inkan_resolver;
+int cli_dns_resolver(struct cli *cli, struct inkan_resolver **out);
+/* Detach @r from cli->ctx and free it. NULL is a no-op. */
+void cli_dns_free(struct cli *cli, struct inkan_resolver *r);
+
 #endif

@@ -8,5 +8,7 @@
 const struct cli_command cli_commands[] = {
 	{ "parse", "show a message's header fields, From author and an "
 	  "Authentication-Results header", CMD_PARSE_USAGE, cmd_parse },
+	{ "dns", "ask one DNS question the way inkan's checks do "
+	  "(dig as inkan sees it)", CMD_DNS_USAGE, cmd_dns },
 	{ NULL, NULL, NULL, NULL }
 };

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_dns.c - `inkan dns NAME [TYPE]`: dig as inkan sees it. One question
+ * through the same resolver, cache and decoding that SPF, DKIM and DMARC
+ * use, shown with what they look at: rcode, outcome, AD, TTL, whether it
+ * came from the cache, the CNAMEs followed and each RR (TXT: the strings of
+ * one RR joined, as RFC 7208 3.3 and RFC 6376 3.6.2.2 say; --verbose shows
+ * the separate strings).
+ *
+ * Exit: 0 data; 1 NXDOMAIN or NODATA; 3 SERVFAIL, REFUSED or timeout;
+ * 2 usage; 4 a bad zone file; 5 internal.
+ */
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <inkan/dns.h>
+
+#include "cli.h"
+#include "commands.h"
+
+/* master-file style quoting: \" \\ and \DDD for the unprintable */
+static void
+print_quoted(FILE *to, const char *s, size_t len)
+{
+	size_t i;
+
+	fputc('"', to);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\')
+			fprintf(to, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(to, "\\%03u", c);
+		else
+			fputc(c, to);
+	}
+	fputc('"', to);
+}
+
+static const char *
+type_text(uint16_t type, char *buf, size_t len)
+{
+	const char *n = inkan_dns_type_name(type);
+
+	if (n != NULL)
+		return n;
+	snprintf(buf, len, "TYPE%u", (unsigned)type);
+	return buf;
+}
+
+static void
+print_rr_text(const struct cli *cli, const inkan_dns_rr *rr)
+{
+	char addr[INET6_ADDRSTRLEN], tbuf[16];
+	const char *t = type_text(rr->type, tbuf, sizeof(tbuf));
+	size_t i;
+
+	fprintf(cli->out, "%-5s %-7u ", t, (unsigned)rr->ttl);
+	switch (rr->type) {
+	case INKAN_DNS_TYPE_A:
+	case INKAN_DNS_TYPE_AAAA:
+		inet_ntop(rr->type == INKAN_DNS_TYPE_A ? AF_INET : AF_INET6,
+			rr->u.aaaa, addr, sizeof(addr));
+		fprintf(cli->out, "%s\n", addr);
+		break;
+	case INKAN_DNS_TYPE_TXT:
+	case INKAN_DNS_TYPE_SPF:
+		print_quoted(cli->out, rr->u.txt.joined.data,
+			rr->u.txt.joined.len);
+		fputc('\n', cli->out);
+		for (i = 0; cli->verbose && i < rr->u.txt.nstrings; i++) {
+			fprintf(cli->out, "        string %zu (%zu bytes): ", i,
+				rr->u.txt.strings[i].len);
+			print_quoted(cli->out, rr->u.txt.strings[i].data,
+				rr->u.txt.strings[i].len);
+			fputc('\n', cli->out);
+		}
+		break;
+	case INKAN_DNS_TYPE_MX:
+		fprintf(cli->out, "%u %s\n", (unsigned)rr->u.mx.preference,
+			rr->u.mx.exchange);
+		break;
+	case INKAN_DNS_TYPE_CNAME:
+	case INKAN_DNS_TYPE_NS:
+	case INKAN_DNS_TYPE_PTR:
+		fprintf(cli->out, "%s\n", rr->u.name);
+		break;
+	case INKAN_DNS_TYPE_SOA:
+		fprintf(cli->out, "%s %s %u %u %u %u %u\n", rr->u.soa.mname,
+			rr->u.soa.rname, rr->u.soa.serial, rr->u.soa.refresh,
+			rr->u.soa.retry, rr->u.soa.expire, rr->u.soa.minimum);
+		break;
+	default:
+		fprintf(cli->out, "\\# %zu ", rr->rdlen);
+		for (i = 0; i < rr->rdlen; i++)
+			fprintf(cli->out, "%02x", rr->rdata[i]);
+		fputc('\n', cli->out);
+	}
+}
+
+static void
+print_text(const struct cli *cli, const inkan_dns_answer *a)
+{
+	char tbuf[16];
+	size_t i;
+
+	fprintf(cli->out, "name:       %s\n", a->qname);
+	fprintf(cli->out, "type:       %s\n",
+		type_text(a->qtype, tbuf, sizeof(tbuf)));
+	fprintf(cli->out, "rcode:      %s%s\n",
+		inkan_dns_rcode_name(a->rcode),
+		a->timed_out ? " (timed out)" : "");
+	fprintf(cli->out, "outcome:    %s\n",
+		inkan_dns_outcome_name(a->outcome));
+	fprintf(cli->out, "ad:         %s\n", a->secure ? "yes" : "no");
+	fprintf(cli->out, "ttl:        %u\n", (unsigned)a->ttl);
+	fprintf(cli->out, "from-cache: %s\n", a->from_cache ? "yes" : "no");
+	for (i = 0; i < a->ncnames; i++)
+		fprintf(cli->out, "cname:      %s\n", a->cnames[i]);
+	if (a->nrrs > 0)
+		fputc('\n', cli->out);
+	for (i = 0; i < a->nrrs; i++)
+		print_rr_text(cli, &a->rrs[i]);
+}
+
+static void
+print_rr_json(const struct cli *cli, const inkan_dns_rr *rr)
+{
+	char addr[INET6_ADDRSTRLEN], tbuf[16];
+	FILE *o = cli->out;
+	size_t i;
+
+	fputs("{\"type\":", o);
+	cli_json_string(o, type_text(rr->type, tbuf, sizeof(tbuf)),
+		strlen(type_text(rr->type, tbuf, sizeof(tbuf))));
+	fprintf(o, ",\"ttl\":%u", (unsigned)rr->ttl);
+	switch (rr->type) {
+	case INKAN_DNS_TYPE_A:
+	case INKAN_DNS_TYPE_AAAA:
+		inet_ntop(rr->type == INKAN_DNS_TYPE_A ? AF_INET : AF_INET6,
+			rr->u.aaaa, addr, sizeof(addr));
+		fprintf(o, ",\"address\":\"%s\"", addr);
+		break;
+	case INKAN_DNS_TYPE_TXT:
+	case INKAN_DNS_TYPE_SPF:
+		fputs(",\"text\":", o);
+		cli_json_string(o, rr->u.txt.joined.data,
+			rr->u.txt.joined.len);
+		fputs(",\"strings\":[", o);
+		for (i = 0; i < rr->u.txt.nstrings; i++) {
+			if (i)
+				fputc(',', o);
+			cli_json_string(o, rr->u.txt.strings[i].data,
+				rr->u.txt.strings[i].len);
+		}
+		fputc(']', o);
+		break;
+	case INKAN_DNS_TYPE_MX:
+		fprintf(o, ",\"preference\":%u,\"exchange\":",
+			(unsigned)rr->u.mx.preference);
+		cli_json_string(o, rr->u.mx.exchange,
+			strlen(rr->u.mx.exchange));
+		break;
+	case INKAN_DNS_TYPE_CNAME:
+	case INKAN_DNS_TYPE_NS:
+	case INKAN_DNS_TYPE_PTR:
+		fputs(",\"target\":", o);
+		cli_json_string(o, rr->u.name, strlen(rr->u.name));
+		break;
+	case INKAN_DNS_TYPE_SOA:
+		fputs(",\"mname\":", o);
+		cli_json_string(o, rr->u.soa.mname, strlen(rr->u.soa.mname));
+		fputs(",\"rname\":", o);
+		cli_json_string(o, rr->u.soa.rname, strlen(rr->u.soa.rname));
+		fprintf(o, ",\"serial\":%u,\"refresh\":%u,\"retry\":%u,"
+			"\"expire\":%u,\"minimum\":%u", rr->u.soa.serial,
+			rr->u.soa.refresh, rr->u.soa.retry, rr->u.soa.expire,
+			rr->u.soa.minimum);
+		break;
+	default:
+		fputs(",\"rdata\":\"", o);
+		for (i = 0; i < rr->rdlen; i++)
+			fprintf(o, "%02x", rr->rdata[i]);
+		fputc('"', o);
+	}
+	fputc('}', o);
+}
+
+static void
+print_json(const struct cli *cli, const inkan_dns_answer *a)
+{
+	char tbuf[16];
+	const char *t = type_text(a->qtype, tbuf, sizeof(tbuf));
+	FILE *o = cli->out;
+	size_t i;
+
+	fputs("{\"name\":", o);
+	cli_json_string(o, a->qname, strlen(a->qname));
+	fputs(",\"type\":", o);
+	cli_json_string(o, t, strlen(t));
+	fprintf(o, ",\"rcode\":\"%s\",\"outcome\":\"%s\",\"timed_out\":%s,"
+		"\"ad\":%s,\"ttl\":%u,\"from_cache\":%s,\"cnames\":[",
+		inkan_dns_rcode_name(a->rcode),
+		inkan_dns_outcome_name(a->outcome),
+		a->timed_out ? "true" : "false", a->secure ? "true" : "false",
+		(unsigned)a->ttl, a->from_cache ? "true" : "false");
+	for (i = 0; i < a->ncnames; i++) {
+		if (i)
+			fputc(',', o);
+		cli_json_string(o, a->cnames[i], strlen(a->cnames[i]));
+	}
+	fputs("],\"records\":[", o);
+	for (i = 0; i < a->nrrs; i++) {
+		if (i)
+			fputc(',', o);
+		print_rr_json(cli, &a->rrs[i]);
+	}
+	fputs("]}\n", o);
+}
+
+/* NAME [TYPE] or TYPE NAME: the one that is a type name is the type */
+static int
+name_and_type(int n, char **args, const char **name, uint16_t *type)
+{
+	*type = INKAN_DNS_TYPE_TXT;
+	*name = args[0];
+	if (n == 1)
+		return 0;
+	if (inkan_dns_type_from_name(args[1]) != 0) {
+		*type = inkan_dns_type_from_name(args[1]);
+		return 0;
+	}
+	if (inkan_dns_type_from_name(args[0]) != 0) {
+		*type = inkan_dns_type_from_name(args[0]);
+		*name = args[1];
+		return 0;
+	}
+	return -1;
+}
+
+int
+cmd_dns(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "timeout", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 }
+	};
+	inkan_resolver *r = NULL;
+	inkan_dns_query *q = NULL;
+	const inkan_dns_answer *a;
+	const char *name;
+	uint16_t type;
+	char *end;
+	unsigned long ms;
+	inkan_status st;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:", opts, NULL)) != -1) {
+		if (c != 't') {
+			cli_usage(cli, stderr);
+			return CLI_USAGE;
+		}
+		ms = strtoul(optarg, &end, 10);
+		if (*optarg == '\0' || *end != '\0' || ms == 0 ||
+		    ms > 3600000 || inkan_ctx_set_limit(cli->ctx,
+		    INKAN_LIMIT_DNS_TIMEOUT_MS, ms) != INKAN_OK) {
+			cli_error(cli, "--timeout wants milliseconds "
+				"(1..3600000)");
+			return CLI_USAGE;
+		}
+	}
+	if (argc - optind < 1 || argc - optind > 2 ||
+	    name_and_type(argc - optind, argv + optind, &name, &type) < 0) {
+		cli_usage(cli, stderr);
+		return CLI_USAGE;
+	}
+	rc = cli_dns_resolver(cli, &r);
+	if (rc != CLI_OK)
+		return rc;
+	st = inkan_dns_lookup(r, name, type, &q, &a);
+	if (st != INKAN_OK) {
+		cli_error(cli, "%s: %s", name, inkan_strerror(st));
+		cli_dns_free(cli, r);
+		return st == INKAN_ERR_SYNTAX ? CLI_USAGE :
+			cli_exit_for_status(st);
+	}
+	if (cli->json)
+		print_json(cli, a);
+	else
+		print_text(cli, a);
+	switch (a->outcome) {
+	case INKAN_DNS_DATA:
+		rc = CLI_OK;
+		break;
+	case INKAN_DNS_NODATA:
+	case INKAN_DNS_NXDOMAIN:
+		rc = CLI_VERDICT_FAIL;
+		break;
+	default:
+		rc = CLI_TEMPFAIL;
+	}
+	inkan_dns_query_free(q);
+	cli_dns_free(cli, r);
+	return rc;
+}
