@@ -37,6 +37,10 @@ cli_exit_for_status(inkan_status st)
 {
 	if (st == INKAN_OK)
 		return CLI_OK;
+	/* in the CLI an I/O error is an unreadable input file, not a
+	 * network failure worth retrying */
+	if (st == INKAN_ERR_IO)
+		return CLI_INPUT;
 	if (inkan_status_is_temporary(st) && st != INKAN_ERR_NOMEM)
 		return CLI_TEMPFAIL;
 	switch (st) {
