@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * keysrc.c - where a DKIM key comes from: the cache, static records, a
+ * lookup callback, or DNS (RFC 6376 3.6.2, 6.1.2).
+ *
+ * RFC 6376 3.6.2.2: the strings of one TXT RR are joined without
+ * separators (done by the source); several RRs for one selector give
+ * undefined results, which we report as a permanent error rather than
+ * guess. 6.1.2 steps 2 and 3: no answer -> TEMPFAIL (key unavailable),
+ * no record -> PERMFAIL (no key for signature).
+ */
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/ascii.h"
+#include "core/ctx_internal.h"
+#include "dkim_internal.h"
+
+#define KEY_TTL_DEFAULT 300
+#define KEY_TTL_MAX 86400
+
+INKAN_API inkan_status
+inkan_dkim_key_answer_add(inkan_dkim_key_answer *ans, const char *txt,
+	size_t len)
+{
+	if (ans == NULL || (txt == NULL && len > 0))
+		return INKAN_ERR_INVALID;
+	if (ans->count++ > 0)
+		return INKAN_OK;	/* only the count matters now */
+	if (len > IK_DKIM_MAX_KEY_RECORD) {
+		/* still one record; it will not parse */
+		len = IK_DKIM_MAX_KEY_RECORD + 1;
+	}
+	ans->first = ik_strndup(ans->ctx, txt ? txt : "", len);
+	if (ans->first == NULL) {
+		ans->st = INKAN_ERR_NOMEM;
+		return INKAN_ERR_NOMEM;
+	}
+	ans->first_len = len;
+	return INKAN_OK;
+}
+
+INKAN_API void
+inkan_dkim_key_answer_set_ttl(inkan_dkim_key_answer *ans, uint32_t ttl)
+{
+	if (ans != NULL)
+		ans->ttl = ttl;
+}
+
+/* Turn an answer (or a lookup status) into q->key / q->error. */
+static inkan_status
+finish(inkan_dkim *d, ik_dkim_keyq *q, inkan_status lookup,
+	inkan_dkim_key_answer *ans)
+{
+	inkan_status st = INKAN_OK;
+	int64_t now;
+
+	q->done = 1;
+	if (ans->st != INKAN_OK) {
+		st = ans->st;
+		q->error = INKAN_DKIM_R_INTERNAL;
+	} else if (lookup == INKAN_ERR_NOT_FOUND ||
+	    (lookup == INKAN_OK && ans->count == 0)) {
+		q->error = INKAN_DKIM_R_NO_KEY;
+	} else if (lookup != INKAN_OK) {
+		/* SERVFAIL, timeout, anything else: try later */
+		q->error = INKAN_DKIM_R_KEY_UNAVAILABLE;
+	} else if (ans->count > 1) {
+		q->error = INKAN_DKIM_R_KEY_MULTIPLE;
+	} else {
+		st = ik_dkim_key_from_record(d->ctx, ans->first,
+			ans->first_len, &q->key);
+		if (st != INKAN_OK) {
+			q->error = INKAN_DKIM_R_INTERNAL;
+		} else if (d->cache != NULL && ans->ttl > 0) {
+			now = inkan_ctx_now(d->ctx);
+			ik_dkim_cache_put(d->cache, q->qname, q->key, now +
+				(ans->ttl > KEY_TTL_MAX ? KEY_TTL_MAX : ans->ttl));
+		}
+	}
+	ik_free(d->ctx, ans->first);
+	ans->first = NULL;
+	return st;
+}
+
+static void
+answer_init(inkan_dkim *d, inkan_dkim_key_answer *ans)
+{
+	memset(ans, 0, sizeof(*ans));
+	ans->ctx = d->ctx;
+	ans->ttl = KEY_TTL_DEFAULT;
+}
+
+static inkan_status
+from_statics(inkan_dkim *d, ik_dkim_keyq *q)
+{
+	inkan_dkim_key_answer ans;
+	size_t i, qlen = strlen(q->qname);
+
+	answer_init(d, &ans);
+	for (i = 0; i < d->nstatics; i++)
+		if (ik_ascii_eqz(q->qname, qlen, d->statics[i].qname))
+			inkan_dkim_key_answer_add(&ans, d->statics[i].txt,
+				strlen(d->statics[i].txt));
+	return finish(d, q, INKAN_OK, &ans);
+}
+
+static inkan_status
+from_callback(inkan_dkim *d, ik_dkim_keyq *q)
+{
+	inkan_dkim_key_answer ans;
+	inkan_status st;
+
+	answer_init(d, &ans);
+	st = d->lookup(d->lookup_ud, q->qname, &ans);
+	return finish(d, q, st, &ans);
+}
+
+inkan_status
+ik_dkim_keyq_start(inkan_dkim *d, ik_dkim_keyq *q)
+{
+	if (d->cache != NULL) {
+		q->key = ik_dkim_cache_get(d->cache, q->qname,
+			inkan_ctx_now(d->ctx));
+		if (q->key != NULL) {
+			q->done = 1;
+			return INKAN_OK;
+		}
+	}
+	if (d->nstatics > 0)
+		return from_statics(d, q);
+	/* a callback is synchronous: it runs in ik_dkim_keyq_wait() */
+	return INKAN_OK;
+}
+
+inkan_status
+ik_dkim_keyq_wait(inkan_dkim *d, ik_dkim_keyq *q)
+{
+	inkan_dkim_key_answer ans;
+
+	if (q->done)
+		return INKAN_OK;
+	if (d->lookup != NULL)
+		return from_callback(d, q);
+	/* no source at all: nothing can be found */
+	answer_init(d, &ans);
+	return finish(d, q, INKAN_ERR_NOT_FOUND, &ans);
+}
+
+void
+ik_dkim_keyq_clear(inkan_dkim *d, ik_dkim_keyq *q)
+{
+	ik_dkim_key_unref(d->ctx, d->cache, q->key);
+	ik_free(d->ctx, q->qname);
+	memset(q, 0, sizeof(*q));
+}
