@@ -185,6 +185,11 @@ ensure_started(struct ubr *b)
 		r = ub_ctx_resolvconf(b->ub, NULL);
 	if (r == 0 && b->trust_anchor != NULL)
 		r = ub_ctx_add_ta_file(b->ub, b->trust_anchor);
+	/* RFC 6761 6.2: .test is for testing; unbound answers it NXDOMAIN
+	 * by itself, so ask the server the user named instead (this also
+	 * ends the set-up phase of the ub_ctx) */
+	if (r == 0 && b->have_server)
+		r = ub_ctx_zone_remove(b->ub, "test.");
 	if (r != 0) {
 		ik_log(b->ctx, INKAN_LOG_ERROR, "libunbound: %s",
 			ub_strerror(r));
