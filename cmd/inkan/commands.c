@@ -10,5 +10,7 @@ const struct cli_command cli_commands[] = {
 	  "Authentication-Results header", CMD_PARSE_USAGE, cmd_parse },
 	{ "dns", "ask one DNS question the way inkan's checks do "
 	  "(dig as inkan sees it)", CMD_DNS_USAGE, cmd_dns },
+	{ "spf", "evaluate SPF (RFC 7208) for a client IP and MAIL FROM or "
+	  "HELO, or lint a domain's SPF policy", CMD_SPF_USAGE, cmd_spf },
 	{ NULL, NULL, NULL, NULL }
 };

@@ -186,18 +186,24 @@ INKAN_API const char *inkan_spf_reason_name(inkan_spf_reason r);
 /* "record", "match", "no-match", ...; static */
 INKAN_API const char *inkan_spf_step_name(inkan_spf_step s);
 
+/* line breaks in rendered header fields: CRLF (default) or bare LF
+ * (what libmilter wants); or no folding at all */
+#define INKAN_SPF_HDR_LF 0x1u
+#define INKAN_SPF_HDR_NO_FOLD 0x2u
+
 /*
- * A Received-SPF header field (RFC 7208 9.1) for @v, as one line without
- * a final line break: "Received-SPF: pass (RECEIVER: domain of X
- * designates IP as permitted sender) client-ip=...; envelope-from=...;
- * helo=...; receiver=...; mechanism=...; identity=mailfrom". @receiver
- * (may be NULL: left out) is the verifier's host name. Values that are not
- * dot-atoms are quoted; anything the sender controls is sanitised and
- * bounded. On INKAN_OK *text is owned by the caller (inkan_free(ctx,
- * *text)).
+ * A Received-SPF header field (RFC 7208 9.1) for @v, without a final line
+ * break: "Received-SPF: pass (RECEIVER: domain of X designates IP as
+ * permitted sender) client-ip=...; envelope-from=...; helo=...;
+ * receiver=...; mechanism=...; identity=mailfrom", folded before a
+ * key-value pair that would pass column 78. @receiver (may be NULL: left
+ * out) is the verifier's host name. Values that are not dot-atoms are
+ * quoted; what the sender controls is sanitised and cut to a bounded
+ * length. On INKAN_OK *text is owned by the caller: inkan_free(ctx, *text).
  */
 INKAN_API inkan_status inkan_spf_received_spf(const inkan_ctx *ctx,
-	const inkan_spf_verdict *v, const char *receiver, char **text);
+	const inkan_spf_verdict *v, const char *receiver, unsigned flags,
+	char **text);
 
 /*
  * The pieces of an RFC 8601 "spf=" resinfo for @v:

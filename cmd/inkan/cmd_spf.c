@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_spf.c - `inkan spf`: evaluate SPF (RFC 7208) for a client address
+ * and a MAIL FROM (a null sender, "" or "<>", is checked as
+ * postmaster@HELO) or a HELO identity, or lint a domain's SPF policy.
+ *
+ * Plain output: the result on the first line, the explanation on the
+ * second for a fail; --trace adds every term evaluated, --header the
+ * Received-SPF field. --json prints every field of the verdict.
+ * Exit: 0 pass, 1 any other result, 3 temperror, 2 usage, 4 bad zone
+ * file, 5 internal. Lint: 0 no errors, 1 errors found, 3 DNS failure.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <inkan/dns.h>
+#include <inkan/spf.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static void
+json_str(FILE *to, const char *key, const char *s, int comma)
+{
+	fprintf(to, "%s\"%s\":", comma ? "," : "", key);
+	if (s == NULL)
+		fputs("null", to);
+	else
+		cli_json_string(to, s, strlen(s));
+}
+
+static const char *
+limit_name(inkan_limit l)
+{
+	switch (l) {
+	case INKAN_LIMIT_SPF_DNS_TERMS:
+		return "spf-dns-terms";
+	case INKAN_LIMIT_SPF_VOID_LOOKUPS:
+		return "spf-void-lookups";
+	case INKAN_LIMIT_SPF_MX_ADDRS:
+		return "spf-mx-addresses";
+	case INKAN_LIMIT_SPF_PTR_NAMES:
+		return "spf-ptr-names";
+	case INKAN_LIMIT_SPF_TIME_MS:
+		return "spf-time";
+	default:
+		return "other";
+	}
+}
+
+static void
+print_json(const struct cli *cli, const inkan_spf_verdict *v,
+	const char *header)
+{
+	FILE *o = cli->out;
+	size_t i;
+
+	fputc('{', o);
+	json_str(o, "result", inkan_spf_result_name(v->result), 0);
+	json_str(o, "identity", v->identity == INKAN_SPF_IDENTITY_HELO ?
+	    "helo" : "mailfrom", 1);
+	json_str(o, "reason", inkan_spf_reason_name(v->reason), 1);
+	json_str(o, "domain", v->domain, 1);
+	json_str(o, "sender", v->sender, 1);
+	json_str(o, "client_ip", v->client_ip, 1);
+	json_str(o, "helo", v->helo, 1);
+	json_str(o, "mechanism", v->mechanism, 1);
+	json_str(o, "mechanism_domain", v->mechanism_domain, 1);
+	json_str(o, "explanation", v->explanation, 1);
+	fprintf(o, ",\"explanation_from_domain\":%s",
+		v->explanation_from_domain ? "true" : "false");
+	json_str(o, "problem", v->problem, 1);
+	json_str(o, "error_domain", v->error_domain, 1);
+	json_str(o, "error_record", v->error_record, 1);
+	if (v->reason == INKAN_SPF_REASON_SYNTAX)
+		fprintf(o, ",\"error_pos\":%zu", v->error_pos);
+	else
+		fputs(",\"error_pos\":null", o);
+	if (v->reason == INKAN_SPF_REASON_DNS_ERROR) {
+		const char *t = inkan_dns_type_name(v->error_qtype);
+
+		json_str(o, "error_qtype", t != NULL ? t : "?", 1);
+	} else {
+		fputs(",\"error_qtype\":null", o);
+	}
+	json_str(o, "limit", v->reason == INKAN_SPF_REASON_LIMIT ?
+	    limit_name(v->limit) : NULL, 1);
+	fprintf(o, ",\"dns_terms\":%u,\"void_lookups\":%u", v->dns_terms,
+		v->void_lookups);
+	fputs(",\"trace\":[", o);
+	for (i = 0; i < v->ntrace; i++) {
+		const inkan_spf_trace *t = &v->trace[i];
+
+		fputs(i ? ",{" : "{", o);
+		json_str(o, "step", inkan_spf_step_name(t->step), 0);
+		fprintf(o, ",\"depth\":%u", t->depth);
+		json_str(o, "domain", t->domain, 1);
+		json_str(o, "term", t->term, 1);
+		json_str(o, "target", t->target, 1);
+		json_str(o, "note", t->note, 1);
+		fprintf(o, ",\"dns_terms\":%u,\"void_lookups\":%u}",
+			t->dns_terms, t->void_lookups);
+	}
+	fprintf(o, "],\"trace_truncated\":%s",
+		v->trace_truncated ? "true" : "false");
+	json_str(o, "received_spf", header, 1);
+	fputs("}\n", o);
+}
+
+static void
+print_trace(const struct cli *cli, const inkan_spf_verdict *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->ntrace; i++) {
+		const inkan_spf_trace *t = &v->trace[i];
+
+		fprintf(cli->out, "  %*s%-11s %s: %s", (int)t->depth * 2, "",
+			inkan_spf_step_name(t->step), t->domain, t->term);
+		if (t->target != NULL)
+			fprintf(cli->out, " -> %s", t->target);
+		if (t->note != NULL)
+			fprintf(cli->out, "  (%s)", t->note);
+		fprintf(cli->out, "  [terms %u, void %u]\n", t->dns_terms,
+			t->void_lookups);
+	}
+	if (v->trace_truncated)
+		fprintf(cli->out, "  (trace truncated)\n");
+}
+
+static void
+print_text(const struct cli *cli, const inkan_spf_verdict *v, int trace,
+	const char *header)
+{
+	FILE *o = cli->out;
+
+	fprintf(o, "%s\n", inkan_spf_result_name(v->result));
+	if (v->result == INKAN_SPF_FAIL && v->explanation != NULL)
+		fprintf(o, "%s\n", v->explanation);
+	if (cli->verbose || trace) {
+		fprintf(o, "reason: %s", inkan_spf_reason_name(v->reason));
+		if (v->mechanism != NULL)
+			fprintf(o, " (%s in %s)", v->mechanism,
+				v->mechanism_domain);
+		if (v->problem != NULL)
+			fprintf(o, ": %s", v->problem);
+		if (v->error_domain != NULL)
+			fprintf(o, " [%s]", v->error_domain);
+		if (v->reason == INKAN_SPF_REASON_LIMIT)
+			fprintf(o, " {limit %s}", limit_name(v->limit));
+		fprintf(o, "\ndns terms: %u, void lookups: %u\n", v->dns_terms,
+			v->void_lookups);
+		if (v->error_record != NULL)
+			fprintf(o, "record: %s\n        %*s^\n", v->error_record,
+				(int)v->error_pos, "");
+	}
+	if (trace)
+		print_trace(cli, v);
+	if (header != NULL)
+		fprintf(o, "%s\n", header);
+}
+
+static int
+exit_for(inkan_spf_result r)
+{
+	if (r == INKAN_SPF_PASS)
+		return CLI_OK;
+	if (r == INKAN_SPF_TEMPERROR)
+		return CLI_TEMPFAIL;
+	return CLI_VERDICT_FAIL;
+}
+
+int
+cmd_spf(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "ip", required_argument, NULL, 'i' },
+		{ "mail-from", required_argument, NULL, 'm' },
+		{ "helo", required_argument, NULL, 'H' },
+		{ "trace", no_argument, NULL, 't' },
+		{ "default-explanation", required_argument, NULL, 'e' },
+		{ "receiver", required_argument, NULL, 'r' },
+		{ "header", no_argument, NULL, 'R' },
+		{ "sequential", no_argument, NULL, 's' },
+		{ "lint", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 }
+	};
+	inkan_spf_request req;
+	inkan_spf_verdict *v = NULL;
+	inkan_resolver *res = NULL;
+	const char *lint = NULL;
+	char *header = NULL;
+	int c, rc, trace = 0, want_header = 0, have_mf = 0;
+	inkan_status st;
+
+	memset(&req, 0, sizeof(req));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i': req.client_ip = optarg; break;
+		case 'm': req.mail_from = optarg; have_mf = 1; break;
+		case 'H': req.helo = optarg; break;
+		case 't': trace = 1; break;
+		case 'e': req.default_explanation = optarg; break;
+		case 'r': req.receiver = optarg; break;
+		case 'R': want_header = 1; break;
+		case 's': req.flags |= INKAN_SPF_FLAG_SEQUENTIAL; break;
+		case 'l': lint = optarg; break;
+		default:
+			cli_usage(cli, stderr);
+			return CLI_USAGE;
+		}
+	}
+	if (optind != argc) {
+		cli_usage(cli, stderr);
+		return CLI_USAGE;
+	}
+	if (lint != NULL) {
+		rc = cli_dns_resolver(cli, &res);
+		if (rc != CLI_OK)
+			return rc;
+		rc = cmd_spf_lint(cli, lint);
+		cli_dns_free(cli, res);
+		return rc;
+	}
+	if (req.client_ip == NULL || (!have_mf && req.helo == NULL)) {
+		cli_error(cli, "need --ip and --mail-from or --helo");
+		cli_usage(cli, stderr);
+		return CLI_USAGE;
+	}
+	if (have_mf && (req.mail_from[0] == '\0' ||
+	    strcmp(req.mail_from, "<>") == 0) && req.helo == NULL) {
+		cli_error(cli, "a null sender is checked as postmaster@HELO: "
+			"give --helo");
+		return CLI_USAGE;
+	}
+	rc = cli_dns_resolver(cli, &res);
+	if (rc != CLI_OK)
+		return rc;
+	st = inkan_spf_check(cli->ctx, &req, have_mf ?
+	    INKAN_SPF_IDENTITY_MAILFROM : INKAN_SPF_IDENTITY_HELO, &v);
+	if (st == INKAN_ERR_INVALID) {
+		cli_error(cli, "invalid request (is --ip an IP address? is "
+			"--default-explanation a valid explain-string?)");
+		cli_dns_free(cli, res);
+		return CLI_USAGE;
+	}
+	if (st != INKAN_OK) {
+		cli_error(cli, "%s", inkan_strerror(st));
+		cli_dns_free(cli, res);
+		return cli_exit_for_status(st);
+	}
+	if ((want_header || cli->json) &&
+	    inkan_spf_received_spf(cli->ctx, v, req.receiver,
+	    INKAN_SPF_HDR_NO_FOLD, &header) != INKAN_OK)
+		header = NULL;
+	if (cli->json)
+		print_json(cli, v, header);
+	else
+		print_text(cli, v, trace, want_header ? header : NULL);
+	rc = exit_for(v->result);
+	inkan_free(cli->ctx, header);
+	inkan_spf_verdict_free(v);
+	cli_dns_free(cli, res);
+	return rc;
+}
