@@ -94,6 +94,14 @@ inkan_status ik_key_sign(const ik_crypto *c, const inkan_key *key,
 	ik_hash_alg alg, const unsigned char *hash, size_t hash_len,
 	unsigned char **sig, size_t *sig_len);
 
+/*
+ * An RSA key of any size the provider allows, bypassing the 1024..4096
+ * rule: ONLY for tests that need a weak key (RFC 8301 3.2 negative
+ * cases). Never reachable from the public API.
+ */
+inkan_status ik_key_generate_weak(inkan_ctx *ctx, unsigned bits,
+	inkan_key **out);
+
 /* the key's type as the internal enum */
 ik_key_type ik_key_type_of(const inkan_key *key);
 

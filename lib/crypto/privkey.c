@@ -187,6 +187,30 @@ inkan_key_generate(inkan_ctx *ctx, inkan_key_type type, unsigned bits,
 	return wrap(ctx, pkey, out);
 }
 
+inkan_status
+ik_key_generate_weak(inkan_ctx *ctx, unsigned bits, inkan_key **out)
+{
+	inkan_key *k;
+	EVP_PKEY *pkey;
+
+	*out = NULL;
+	pkey = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)bits);
+	ERR_clear_error();
+	if (pkey == NULL)
+		return INKAN_ERR_CRYPTO;
+	k = ik_calloc(ctx, 1, sizeof(*k));
+	if (k == NULL) {
+		EVP_PKEY_free(pkey);
+		return INKAN_ERR_NOMEM;
+	}
+	k->ctx = ctx;
+	k->pkey = pkey;
+	k->type = IK_KEY_RSA;
+	k->bits = (unsigned)EVP_PKEY_get_bits(pkey);
+	*out = k;
+	return INKAN_OK;
+}
+
 INKAN_API void
 inkan_key_free(inkan_key *key)
 {
