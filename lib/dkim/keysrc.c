@@ -11,6 +11,8 @@
  */
 #include <string.h>
 
+#include <inkan/dns.h>
+
 #include "core/alloc.h"
 #include "core/ascii.h"
 #include "core/ctx_internal.h"
@@ -116,9 +118,66 @@ from_callback(inkan_dkim *d, ik_dkim_keyq *q)
 	return finish(d, q, st, &ans);
 }
 
+/* start the TXT question now; it is answered while the body arrives */
+static inkan_status
+dns_start(inkan_dkim *d, ik_dkim_keyq *q, inkan_resolver *r)
+{
+	inkan_dns_query *dq = NULL;
+	inkan_dkim_key_answer ans;
+	inkan_status st;
+
+	st = inkan_dns_start(r, q->qname, INKAN_DNS_TYPE_TXT, &dq);
+	if (st == INKAN_OK) {
+		q->pending = dq;
+		return INKAN_OK;
+	}
+	if (st == INKAN_ERR_NOMEM)
+		return st;
+	/* a name DNS cannot carry has no key */
+	answer_init(d, &ans);
+	return finish(d, q, INKAN_ERR_NOT_FOUND, &ans);
+}
+
+static inkan_status
+dns_wait(inkan_dkim *d, ik_dkim_keyq *q)
+{
+	const inkan_dns_answer *a = NULL;
+	inkan_dkim_key_answer ans;
+	inkan_status st, lookup = INKAN_OK;
+	size_t i;
+
+	answer_init(d, &ans);
+	st = inkan_dns_wait(q->pending, &a);
+	if (st != INKAN_OK)
+		return st;
+	switch (a->outcome) {
+	case INKAN_DNS_DATA:
+		/* each RR's strings are joined already (3.6.2.2) */
+		for (i = 0; i < a->nrrs; i++)
+			if (a->rrs[i].type == INKAN_DNS_TYPE_TXT)
+				inkan_dkim_key_answer_add(&ans,
+					a->rrs[i].u.txt.joined.data,
+					a->rrs[i].u.txt.joined.len);
+		ans.ttl = a->ttl;
+		break;
+	case INKAN_DNS_NODATA:
+	case INKAN_DNS_NXDOMAIN:
+		lookup = INKAN_ERR_NOT_FOUND;
+		break;
+	default:
+		lookup = INKAN_ERR_DNS_TEMP;
+		break;
+	}
+	inkan_dns_query_free(q->pending);
+	q->pending = NULL;
+	return finish(d, q, lookup, &ans);
+}
+
 inkan_status
 ik_dkim_keyq_start(inkan_dkim *d, ik_dkim_keyq *q)
 {
+	inkan_resolver *r;
+
 	if (d->cache != NULL) {
 		q->key = ik_dkim_cache_get(d->cache, q->qname,
 			inkan_ctx_now(d->ctx));
@@ -130,6 +189,8 @@ ik_dkim_keyq_start(inkan_dkim *d, ik_dkim_keyq *q)
 	if (d->nstatics > 0)
 		return from_statics(d, q);
 	/* a callback is synchronous: it runs in ik_dkim_keyq_wait() */
+	if (d->lookup == NULL && (r = inkan_ctx_resolver(d->ctx)) != NULL)
+		return dns_start(d, q, r);
 	return INKAN_OK;
 }
 
@@ -140,6 +201,8 @@ ik_dkim_keyq_wait(inkan_dkim *d, ik_dkim_keyq *q)
 
 	if (q->done)
 		return INKAN_OK;
+	if (q->pending != NULL)
+		return dns_wait(d, q);
 	if (d->lookup != NULL)
 		return from_callback(d, q);
 	/* no source at all: nothing can be found */
@@ -150,6 +213,7 @@ ik_dkim_keyq_wait(inkan_dkim *d, ik_dkim_keyq *q)
 void
 ik_dkim_keyq_clear(inkan_dkim *d, ik_dkim_keyq *q)
 {
+	inkan_dns_query_free(q->pending);
 	ik_dkim_key_unref(d->ctx, d->cache, q->key);
 	ik_free(d->ctx, q->qname);
 	memset(q, 0, sizeof(*q));
