@@ -129,13 +129,10 @@ put_comment(ik_buf *b, const inkan_spf_verdict *v, const char *receiver,
 
 struct field {
 	ik_buf *b;
-	size_t line_start;	/* offset where the current line starts */
-	unsigned flags;
 	inkan_status st;
 };
 
-/* add "key=value;" (quoted when needed), folding before it if the line
- * would pass 78 columns */
+/* add " key=value;" (quoted when needed) */
 static void
 put_kv(struct field *f, const char *key, const char *value, int last)
 {
@@ -159,19 +156,67 @@ put_kv(struct field *f, const char *key, const char *value, int last)
 		f->st = ik_buf_puts(&item, quote ? "\"" : "");
 	if (f->st == INKAN_OK && !last)
 		f->st = ik_buf_putc(&item, ';');
-	if (f->st == INKAN_OK) {
-		if (!(f->flags & INKAN_SPF_HDR_NO_FOLD) &&
-		    f->b->len - f->line_start + 1 + item.len > 78) {
-			f->st = ik_buf_puts(f->b, (f->flags & INKAN_SPF_HDR_LF) ?
-			    "\n\t" : "\r\n\t");
-			f->line_start = f->b->len - 1;
-		} else {
-			f->st = ik_buf_putc(f->b, ' ');
-		}
-	}
+	if (f->st == INKAN_OK)
+		f->st = ik_buf_putc(f->b, ' ');
 	if (f->st == INKAN_OK)
 		f->st = ik_buf_append(f->b, item.data, item.len);
 	ik_buf_free(&item);
+}
+
+/*
+ * RFC 5322 2.2.3: fold before a space that is outside quoted-strings so
+ * that lines stay within 78 characters where a fold point allows it.
+ */
+static inkan_status
+fold(ik_buf *b, const char *eol)
+{
+	ik_buf out;
+	size_t i = 0, j, cut, len = b->len;
+	char *q;
+	inkan_status st = INKAN_OK;
+
+	q = ik_malloc(b->ctx, len + 1);	/* 1: a fold point */
+	if (q == NULL)
+		return INKAN_ERR_NOMEM;
+	{
+		int quoted = 0;
+
+		for (j = 0; j < len; j++) {
+			char c = b->data[j];
+
+			q[j] = c == ' ' && !quoted && j > 0;
+			if (c == '\\' && quoted && j + 1 < len)
+				q[++j] = 0;	/* a quoted-pair */
+			else if (c == '"')
+				quoted = !quoted;
+		}
+	}
+	ik_buf_init(&out, b->ctx, FIELD_MAX + len);
+	while (st == INKAN_OK && len - i > 78) {
+		cut = 0;
+		for (j = i + 1; j <= i + 78; j++)
+			if (q[j])
+				cut = j;
+		for (j = i + 79; cut == 0 && j < len; j++)
+			if (q[j])
+				cut = j;
+		if (cut == 0)
+			break;
+		st = ik_buf_append(&out, b->data + i, cut - i);
+		if (st == INKAN_OK)
+			st = ik_buf_puts(&out, eol);
+		i = cut;
+	}
+	if (st == INKAN_OK)
+		st = ik_buf_append(&out, b->data + i, len - i);
+	ik_free(b->ctx, q);
+	if (st == INKAN_OK) {
+		ik_buf_free(b);
+		*b = out;
+	} else {
+		ik_buf_free(&out);
+	}
+	return st;
 }
 
 INKAN_API inkan_status
@@ -196,8 +241,6 @@ inkan_spf_received_spf(const inkan_ctx *ctx, const inkan_spf_verdict *v,
 	if (st == INKAN_OK)
 		st = ik_buf_putc(&b, ')');
 	f.b = &b;
-	f.line_start = 0;
-	f.flags = flags;
 	f.st = st;
 	/* RFC 7208 9.1: mechanism, or "default" when none matched */
 	if (v->reason == INKAN_SPF_REASON_MATCH)
@@ -219,6 +262,8 @@ inkan_spf_received_spf(const inkan_ctx *ctx, const inkan_spf_verdict *v,
 	put_kv(&f, "identity", v->identity == INKAN_SPF_IDENTITY_HELO ?
 	    "helo" : "mailfrom", 1);
 	st = f.st;
+	if (st == INKAN_OK && !(flags & INKAN_SPF_HDR_NO_FOLD))
+		st = fold(&b, (flags & INKAN_SPF_HDR_LF) ? "\n" : "\r\n");
 	if (st == INKAN_OK)
 		st = ik_buf_take(&b, text, NULL);
 	ik_buf_free(&b);

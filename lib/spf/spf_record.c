@@ -277,6 +277,9 @@ parse_ip(struct term_ctx *tc, size_t off)
 	off++;
 	t->cidr4 = t->cidr6 = max;
 	if (find_cidr(tc->s, end, &sl) && sl >= off) {
+		if (sl > off && tc->s[sl - 1] == '/')
+			return term_error(tc, sl - 1, "ip4/ip6 take one CIDR "
+				"length, not a dual one");
 		if (!cidr_value(tc->s + sl + 1, end - sl - 1, max,
 		    v6 ? &t->cidr6 : &t->cidr4))
 			return term_error(tc, sl, "invalid CIDR prefix length");
