@@ -12,5 +12,8 @@ const struct cli_command cli_commands[] = {
 	  "(dig as inkan sees it)", CMD_DNS_USAGE, cmd_dns },
 	{ "spf", "evaluate SPF (RFC 7208) for a client IP and MAIL FROM or "
 	  "HELO, or lint a domain's SPF policy", CMD_SPF_USAGE, cmd_spf },
+	{ "dmarc", "show a domain's DMARC record, discovery and policies, or "
+	  "evaluate DMARC for given SPF/DKIM results", CMD_DMARC_USAGE,
+	  cmd_dmarc },
 	{ NULL, NULL, NULL, NULL }
 };

@@ -27,4 +27,23 @@ int cmd_dns(struct cli *cli, int argc, char **argv);
 int cmd_spf(struct cli *cli, int argc, char **argv);
 int cmd_spf_lint(struct cli *cli, const char *domain);
 
+#define CMD_DMARC_USAGE "inkan dmarc [options] DOMAIN\n" \
+	"       inkan dmarc --from DOMAIN|--message FILE [--spf RESULT " \
+	"--mail-from DOMAIN [--helo NAME]]\n" \
+	"                   [--dkim RESULT:DOMAIN[:SELECTOR][:partial]]... " \
+	"[options]\n\n" \
+	"  --rfc7489           RFC 7489 rules (pct, no np/t/psd; PSL " \
+	"discovery unless --tree-walk)\n" \
+	"  --psl[=FILE]        find organizational domains with the Public " \
+	"Suffix List\n" \
+	"  --tree-walk         the RFC 9989 DNS tree walk (the default)\n" \
+	"  --strict            inspection: exit 1 when there is any advice\n" \
+	"  --mail-from ''      the null sender: SPF's identity is the HELO\n" \
+	"  --allow-partial-body  let a DKIM pass with a short l= align\n" \
+	"  --authserv-id ID    for the Authentication-Results field\n\n" \
+	"Inspection exit status: 0 a record applies, 1 none applies (or " \
+	"advice with --strict),\n3 DNS failure. Evaluation: 0 pass, 1 " \
+	"fail/none/permerror, 3 temperror."
+int cmd_dmarc(struct cli *cli, int argc, char **argv);
+
 #endif

@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_dmarc.c - `inkan dmarc`: what a domain's DMARC set-up means
+ * (inspection), or the DMARC verdict for given authentication results
+ * (evaluation, cmd_dmarc_eval.c).
+ *
+ * Inspection shows the discovery trace (every _dmarc name asked, in the
+ * RFC's order), the organizational domain, the record that applies and
+ * its tags, the policy for the domain itself, for its existing and for
+ * its non-existent subdomains, and advice (removed tags, p=none, no rua,
+ * strict aspf, bad values).
+ * Exit: 0 a record applies; 1 no record applies (or, with --strict, any
+ * advice was given); 3 DNS failure; 2 usage; 4 bad domain or zone file.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <inkan/dns.h>
+
+#include "cli.h"
+#include "cmd_dmarc.h"
+#include "commands.h"
+
+void
+dmarc_json_str(FILE *to, const char *key, const char *s, int comma)
+{
+	fprintf(to, "%s\"%s\":", comma ? "," : "", key);
+	if (s == NULL)
+		fputs("null", to);
+	else
+		cli_json_string(to, s, strlen(s));
+}
+
+static const char *
+pol(inkan_dmarc_policy p)
+{
+	return p == INKAN_DMARC_POLICY_ABSENT ? NULL :
+		inkan_dmarc_policy_name(p);
+}
+
+static const char *const step_names[] = {
+	"record", "no record", "several records (discarded)",
+	"DNS failure", "not asked (assumed absent)"
+};
+
+void
+dmarc_print_trace(FILE *to, const inkan_dmarc_step *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		fprintf(to, "  _dmarc.%-32s %s\n", s[i].domain,
+			step_names[s[i].outcome]);
+		if (s[i].record != NULL)
+			fprintf(to, "      \"%s\"\n", s[i].record);
+	}
+}
+
+void
+dmarc_json_trace(FILE *to, const inkan_dmarc_step *s, size_t n)
+{
+	static const char *const codes[] = {
+		"record", "none", "multiple", "tempfail", "skipped"
+	};
+	size_t i;
+
+	fputs(",\"trace\":[", to);
+	for (i = 0; i < n; i++) {
+		fputs(i ? ",{" : "{", to);
+		dmarc_json_str(to, "domain", s[i].domain, 0);
+		dmarc_json_str(to, "outcome", codes[s[i].outcome], 1);
+		dmarc_json_str(to, "record", s[i].record, 1);
+		fputc('}', to);
+	}
+	fputc(']', to);
+}
+
+static void
+json_uris(FILE *to, const char *key, const inkan_dmarc_uri *u, size_t n)
+{
+	size_t i;
+
+	fprintf(to, ",\"%s\":[", key);
+	for (i = 0; i < n; i++) {
+		if (i)
+			fputc(',', to);
+		cli_json_string(to, u[i].uri, strlen(u[i].uri));
+	}
+	fputc(']', to);
+}
+
+void
+dmarc_json_record(FILE *to, const inkan_dmarc_record *r)
+{
+	char fo[12];
+	size_t i, n = 0;
+
+	if (r == NULL) {
+		fputs(",\"record\":null", to);
+		return;
+	}
+	if (r->fo & INKAN_DMARC_FO_0) n += (size_t)snprintf(fo + n, 3, "0:");
+	if (r->fo & INKAN_DMARC_FO_1) n += (size_t)snprintf(fo + n, 3, "1:");
+	if (r->fo & INKAN_DMARC_FO_D) n += (size_t)snprintf(fo + n, 3, "d:");
+	if (r->fo & INKAN_DMARC_FO_S) n += (size_t)snprintf(fo + n, 3, "s:");
+	fo[n ? n - 1 : 0] = '\0';
+	fputs(",\"record\":{", to);
+	dmarc_json_str(to, "text", r->text, 0);
+	dmarc_json_str(to, "p", pol(r->p), 1);
+	dmarc_json_str(to, "sp", pol(r->sp), 1);
+	dmarc_json_str(to, "np", pol(r->np), 1);
+	fprintf(to, ",\"psd\":\"%c\",\"t\":\"%c\"", r->psd,
+		r->testing ? 'y' : 'n');
+	fprintf(to, ",\"adkim\":\"%c\",\"aspf\":\"%c\"",
+		r->adkim == INKAN_DMARC_ALIGN_STRICT ? 's' : 'r',
+		r->aspf == INKAN_DMARC_ALIGN_STRICT ? 's' : 'r');
+	dmarc_json_str(to, "fo", fo, 1);
+	json_uris(to, "rua", r->rua, r->nrua);
+	json_uris(to, "ruf", r->ruf, r->nruf);
+	if (r->pct_present)
+		fprintf(to, ",\"pct\":%d", r->pct);
+	fputs(",\"warnings\":[", to);
+	for (i = 0; i < r->nwarnings; i++) {
+		if (i)
+			fputc(',', to);
+		cli_json_string(to, r->warnings[i].text,
+			strlen(r->warnings[i].text));
+	}
+	fputs("]}", to);
+}
+
+static void
+print_record(FILE *to, const inkan_dmarc_record *r)
+{
+	size_t i;
+
+	fprintf(to, "  p=%s sp=%s np=%s psd=%c t=%c adkim=%c aspf=%c\n",
+		pol(r->p) ? pol(r->p) : "(none)",
+		pol(r->sp) ? pol(r->sp) : "(p)",
+		pol(r->np) ? pol(r->np) : "(sp)", r->psd,
+		r->testing ? 'y' : 'n',
+		r->adkim == INKAN_DMARC_ALIGN_STRICT ? 's' : 'r',
+		r->aspf == INKAN_DMARC_ALIGN_STRICT ? 's' : 'r');
+	for (i = 0; i < r->nrua; i++)
+		fprintf(to, "  rua: %s\n", r->rua[i].uri);
+	for (i = 0; i < r->nruf; i++)
+		fprintf(to, "  ruf: %s\n", r->ruf[i].uri);
+	if (r->spec == INKAN_DMARC_SPEC_RFC7489 && r->pct_present)
+		fprintf(to, "  pct: %d\n", r->pct);
+}
+
+static const char *
+shown(inkan_dmarc_policy applied, inkan_dmarc_policy published,
+	char *buf, size_t len)
+{
+	if (applied == INKAN_DMARC_POLICY_ABSENT)
+		return "(no DMARC)";
+	if (applied == published)
+		return inkan_dmarc_policy_name(applied);
+	snprintf(buf, len, "%s (published %s, softened by t=y)",
+		inkan_dmarc_policy_name(applied),
+		inkan_dmarc_policy_name(published));
+	return buf;
+}
+
+static void
+print_inspection(const struct cli *cli, const inkan_dmarc_inspection *v)
+{
+	FILE *o = cli->out;
+	char b1[96], b2[96], b3[96];
+	size_t i;
+
+	fprintf(o, "Domain: %s\nDiscovery: %s\n", v->domain,
+		inkan_dmarc_discovery_name(v->discovery));
+	dmarc_print_trace(o, v->trace, v->ntrace);
+	if (v->status == INKAN_DMARC_TEMPERROR) {
+		fputs("Result: DNS failure; try again later\n", o);
+		return;
+	}
+	fprintf(o, "Organizational domain: %s\n",
+		v->org_domain ? v->org_domain : "(unknown)");
+	if (v->record != NULL) {
+		fprintf(o, "Record: _dmarc.%s\n", v->policy_domain);
+		print_record(o, v->record);
+	} else {
+		fputs("Record: none applies\n", o);
+	}
+	fprintf(o, "Policy:\n  %-26s %s\n  %-26s %s\n  %-26s %s\n",
+		"the domain itself:", shown(v->policy_self, v->published_self,
+		b1, sizeof(b1)), "existing subdomains:",
+		shown(v->policy_subdomain, v->published_subdomain, b2,
+		sizeof(b2)), "non-existent subdomains:",
+		shown(v->policy_nxdomain, v->published_nxdomain, b3,
+		sizeof(b3)));
+	if (v->nadvice > 0)
+		fputs("Advice:\n", o);
+	for (i = 0; i < v->nadvice; i++)
+		fprintf(o, "  - %s\n", v->advice[i]);
+}
+
+static void
+print_inspection_json(const struct cli *cli, const inkan_dmarc_inspection *v)
+{
+	FILE *o = cli->out;
+	static const char *const status[] = {
+		"none", "record", "", "tempfail", ""
+	};
+	size_t i;
+
+	fputc('{', o);
+	dmarc_json_str(o, "domain", v->domain, 0);
+	dmarc_json_str(o, "status", status[v->status], 1);
+	dmarc_json_str(o, "discovery", inkan_dmarc_discovery_name(
+		v->discovery), 1);
+	dmarc_json_str(o, "organizational_domain", v->org_domain, 1);
+	dmarc_json_str(o, "policy_domain", v->policy_domain, 1);
+	dmarc_json_trace(o, v->trace, v->ntrace);
+	dmarc_json_record(o, v->record);
+	fputs(",\"policy\":{", o);
+	dmarc_json_str(o, "self", pol(v->policy_self), 0);
+	dmarc_json_str(o, "subdomain", pol(v->policy_subdomain), 1);
+	dmarc_json_str(o, "nxdomain", pol(v->policy_nxdomain), 1);
+	fputs("},\"published\":{", o);
+	dmarc_json_str(o, "self", pol(v->published_self), 0);
+	dmarc_json_str(o, "subdomain", pol(v->published_subdomain), 1);
+	dmarc_json_str(o, "nxdomain", pol(v->published_nxdomain), 1);
+	fprintf(o, "},\"domain_exists\":%s,\"advice\":[",
+		v->self_exists < 0 ? "null" : v->self_exists ? "true" : "false");
+	for (i = 0; i < v->nadvice; i++) {
+		if (i)
+			fputc(',', o);
+		cli_json_string(o, v->advice[i], strlen(v->advice[i]));
+	}
+	fputs("]}\n", o);
+}
+
+static int
+inspect(struct cli *cli, struct dmarc_cli *o, const char *domain)
+{
+	inkan_dmarc_inspector *in = NULL;
+	const inkan_dmarc_inspection *v = NULL;
+	inkan_status st;
+
+	st = inkan_dmarc_inspect(cli->ctx, &o->opt, domain, &in, &v);
+	if (st == INKAN_ERR_SYNTAX) {
+		cli_error(cli, "%s is not a usable domain name", domain);
+		return CLI_INPUT;
+	}
+	if (st != INKAN_OK) {
+		cli_error(cli, "%s", inkan_strerror(st));
+		return cli_exit_for_status(st);
+	}
+	if (cli->json)
+		print_inspection_json(cli, v);
+	else
+		print_inspection(cli, v);
+	st = INKAN_OK;
+	if (v->status == INKAN_DMARC_TEMPERROR) {
+		inkan_dmarc_inspector_free(in);
+		return CLI_TEMPFAIL;
+	}
+	if (v->status != INKAN_DMARC_PASS || (o->strict && v->nadvice > 0)) {
+		inkan_dmarc_inspector_free(in);
+		return CLI_VERDICT_FAIL;
+	}
+	inkan_dmarc_inspector_free(in);
+	return CLI_OK;
+}
+
+static int
+parse_spf(const char *s, inkan_dmarc_spf_result *out)
+{
+	static const char *const names[] = { "none", "pass", "fail",
+		"softfail", "neutral", "temperror", "permerror" };
+	int i;
+
+	for (i = 0; i < 7; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = (inkan_dmarc_spf_result)i;
+			return 1;
+		}
+	return 0;
+}
+
+/* RESULT:DOMAIN[:SELECTOR][:partial] */
+static int
+parse_dkim(struct dmarc_cli *o, char *arg)
+{
+	static const char *const names[] = { "none", "pass", "fail", "policy",
+		"neutral", "temperror", "permerror" };
+	char *res = arg, *dom, *rest;
+	int i;
+
+	if (o->ndkim >= DMARC_CLI_MAX_DKIM ||
+	    (dom = strchr(arg, ':')) == NULL)
+		return 0;
+	*dom++ = '\0';
+	if ((rest = strchr(dom, ':')) != NULL)
+		*rest++ = '\0';
+	o->dkim[o->ndkim].selector = NULL;
+	o->dkim[o->ndkim].partial = 0;
+	while (rest != NULL) {
+		char *next = strchr(rest, ':');
+		if (next != NULL)
+			*next++ = '\0';
+		if (strcmp(rest, "partial") == 0)
+			o->dkim[o->ndkim].partial = 1;
+		else
+			o->dkim[o->ndkim].selector = rest;
+		rest = next;
+	}
+	for (i = 0; i < 7; i++)
+		if (strcmp(res, names[i]) == 0) {
+			o->dkim[o->ndkim].result = (inkan_dmarc_dkim_result)i;
+			o->dkim[o->ndkim++].domain = dom;
+			return 1;
+		}
+	return 0;
+}
+
+int
+cmd_dmarc(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "rfc7489", no_argument, NULL, '7' },
+		{ "psl", optional_argument, NULL, 'P' },
+		{ "tree-walk", no_argument, NULL, 'W' },
+		{ "strict", no_argument, NULL, 's' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "message", required_argument, NULL, 'm' },
+		{ "mail-from", required_argument, NULL, 'M' },
+		{ "helo", required_argument, NULL, 'H' },
+		{ "spf", required_argument, NULL, 'S' },
+		{ "dkim", required_argument, NULL, 'D' },
+		{ "allow-partial-body", no_argument, NULL, 'L' },
+		{ "authserv-id", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct dmarc_cli o;
+	inkan_dmarc_psl *psl = NULL;
+	inkan_resolver *r = NULL;
+	const char *psl_file = NULL;
+	int c, rc, want_psl = 0, want_walk = 0;
+	inkan_status st;
+
+	memset(&o, 0, sizeof(o));
+	inkan_dmarc_options_init(&o.opt);
+	o.authserv_id = "inkan.localhost";
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case '7': o.opt.spec = INKAN_DMARC_SPEC_RFC7489; break;
+		case 'P': want_psl = 1; psl_file = optarg; break;
+		case 'W': want_walk = 1; break;
+		case 's': o.strict = 1; break;
+		case 'f': o.from = optarg; break;
+		case 'm': o.message = optarg; break;
+		case 'M': o.mail_from = optarg; break;
+		case 'H': o.helo = optarg; break;
+		case 'L': o.opt.allow_partial_body = 1; break;
+		case 'a': o.authserv_id = optarg; break;
+		case 'S':
+			if (!parse_spf(optarg, &o.spf))
+				goto usage;
+			o.spf_given = 1;
+			break;
+		case 'D':
+			if (!parse_dkim(&o, optarg))
+				goto usage;
+			break;
+		default:
+			goto usage;
+		}
+	}
+	if (want_psl && want_walk)
+		goto usage;
+	/* RFC 7489 found the organizational domain with the PSL */
+	if (want_psl || (o.opt.spec == INKAN_DMARC_SPEC_RFC7489 && !want_walk))
+		o.opt.discovery = INKAN_DMARC_DISCOVERY_PSL;
+	if (o.from == NULL && o.message == NULL && argc - optind != 1)
+		goto usage;
+	if ((o.from != NULL || o.message != NULL) && argc - optind != 0)
+		goto usage;
+	if (o.opt.discovery == INKAN_DMARC_DISCOVERY_PSL) {
+		st = inkan_dmarc_psl_load(cli->ctx, psl_file, &psl);
+		if (st != INKAN_OK) {
+			cli_error(cli, "cannot load the Public Suffix List%s%s",
+				psl_file ? " " : "", psl_file ? psl_file : "");
+			return CLI_INPUT;
+		}
+		o.opt.psl = psl;
+	}
+	if ((rc = cli_dns_resolver(cli, &r)) == CLI_OK) {
+		if (o.from != NULL || o.message != NULL)
+			rc = dmarc_evaluate(cli, &o);
+		else
+			rc = inspect(cli, &o, argv[optind]);
+	}
+	cli_dns_free(cli, r);
+	inkan_dmarc_psl_free(psl);
+	return rc;
+usage:
+	cli_usage(cli, stderr);
+	return CLI_USAGE;
+}

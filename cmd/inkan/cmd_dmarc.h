@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd_dmarc.h - what cmd_dmarc.c (options, inspection) and
+ * cmd_dmarc_eval.c (message evaluation) share. */
+#ifndef INKAN_CMD_DMARC_H
+#define INKAN_CMD_DMARC_H
+
+#include <stdio.h>
+
+#include <inkan/dmarc.h>
+
+#include "cli.h"
+
+#define DMARC_CLI_MAX_DKIM 16
+
+struct dmarc_cli {
+	inkan_dmarc_options opt;
+	int strict;			/* --strict: advice makes exit 1 */
+	/* evaluation mode */
+	const char *from;		/* --from DOMAIN */
+	const char *message;		/* --message FILE */
+	const char *mail_from;		/* --mail-from DOMAIN ("" null) */
+	const char *helo;		/* --helo NAME */
+	inkan_dmarc_spf_result spf;	/* --spf RESULT */
+	int spf_given;
+	struct {
+		inkan_dmarc_dkim_result result;
+		const char *domain;
+		const char *selector;
+		int partial;
+	} dkim[DMARC_CLI_MAX_DKIM];	/* --dkim RESULT:DOMAIN[:partial] */
+	size_t ndkim;
+	const char *authserv_id;	/* --authserv-id */
+};
+
+/* JSON helpers: "key":value with a leading comma when @comma */
+void dmarc_json_str(FILE *to, const char *key, const char *s, int comma);
+void dmarc_json_record(FILE *to, const inkan_dmarc_record *rec);
+void dmarc_json_trace(FILE *to, const inkan_dmarc_step *s, size_t n);
+void dmarc_print_trace(FILE *to, const inkan_dmarc_step *s, size_t n);
+
+/* The evaluation mode (cmd_dmarc_eval.c); returns the exit code. */
+int dmarc_evaluate(struct cli *cli, struct dmarc_cli *o);
+
+#endif
