@@ -162,6 +162,8 @@ inkan_status ik_zone_load_mem_noinclude(inkan_resolver *r, const char *text,
 	size_t len, char *err, size_t errlen);
 /* Limits on what one zone resolver may hold (defaults in zone_db.c). */
 void ik_zone_set_max_rrs(inkan_resolver *r, size_t max);
+/* Override $LATENCY (the fuzzer must not sleep). */
+void ik_zone_set_latency(inkan_resolver *r, uint32_t ms);
 /* Largest number of questions that were in flight at once. */
 size_t ik_zone_max_inflight(inkan_resolver *r);
 

@@ -227,6 +227,15 @@ ik_zone_set_max_rrs(inkan_resolver *r, size_t max)
 		z->max_rrs = max;
 }
 
+void
+ik_zone_set_latency(inkan_resolver *r, uint32_t ms)
+{
+	ik_zone *z = zone_of(r);
+
+	if (z != NULL)
+		z->latency_ms = ms;
+}
+
 size_t
 ik_zone_max_inflight(inkan_resolver *r)
 {
