@@ -15,5 +15,11 @@ const struct cli_command cli_commands[] = {
 	{ "dmarc", "show a domain's DMARC record, discovery and policies, or "
 	  "evaluate DMARC for given SPF/DKIM results", CMD_DMARC_USAGE,
 	  cmd_dmarc },
+	{ "sign", "DKIM-sign a message with one or more keys (RSA, Ed25519)",
+	  CMD_SIGN_USAGE, cmd_sign },
+	{ "verify", "verify the DKIM signatures of one or more messages",
+	  CMD_VERIFY_USAGE, cmd_verify },
+	{ "keygen", "make a DKIM key pair and print its DNS record",
+	  CMD_KEYGEN_USAGE, cmd_keygen },
 	{ NULL, NULL, NULL, NULL }
 };

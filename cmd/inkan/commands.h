@@ -46,4 +46,32 @@ int cmd_spf_lint(struct cli *cli, const char *domain);
 	"fail/none/permerror, 3 temperror."
 int cmd_dmarc(struct cli *cli, int argc, char **argv);
 
+#define CMD_SIGN_USAGE "inkan sign --domain D --selector S --key FILE " \
+	"[--domain D2 --selector S2 --key FILE2 ...] [options] [FILE]\n\n" \
+	"  --key FILE        PEM private key (RSA 1024..4096, Ed25519) or a " \
+	"base64\n                    Ed25519 seed; closes one signature\n" \
+	"  --canon C         relaxed (default), simple, or HEADER/BODY\n" \
+	"  --lifetime SECS   add x= (expiry) SECS after t=\n" \
+	"  --auid ADDR       add i=ADDR (within the domain)\n" \
+	"  --headers A:B:..  sign these (oversigned) instead of the default " \
+	"set\n\nWrites the message with its DKIM-Signature fields on top " \
+	"to stdout."
+int cmd_sign(struct cli *cli, int argc, char **argv);
+
+#define CMD_VERIFY_USAGE "inkan verify [--keys FILE] [--allow-rsa-sha1] " \
+	"[--now EPOCH] [FILE ...]\n\n" \
+	"  --keys FILE       key records from FILE (lines \"qname record\") " \
+	"instead of DNS\n  --allow-rsa-sha1  verify rsa-sha1 (RFC 8301 " \
+	"forbids it)\n  --now EPOCH       judge t= and x= at this time\n\n" \
+	"One line per signature. Exit status: 0 every message has a " \
+	"passing\nsignature, 1 some has none, 3 temporary DNS failure."
+int cmd_verify(struct cli *cli, int argc, char **argv);
+
+#define CMD_KEYGEN_USAGE "inkan keygen --type rsa|ed25519 [--bits N] " \
+	"--selector S --domain D [--out DIR]\n\n" \
+	"Writes the private key to DIR/S.D.pem (mode 0600, never over an " \
+	"existing\nfile; DIR defaults to .) and prints the TXT record to " \
+	"publish.\nRSA: 2048 bits by default, 1024..4096."
+int cmd_keygen(struct cli *cli, int argc, char **argv);
+
 #endif

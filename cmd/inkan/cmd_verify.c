@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_verify.c - `inkan verify [FILE ...]`: verify the DKIM signatures of
+ * one or more messages in one process (one key cache for all of them) and
+ * print one line per signature, as an Authentication-Results "dkim=" entry
+ * plus what a reader wants to know (algorithm, key size, reason).
+ *
+ * Keys come from DNS (--dns-zone / --dns-server, through the shared CLI
+ * resolver) or, with --keys FILE, from a file of "qname record" lines
+ * (OpenDKIM's TestPublicKeys form) without any DNS.
+ *
+ * Exit: 0 every message has a passing signature; 1 some message has none;
+ * 3 no pass and a temporary error; 4 unreadable input; 2 usage.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <inkan/dkim.h>
+#include <inkan/dns.h>
+#include <inkan/msg.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static int64_t
+fixed_clock(void *ud)
+{
+	return *(int64_t *)ud;
+}
+
+static void
+print_text(const struct cli *cli, const char *name, int many,
+	const inkan_dkim_result *r)
+{
+	char ar[1024];
+	size_t len;
+
+	if (inkan_dkim_result_authres(r, ar, sizeof(ar), &len) != INKAN_OK)
+		snprintf(ar, sizeof(ar), "dkim=%s",
+			inkan_dkim_verdict_str(r->verdict));
+	if (many)
+		fprintf(cli->out, "%s: ", name);
+	fprintf(cli->out, "%s", ar);
+	if (r->algorithm != NULL)
+		fprintf(cli->out, " (%s", r->algorithm);
+	if (r->key_bits > 0)
+		fprintf(cli->out, ", %u-bit key", r->key_bits);
+	if (r->algorithm != NULL)
+		fputc(')', cli->out);
+	if (r->testing)
+		fputs(" [key in testing mode]", cli->out);
+	if (r->has_length && r->verdict == INKAN_DKIM_PASS)
+		fputs(r->dmarc_usable ? " [l=]" : " [l=: not used for DMARC]",
+			cli->out);
+	fputc('\n', cli->out);
+}
+
+static void
+json_str_or_null(FILE *to, const char *s)
+{
+	if (s == NULL)
+		fputs("null", to);
+	else
+		cli_json_string(to, s, strlen(s));
+}
+
+static void
+print_json(const struct cli *cli, const inkan_dkim_result *r, int first)
+{
+	FILE *o = cli->out;
+
+	fputs(first ? "{" : ",{", o);
+	fprintf(o, "\"result\":\"%s\",\"reason\":",
+		inkan_dkim_verdict_str(r->verdict));
+	json_str_or_null(o, inkan_dkim_reason_str(r->reason));
+	fputs(",\"d\":", o);
+	json_str_or_null(o, r->domain);
+	fputs(",\"i\":", o);
+	json_str_or_null(o, r->auid);
+	fputs(",\"s\":", o);
+	json_str_or_null(o, r->selector);
+	fputs(",\"a\":", o);
+	json_str_or_null(o, r->algorithm);
+	fputs(",\"b\":", o);
+	json_str_or_null(o, r->b_prefix);
+	fprintf(o, ",\"key_bits\":%u,\"partial_body\":%s,"
+		"\"dmarc_usable\":%s,\"testing\":%s}", r->key_bits,
+		r->partial_body ? "true" : "false",
+		r->dmarc_usable ? "true" : "false",
+		r->testing ? "true" : "false");
+}
+
+/* verify one message; returns an exit code for it */
+static int
+verify_file(struct cli *cli, inkan_dkim *dkim, const char *path, int many)
+{
+	const char *name = path && strcmp(path, "-") != 0 ? path : "(stdin)";
+	inkan_msg *msg = NULL;
+	inkan_dkim_verify *v = NULL;
+	inkan_status st;
+	size_t i, n;
+	int pass = 0, temp = 0;
+
+	st = inkan_msg_new(cli->ctx, &msg);
+	if (st == INKAN_OK)
+		st = inkan_dkim_verify_new(dkim, msg, &v);
+	if (st == INKAN_OK)
+		st = cli_read_message(cli, path, msg);
+	if (st == INKAN_OK && (st = inkan_dkim_verify_eom(v)) != INKAN_OK)
+		cli_error(cli, "%s: %s", name, inkan_strerror(st));
+	if (st != INKAN_OK) {
+		inkan_dkim_verify_free(v);
+		inkan_msg_free(msg);
+		return cli_exit_for_status(st);
+	}
+	n = inkan_dkim_verify_count(v);
+	if (cli->json) {
+		fputs("{\"file\":", cli->out);
+		cli_json_string(cli->out, name, strlen(name));
+		fputs(",\"signatures\":[", cli->out);
+	} else if (n == 0) {
+		fprintf(cli->out, "%s%sdkim=none\n", many ? name : "",
+			many ? ": " : "");
+	}
+	for (i = 0; i < n; i++) {
+		const inkan_dkim_result *r = inkan_dkim_verify_result(v, i);
+		pass |= r->verdict == INKAN_DKIM_PASS;
+		temp |= r->verdict == INKAN_DKIM_TEMPERROR;
+		if (cli->json)
+			print_json(cli, r, i == 0);
+		else
+			print_text(cli, name, many, r);
+	}
+	if (cli->json)
+		fprintf(cli->out, "],\"skipped\":%zu}\n",
+			inkan_dkim_verify_skipped(v));
+	inkan_dkim_verify_free(v);
+	inkan_msg_free(msg);
+	return pass ? CLI_OK : temp ? CLI_TEMPFAIL : CLI_VERDICT_FAIL;
+}
+
+/* the worse of two exit codes */
+static int
+worse(int a, int b)
+{
+	static const int rank[] = { 0, 1, 5, 3, 4, 6 };	/* by code */
+
+	if (a < 0 || a > 5)
+		return a;
+	if (b < 0 || b > 5)
+		return b;
+	return rank[a] >= rank[b] ? a : b;
+}
+
+int
+cmd_verify(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "keys", required_argument, NULL, 'k' },
+		{ "allow-rsa-sha1", no_argument, NULL, '1' },
+		{ "now", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *keys = NULL;
+	unsigned flags = 0;
+	inkan_dkim *dkim = NULL;
+	struct inkan_resolver *res = NULL;
+	inkan_status st;
+	int c, i, rc = CLI_OK, many;
+	int64_t now = 0;
+	char *end;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "k:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			keys = optarg;
+			break;
+		case '1':
+			flags |= INKAN_DKIM_ALLOW_RSA_SHA1;
+			break;
+		case 'n':
+			now = strtoll(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || now <= 0) {
+				cli_error(cli, "--now needs seconds since "
+					"the epoch");
+				return CLI_USAGE;
+			}
+			inkan_ctx_set_clock(cli->ctx, fixed_clock, &now);
+			break;
+		default:
+			cli_usage(cli, stderr);
+			return CLI_USAGE;
+		}
+	}
+	st = inkan_dkim_new(cli->ctx, &dkim);
+	if (st != INKAN_OK) {
+		cli_error(cli, "%s", inkan_strerror(st));
+		return CLI_INTERNAL;
+	}
+	inkan_dkim_set_flags(dkim, flags);
+	if (keys != NULL) {
+		st = inkan_dkim_load_key_file(dkim, keys);
+		if (st != INKAN_OK) {
+			cli_error(cli, "%s: %s", keys, inkan_strerror(st));
+			inkan_dkim_free(dkim);
+			return st == INKAN_ERR_IO ? CLI_INPUT :
+				cli_exit_for_status(st);
+		}
+	} else if ((rc = cli_dns_resolver(cli, &res)) != CLI_OK) {
+		inkan_dkim_free(dkim);
+		return rc;
+	}
+	many = argc - optind > 1;
+	if (optind == argc)
+		rc = verify_file(cli, dkim, NULL, 0);
+	for (i = optind; i < argc; i++)
+		rc = worse(rc, verify_file(cli, dkim, argv[i], many));
+	inkan_dkim_free(dkim);
+	cli_dns_free(cli, res);
+	return rc;
+}
