@@ -4,7 +4,8 @@
  * the authserv-id test, and the builder, on arbitrary bytes.
  *
  * Invariants checked (abort() makes libFuzzer report a failure):
- *  - whatever parses claims its own authserv-id;
+ *  - whatever parses claims its own authserv-id, with and without a
+ *    context;
  *  - whatever parses as ARC-Authentication-Results has the instance that
  *    inkan_authres_arc_instance() reads;
  *  - whatever parses is accepted by the builder (properties with an
@@ -163,7 +164,8 @@ check(inkan_ctx *ctx, const char *v, size_t size, int arc)
 	id = inkan_authres_authserv_id(ar);
 	/* "." is the only id that is empty once its trailing dot goes */
 	if (!arc && strcmp(id, ".") != 0 &&
-	    !inkan_authres_claims_authserv_id(ctx, v, size, id))
+	    (!inkan_authres_claims_authserv_id(ctx, v, size, id) ||
+	    !inkan_authres_claims_authserv_id(NULL, v, size, id)))
 		abort();
 	if (arc && (inkan_authres_arc_instance(v, size, &inst) != INKAN_OK ||
 	    inst != inkan_authres_instance(ar)))

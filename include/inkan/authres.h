@@ -250,7 +250,7 @@ INKAN_API const inkan_authres_resinfo *inkan_authres_at(
 /*
  * 1 when the Authentication-Results value @value (@len bytes) claims the
  * authserv-id @authserv_id, 0 otherwise. The milter deletes such fields
- * when they arrive from outside (RFC 8601 5; OpenDMARC CVE-2022-48521).
+ * when they arrive from outside (RFC 8601 5, 7.1).
  *
  * The test leans towards 1 because deleting is the safe direction:
  *  - comparison is ASCII case-insensitive, one trailing dot on either side

@@ -63,6 +63,14 @@ charge(inkan_authres_builder *b, size_t n)
 	return INKAN_OK;
 }
 
+/* give back what a string being replaced was charged */
+static void
+refund(inkan_authres_builder *b, const char *old)
+{
+	if (old != NULL)
+		b->bytes -= strlen(old) + ITEM_OVERHEAD;
+}
+
 static inkan_status
 dup_charged(inkan_authres_builder *b, const char *s, char **out)
 {
@@ -154,6 +162,7 @@ inkan_authres_builder_set_version(inkan_authres_builder *b,
 		if ((st = dup_charged(b, version, &v)) != INKAN_OK)
 			return st;
 	}
+	refund(b, b->version);
 	ik_free(b->ctx, b->version);
 	b->version = v;
 	return INKAN_OK;
@@ -246,6 +255,7 @@ inkan_authres_builder_reason(inkan_authres_builder *b, const char *reason)
 		return INKAN_ERR_STATE;
 	if ((st = dup_charged(b, reason, &s)) != INKAN_OK)
 		return st;
+	refund(b, r->reason);
 	ik_free(b->ctx, r->reason);
 	r->reason = s;
 	return INKAN_OK;
@@ -292,7 +302,7 @@ inkan_authres_builder_comment(inkan_authres_builder *b, const char *comment)
 	squeeze_space(s);
 	if (*s == '\0') {
 		/* nothing to say: an empty "()" would read back as none */
-		b->bytes -= strlen(comment) + ITEM_OVERHEAD;
+		refund(b, comment);
 		ik_free(b->ctx, s);
 		return INKAN_OK;
 	}

@@ -387,6 +387,7 @@ test_build_refuses_bad_input(void **state)
 {
 	inkan_ctx *ctx = ar_ctx();
 	inkan_authres_builder *b = NULL;
+	int i;
 
 	(void)state;
 	assert_int_equal(inkan_authres_builder_new(ctx, "", &b),
@@ -427,6 +428,13 @@ test_build_refuses_bad_input(void **state)
 		"list.example"), INKAN_OK);
 	assert_int_equal(inkan_authres_builder_set_style(b, 0x80),
 		INKAN_ERR_INVALID);
+	/* replacing a reason or version gives its room back */
+	for (i = 0; i < 10000; i++) {
+		assert_int_equal(inkan_authres_builder_reason(b,
+			"a reason of some length"), INKAN_OK);
+		assert_int_equal(inkan_authres_builder_set_version(b, "1"),
+			INKAN_OK);
+	}
 	inkan_authres_builder_free(b);
 	inkan_ctx_free(ctx);
 }
@@ -657,6 +665,12 @@ test_claims_authserv_id(void **state)
 		"xn--bcher-kva.example;", 22, "b\xc3\xbc" "cher.example"), 0);
 	assert_int_equal(inkan_authres_claims_authserv_id(NULL,
 		"(x) Example.com;", 16, "example.com"), 1);
+	/* ... but the same bytes still match */
+	assert_int_equal(inkan_authres_claims_authserv_id(NULL,
+		"\"b\xc3\xbc" "cher.example.\";", 18, "b\xc3\xbc" "cher.example"),
+		1);
+	assert_int_equal(inkan_authres_claims_authserv_id(NULL,
+		"b\xc3\xbc" "cher.example;", 16, "B\xc3\xbc" "cher.example."), 1);
 	inkan_ctx_free(ctx);
 }
 
