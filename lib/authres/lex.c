@@ -269,8 +269,8 @@ ik_ar_quoted(ik_ar_cur *c, ik_buf *out)
 	}
 }
 
-static int
-is_digit_cls(int c)
+int
+ik_ar_is_digit_char(int c)
 {
 	return ik_is_digit(c);
 }
@@ -295,7 +295,7 @@ ik_ar_instance(ik_ar_cur *c, unsigned *instance)
 	c->pos++;
 	if ((st = ik_ar_cfws(c, NULL, NULL)) != INKAN_OK)
 		return st;
-	n = ik_ar_span(c, is_digit_cls);
+	n = ik_ar_span(c, ik_ar_is_digit_char);
 	/* position = 1*2DIGIT */
 	if (n == 0 || n > 2)
 		return INKAN_ERR_SYNTAX;

@@ -53,6 +53,8 @@ ik_ar_peek(const ik_ar_cur *c)
 
 /* RFC 2045 5.1 token characters, plus bytes >= 0x80 (RFC 6532) */
 int ik_ar_is_token_char(int c);
+/* DIGIT, for the versions */
+int ik_ar_is_digit_char(int c);
 /* RFC 5321 4.1.2 Keyword (Ldh-str) characters: letters, digits, "-" */
 int ik_ar_is_keyword_char(int c);
 /* lenient pvalue characters: VCHAR other than ( ) ; " and backslash,

@@ -53,12 +53,6 @@ struct inkan_authres {
 	inkan_authres_prop *props;
 };
 
-static int
-is_digit_cls(int c)
-{
-	return ik_is_digit(c);
-}
-
 static inkan_status
 cfws(struct parser *p)
 {
@@ -272,7 +266,7 @@ resinfo(struct parser *p)
 		p->cur.pos++;
 		if ((st = cfws(p)) != INKAN_OK)
 			return st;
-		n = ik_ar_span(&p->cur, is_digit_cls);
+		n = ik_ar_span(&p->cur, ik_ar_is_digit_char);
 		if (n == 0)
 			return INKAN_ERR_SYNTAX;
 		if ((st = take(p, n, &ri->method_version)) != INKAN_OK)
@@ -341,7 +335,7 @@ payload(struct parser *p)
 		return INKAN_ERR_SYNTAX;
 	if ((st = ik_ar_cfws(&p->cur, NULL, &seen)) != INKAN_OK)
 		return st;
-	n = ik_ar_span(&p->cur, is_digit_cls);
+	n = ik_ar_span(&p->cur, ik_ar_is_digit_char);
 	if (seen && n > 0) {
 		/* authres-version = 1*DIGIT [CFWS] */
 		if ((st = take(p, n, &p->version)) != INKAN_OK)

@@ -667,10 +667,11 @@ test_claims_authserv_id(void **state)
 		"(x) Example.com;", 16, "example.com"), 1);
 	/* ... but the same bytes still match */
 	assert_int_equal(inkan_authres_claims_authserv_id(NULL,
-		"\"b\xc3\xbc" "cher.example.\";", 18, "b\xc3\xbc" "cher.example"),
-		1);
+		"\"b\xc3\xbc" "cher.example.\";", 19,
+		"b\xc3\xbc" "cher.example"), 1);
 	assert_int_equal(inkan_authres_claims_authserv_id(NULL,
-		"b\xc3\xbc" "cher.example;", 16, "B\xc3\xbc" "cher.example."), 1);
+		"b\xc3\xbc" "cher.example;", 16,
+		"B\xc3\xbc" "cher.example."), 1);
 	inkan_ctx_free(ctx);
 }
 
