@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <inkan/address.h>
+#include <inkan/authres.h>
 #include <inkan/msg.h>
 
 #include "cli.h"
@@ -47,6 +49,140 @@ print_headers_json(const struct cli *cli, const inkan_msg *msg)
 	fputc(']', cli->out);
 }
 
+static const struct {
+	unsigned flag;
+	const char *name;
+	const char *meaning;
+} from_flags[] = {
+	{ INKAN_FROM_NONE, "no-from", "the message has no From field" },
+	{ INKAN_FROM_MULTIPLE_FIELDS, "several-from-fields",
+	  "more than one From field (RFC 5322 allows one)" },
+	{ INKAN_FROM_MULTIPLE_ADDRESSES, "several-addresses",
+	  "more than one author address" },
+	{ INKAN_FROM_UNPARSEABLE, "unparseable",
+	  "a From field or domain that cannot be parsed" },
+	{ INKAN_FROM_MULTIPLE_DOMAINS, "several-domains",
+	  "authors in more than one domain" },
+	{ INKAN_FROM_NO_DOMAIN, "no-domain", "an author without a domain" },
+};
+
+/* DMARC can use the From as is: one domain, no flag but several
+ * addresses (see inkan/address.h) */
+static int
+authors_usable(const inkan_authors *a)
+{
+	return inkan_authors_domain_count(a) == 1 &&
+	    (inkan_authors_flags(a) & ~(unsigned)INKAN_FROM_MULTIPLE_ADDRESSES)
+	    == 0;
+}
+
+static void
+print_authors_text(const struct cli *cli, const inkan_authors *a)
+{
+	size_t i, n = inkan_authors_count(a);
+	unsigned flags = inkan_authors_flags(a);
+
+	fprintf(cli->out, "\nFrom author (the domain DMARC protects):\n");
+	for (i = 0; i < n; i++) {
+		const inkan_address *ad = inkan_authors_at(a, i);
+		fprintf(cli->out, "  %s@%s", ad->local_part,
+			ad->domain ? ad->domain : "");
+		if (ad->display_name != NULL)
+			fprintf(cli->out, "  (display name \"%s\")",
+				ad->display_name);
+		fprintf(cli->out, "\n    author domain: %s\n",
+			ad->domain_ascii ? ad->domain_ascii : "(none)");
+	}
+	for (i = 0; i < sizeof(from_flags) / sizeof(from_flags[0]); i++)
+		if (flags & from_flags[i].flag)
+			fprintf(cli->out, "  warning: %s\n",
+				from_flags[i].meaning);
+	if (authors_usable(a))
+		fprintf(cli->out, "  DMARC would evaluate domain %s\n",
+			inkan_authors_domain_at(a, 0));
+	else
+		fprintf(cli->out, "  DMARC cannot evaluate this From as it is "
+			"(a receiver should treat it as permerror)\n");
+}
+
+static void
+print_authors_json(const struct cli *cli, const inkan_authors *a)
+{
+	size_t i, n = inkan_authors_count(a);
+	unsigned flags = inkan_authors_flags(a);
+	int first = 1;
+
+	fputs(",\"authors\":[", cli->out);
+	for (i = 0; i < n; i++) {
+		const inkan_address *ad = inkan_authors_at(a, i);
+		fputs(i ? ",{\"local_part\":" : "{\"local_part\":", cli->out);
+		cli_json_string(cli->out, ad->local_part,
+			strlen(ad->local_part));
+		fputs(",\"domain\":", cli->out);
+		if (ad->domain)
+			cli_json_string(cli->out, ad->domain,
+				strlen(ad->domain));
+		else
+			fputs("null", cli->out);
+		fputs(",\"domain_ascii\":", cli->out);
+		if (ad->domain_ascii)
+			cli_json_string(cli->out, ad->domain_ascii,
+				strlen(ad->domain_ascii));
+		else
+			fputs("null", cli->out);
+		fputs(",\"display_name\":", cli->out);
+		if (ad->display_name)
+			cli_json_string(cli->out, ad->display_name,
+				strlen(ad->display_name));
+		else
+			fputs("null", cli->out);
+		fputc('}', cli->out);
+	}
+	fputs("],\"author_domains\":[", cli->out);
+	for (i = 0; i < inkan_authors_domain_count(a); i++) {
+		const char *d = inkan_authors_domain_at(a, i);
+		if (i)
+			fputc(',', cli->out);
+		cli_json_string(cli->out, d, strlen(d));
+	}
+	fputs("],\"from_flags\":[", cli->out);
+	for (i = 0; i < sizeof(from_flags) / sizeof(from_flags[0]); i++)
+		if (flags & from_flags[i].flag) {
+			fprintf(cli->out, "%s\"%s\"", first ? "" : ",",
+				from_flags[i].name);
+			first = 0;
+		}
+	fprintf(cli->out, "],\"dmarc_usable\":%s",
+		authors_usable(a) ? "true" : "false");
+}
+
+/*
+ * An Authentication-Results header for the message. parse runs no check,
+ * so it claims only what reading the message proves: "dkim=none" for a
+ * message that carries no DKIM-Signature (RFC 8601 2.7.1), otherwise the
+ * "none" field (no method applied, RFC 8601 2.2). inkan verify writes the
+ * full header.
+ */
+static inkan_status
+build_authres(const struct cli *cli, const inkan_msg *msg,
+	const char *authserv_id, char **text)
+{
+	inkan_authres_builder *b = NULL;
+	inkan_status st;
+
+	st = inkan_authres_builder_new(cli->ctx, authserv_id, &b);
+	if (st == INKAN_OK && inkan_msg_count_named(msg, "DKIM-Signature") == 0) {
+		st = inkan_authres_builder_add(b, "dkim", NULL, "none");
+		if (st == INKAN_OK)
+			st = inkan_authres_builder_comment(b,
+				"message not signed");
+	}
+	if (st == INKAN_OK)
+		st = inkan_authres_build(b, text, NULL);
+	inkan_authres_builder_free(b);
+	return st;
+}
+
 int
 cmd_parse(struct cli *cli, int argc, char **argv)
 {
@@ -56,6 +192,8 @@ cmd_parse(struct cli *cli, int argc, char **argv)
 	};
 	const char *authserv_id = "inkan.localhost";
 	inkan_msg *msg = NULL;
+	inkan_authors *authors = NULL;
+	char *ar = NULL;
 	inkan_status st;
 	int c, rc;
 
@@ -72,26 +210,45 @@ cmd_parse(struct cli *cli, int argc, char **argv)
 		cli_usage(cli, stderr);
 		return CLI_USAGE;
 	}
-	(void)authserv_id;
 	st = inkan_msg_new(cli->ctx, &msg);
 	if (st == INKAN_OK)
 		st = cli_read_message(cli, optind < argc ? argv[optind] : NULL,
 			msg);
+	if (st == INKAN_OK) {
+		st = inkan_authors_from_msg(cli->ctx, msg, &authors);
+		if (st != INKAN_OK)
+			cli_error(cli, "From: %s", inkan_strerror(st));
+	}
+	if (st == INKAN_OK) {
+		st = build_authres(cli, msg, authserv_id, &ar);
+		if (st != INKAN_OK)
+			cli_error(cli, "Authentication-Results: %s",
+				inkan_strerror(st));
+	}
 	if (st != INKAN_OK) {
-		inkan_msg_free(msg);
-		return cli_exit_for_status(st);
+		rc = cli_exit_for_status(st);
+		goto out;
 	}
 	if (cli->json) {
 		fputc('{', cli->out);
 		print_headers_json(cli, msg);
+		print_authors_json(cli, authors);
+		fputs(",\"authentication_results\":", cli->out);
+		cli_json_string(cli->out, ar, strlen(ar));
 		fprintf(cli->out, ",\"body_bytes\":%llu}\n",
 			(unsigned long long)inkan_msg_body_length(msg));
 	} else {
 		print_headers_text(cli, msg);
 		fprintf(cli->out, "Body: %llu bytes (streamed, not kept)\n",
 			(unsigned long long)inkan_msg_body_length(msg));
+		print_authors_text(cli, authors);
+		fprintf(cli->out, "\nAuthentication-Results (parse runs no "
+			"check; inkan verify does):\n%s\n", ar);
 	}
-	rc = CLI_OK;
+	rc = authors_usable(authors) ? CLI_OK : CLI_VERDICT_FAIL;
+out:
+	inkan_free(cli->ctx, ar);
+	inkan_authors_free(authors);
 	inkan_msg_free(msg);
 	return rc;
 }
