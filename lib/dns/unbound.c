@@ -65,12 +65,21 @@ decode_result(struct ubq *q, int err, struct ub_result *res)
 	ik_dns_ab ab;
 	int i;
 
+	if (err == 0 && res != NULL && res->bogus) {
+		/* RFC 4035 5.5: bogus data is not to be used; the packet
+		 * still holds it, so answer SERVFAIL like a validator does */
+		ik_log(ctx, INKAN_LOG_WARNING, "DNSSEC: %s: bogus: %s",
+			q->name, res->why_bogus ? res->why_bogus : "?");
+		(void)ik_dns_answer_fail(ctx, q->name, q->type,
+			INKAN_DNS_RCODE_SERVFAIL, 0, &a);
+		return a;
+	}
 	if (err == 0 && res != NULL && res->answer_packet != NULL &&
 	    res->answer_len > 0 &&
 	    ik_dns_parse_packet(ctx, res->answer_packet,
 	    (size_t)res->answer_len, q->name, q->type, &a) == INKAN_OK) {
 		/* AD: what libunbound's validator concluded */
-		a->secure = res->secure && !res->bogus;
+		a->secure = res->secure;
 		return a;
 	}
 	if (err != 0 || res == NULL) {

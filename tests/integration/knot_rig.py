@@ -115,10 +115,14 @@ class Knot:
             "    any: warning",
             "zone:",
         ]
-        for origin, path in self.zones:
+        for zone in self.zones:
+            origin, path = zone[0], zone[1]
             name = origin.rstrip(".") + ".zone"
             shutil.copy(path, os.path.join(self.dir, "zones", name))
             lines += ["  - domain: %s" % origin, '    file: "%s"' % name]
+            if len(zone) > 2 and zone[2] == "sign":
+                # Knot's default policy: ECDSA P-256 KSK + ZSK, NSEC
+                lines += ["    dnssec-signing: on"]
         conf = os.path.join(self.dir, "knot.conf")
         with open(conf, "w") as f:
             f.write("\n".join(lines) + "\n")
@@ -140,7 +144,7 @@ class Knot:
             while time.monotonic() < deadline:
                 if self.proc.poll() is not None:
                     break
-                if all(answers(self.port, z) for z, _ in self.zones):
+                if all(answers(self.port, z[0]) for z in self.zones):
                     return self
                 time.sleep(0.05)
             self.stop_process()
@@ -157,6 +161,22 @@ class Knot:
         with open(conf, "w") as f:
             f.write(text)
         return conf
+
+    def trust_anchor(self, origin, kdig="kdig"):
+        """Write the KSK of signed zone ORIGIN as a trust-anchor file (the
+        form ub_ctx_add_ta_file reads) and return its path."""
+        out = subprocess.run(
+            [kdig, "@127.0.0.1", "-p", str(self.port), "+short",
+             origin, "DNSKEY"], capture_output=True, text=True,
+            timeout=10).stdout
+        keys = [k for k in out.splitlines() if k.startswith("257 ")]
+        if not keys:
+            raise RuntimeError("no KSK for %s" % origin)
+        path = os.path.join(self.dir, origin.rstrip(".") + ".ta")
+        with open(path, "w") as f:
+            for k in keys:
+                f.write("%s. 300 IN DNSKEY %s\n" % (origin.rstrip("."), k))
+        return path
 
     def stop_process(self):
         if self.proc is not None and self.proc.poll() is None:
@@ -227,13 +247,14 @@ def main():
     ap.add_argument("--knotd", default=shutil.which("knotd") or
                     "/usr/sbin/knotd")
     ap.add_argument("--zone", action="append", default=[],
-                    help="ORIGIN=FILE (repeatable)")
+                    help="ORIGIN=FILE[:sign] (repeatable)")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     args = ap.parse_args()
     if not os.access(args.knotd, os.X_OK):
         print("knotd not found: skipping", file=sys.stderr)
         return 77
-    zones = [tuple(z.split("=", 1)) for z in args.zone]
+    zones = [tuple([z.split("=", 1)[0]] + z.split("=", 1)[1].split(":"))
+             for z in args.zone]
     knot, hole = rig(args.knotd, zones)
     cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
     env = dict(os.environ)

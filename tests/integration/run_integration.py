@@ -5,7 +5,8 @@
 Starts a private Knot DNS loaded with data/integration.zone and a black-hole
 UDP server (knot_rig.py), then runs
   1. test_dns_live (cmocka: the libunbound backend, decoding, TCP fallback,
-     threads, cache, timeout budget), and
+     threads, cache, timeout budget, DNSSEC validation of a zone Knot
+     signs, with its key as trust anchor), and
   2. `inkan dns` against the same server, checking its JSON and exit codes.
 Exit 0 when all pass, 77 (skip) when knotd is not installed.
 Standard library only.
@@ -79,12 +80,26 @@ def main():
         print("knotd not installed: skipping")
         return 77
     zone = os.path.join(here, "data", "integration.zone")
-    knot, hole = knot_rig.rig(args.knotd, [("inkan.test", zone)])
+    signed = os.path.join(here, "data", "signed.zone")
+    knot, hole = knot_rig.rig(args.knotd, [("inkan.test", zone),
+                                           ("signed.test", signed, "sign")])
     server = "127.0.0.1@%d" % knot.port
     blackhole = "127.0.0.1@%d" % hole.port
     print("knotd on %s, black hole on %s" % (server, blackhole), flush=True)
+    # the signed zone's KSK as trust anchor, and a wrong one (one byte of
+    # the key changed) under which its answers are bogus
+    ta = knot.trust_anchor("signed.test")
+    with open(ta) as f:
+        good = f.read()
+    key_at = good.rindex(" ") + 10
+    bogus = good[:key_at] + ("A" if good[key_at] != "A" else "B") + \
+        good[key_at + 1:]
+    bogus_ta = ta + ".bogus"
+    with open(bogus_ta, "w") as f:
+        f.write(bogus)
     env = dict(os.environ, INKAN_TEST_DNS_SERVER=server,
-               INKAN_TEST_BLACKHOLE=blackhole)
+               INKAN_TEST_BLACKHOLE=blackhole,
+               INKAN_TEST_TRUST_ANCHOR=ta, INKAN_TEST_BOGUS_ANCHOR=bogus_ta)
     rc = subprocess.call([args.test], env=env, timeout=300)
     check(rc == 0, "test_dns_live (exit %d)" % rc)
     cli_checks(args.inkan, server, blackhole)

@@ -20,6 +20,8 @@
 
 static const char *server;
 static const char *blackhole;
+static const char *anchor;
+static const char *bogus_anchor;
 
 struct fx {
 	inkan_ctx *ctx;
@@ -317,6 +319,87 @@ test_bad_server(void **state)
 	inkan_ctx_free(ctx);
 }
 
+static inkan_resolver *
+validating(inkan_ctx *ctx, const char *ta)
+{
+	inkan_resolver *r;
+
+	assert_int_equal(inkan_resolver_unbound_new(ctx, server, &r),
+		INKAN_OK);
+	assert_int_equal(inkan_resolver_unbound_trust_anchor(r, ta),
+		INKAN_OK);
+	return r;
+}
+
+/* Knot signs signed.test; with its key as anchor the answers validate */
+static void
+test_dnssec_secure(void **state)
+{
+	inkan_ctx *ctx;
+	inkan_resolver *r;
+	inkan_dns_query *q;
+	const inkan_dns_answer *a;
+
+	(void)state;
+	assert_int_equal(inkan_ctx_new(NULL, &ctx), INKAN_OK);
+	r = validating(ctx, anchor);
+	assert_int_equal(inkan_dns_lookup(r, "signed.test", 16, &q, &a),
+		INKAN_OK);
+	assert_int_equal(a->outcome, INKAN_DNS_DATA);
+	assert_int_equal(a->secure, 1);
+	/* only the TXT RRs, not their RRSIGs */
+	assert_int_equal(a->nrrs, 1);
+	assert_string_equal(a->rrs[0].u.txt.joined.data, "v=spf1 -all");
+	inkan_dns_query_free(q);
+	/* a CNAME, and a denial of existence proven by NSEC */
+	assert_int_equal(inkan_dns_lookup(r, "www.signed.test", 16, &q, &a),
+		INKAN_OK);
+	assert_int_equal(a->outcome, INKAN_DNS_DATA);
+	assert_int_equal(a->ncnames, 1);
+	assert_int_equal(a->secure, 1);
+	inkan_dns_query_free(q);
+	assert_int_equal(inkan_dns_lookup(r, "nope.signed.test", 16, &q, &a),
+		INKAN_OK);
+	assert_int_equal(a->outcome, INKAN_DNS_NXDOMAIN);
+	assert_int_equal(a->secure, 1);
+	inkan_dns_query_free(q);
+	/* outside the anchor: answered, not validated */
+	assert_int_equal(inkan_dns_lookup(r, "multi.inkan.test", 16, &q, &a),
+		INKAN_OK);
+	assert_int_equal(a->outcome, INKAN_DNS_DATA);
+	assert_int_equal(a->secure, 0);
+	inkan_dns_query_free(q);
+	/* too late to change the anchor once questions were asked */
+	assert_int_equal(inkan_resolver_unbound_trust_anchor(r, anchor),
+		INKAN_ERR_STATE);
+	inkan_resolver_free(r);
+	inkan_ctx_free(ctx);
+}
+
+/* a wrong anchor: the signatures do not validate; that is a temporary
+ * failure (SERVFAIL), never data and never "does not exist" */
+static void
+test_dnssec_bogus(void **state)
+{
+	inkan_ctx *ctx;
+	inkan_resolver *r;
+	inkan_dns_query *q;
+	const inkan_dns_answer *a;
+
+	(void)state;
+	assert_int_equal(inkan_ctx_new(NULL, &ctx), INKAN_OK);
+	r = validating(ctx, bogus_anchor);
+	assert_int_equal(inkan_dns_lookup(r, "signed.test", 16, &q, &a),
+		INKAN_OK);
+	assert_int_equal(a->rcode, INKAN_DNS_RCODE_SERVFAIL);
+	assert_int_equal(a->outcome, INKAN_DNS_TEMPFAIL);
+	assert_int_equal(a->secure, 0);
+	assert_int_equal(a->nrrs, 0);
+	inkan_dns_query_free(q);
+	inkan_resolver_free(r);
+	inkan_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -337,11 +420,16 @@ main(void)
 			teardown),
 		cmocka_unit_test(test_timeout_budget),
 		cmocka_unit_test(test_bad_server),
+		cmocka_unit_test(test_dnssec_secure),
+		cmocka_unit_test(test_dnssec_bogus),
 	};
 
 	server = getenv("INKAN_TEST_DNS_SERVER");
 	blackhole = getenv("INKAN_TEST_BLACKHOLE");
-	if (server == NULL || blackhole == NULL) {
+	anchor = getenv("INKAN_TEST_TRUST_ANCHOR");
+	bogus_anchor = getenv("INKAN_TEST_BOGUS_ANCHOR");
+	if (server == NULL || blackhole == NULL || anchor == NULL ||
+	    bogus_anchor == NULL) {
 		fprintf(stderr, "run me through tests/integration/"
 			"knot_rig.py (INKAN_TEST_DNS_SERVER unset)\n");
 		return 77;	/* skipped */
