@@ -380,6 +380,12 @@ inkan_resolver_unbound_new(inkan_ctx *ctx, const char *server,
 	}
 	/* threads, not a forked process; answers as they come */
 	r = ub_ctx_async(b->ub, 1);
+	/* libunbound's library defaults (few sockets, 2 TCP streams) are
+	 * made for one question at a time; a milter has many in flight */
+	if (r == 0)
+		r = ub_ctx_set_option(b->ub, "outgoing-range:", "256");
+	if (r == 0)
+		r = ub_ctx_set_option(b->ub, "outgoing-num-tcp:", "16");
 	if (r == 0 && server != NULL) {
 		/* a server on loopback is what tests and local resolvers
 		 * use; unbound refuses to query it by default */

@@ -23,7 +23,7 @@
 struct zquery {
 	ik_zone *z;
 	inkan_dns_answer *answer;
-	int64_t ready_ms;
+	struct timespec ready;	/* CLOCK_MONOTONIC */
 	int counted;		/* still counted in z->inflight */
 };
 
@@ -71,7 +71,13 @@ zone_start(void *impl, const char *name, uint16_t type, uint32_t timeout_ms,
 		q->answer = slow;
 		delay = timeout_ms;
 	}
-	q->ready_ms = ik_mono_ms() + delay;
+	clock_gettime(CLOCK_MONOTONIC, &q->ready);
+	q->ready.tv_sec += (time_t)(delay / 1000);
+	q->ready.tv_nsec += (long)(delay % 1000) * 1000000;
+	if (q->ready.tv_nsec >= 1000000000) {
+		q->ready.tv_sec++;
+		q->ready.tv_nsec -= 1000000000;
+	}
 	pthread_mutex_lock(&z->mu);
 	z->inflight++;
 	if (z->inflight > z->max_inflight)
@@ -86,12 +92,10 @@ static inkan_status
 zone_wait(void *impl, void *qstate, const inkan_dns_answer **answer)
 {
 	struct zquery *q = qstate;
-	struct timespec ts;
 
 	(void)impl;
-	ik_mono_timespec(q->ready_ms, &ts);
-	while (ik_mono_ms() < q->ready_ms &&
-	    clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &q->ready,
+	    NULL) == EINTR)
 		;
 	inflight_done(q);
 	*answer = q->answer;
