@@ -156,7 +156,8 @@ typedef struct inkan_dns_answer {
 	inkan_dns_outcome outcome;	/* use this to decide; see above */
 	inkan_dns_rcode rcode;		/* SERVFAIL on a timeout */
 	int timed_out;			/* 1: no answer in time */
-	int secure;			/* 1: DNSSEC validated (AD) */
+	int secure;			/* 1: DNSSEC validated (AD): only
+					 * with a trust anchor (unbound) */
 	int from_cache;			/* 1: served by inkan's cache */
 	/* seconds the answer may be reused: the smallest TTL of the RRs
 	 * and CNAMEs (positive answers) or RFC 2308 5's min(SOA TTL, SOA
@@ -286,7 +287,7 @@ INKAN_API inkan_status inkan_resolver_zone_load(inkan_resolver *r,
 	const char *path, char *err, size_t errlen);
 
 /*
- * The same from memory (@text, @len bytes, not NUL-terminated needed);
+ * The same from memory (@text, @len bytes; need not be NUL-terminated);
  * @origin is the initial $ORIGIN (NULL: the root) and @label names the
  * text in error messages (NULL: "(memory)"). $INCLUDE paths are relative
  * to the current directory. Handy in tests:
@@ -304,8 +305,10 @@ INKAN_API inkan_status inkan_resolver_zone_load_mem(inkan_resolver *r,
  * A libunbound resolver. @server NULL: the system's resolvers from
  * /etc/resolv.conf; else "ADDR[@PORT]" (IPv4 or IPv6): every question goes
  * to that server, which may be a recursive resolver or an authoritative
- * server (it is used as a stub: answers are taken as they come). @ctx is
- * borrowed and must outlive it; *out is owned by the caller.
+ * server such as Knot (answers are taken as they come; loopback is
+ * allowed, and names under .test are asked of it rather than answered
+ * NXDOMAIN locally, RFC 6761 6.2). @ctx is borrowed and must outlive it;
+ * *out is owned by the caller. Bogus DNSSEC answers come back SERVFAIL.
  * INKAN_ERR_CONFIG: bad @server or libunbound refused the set-up.
  */
 INKAN_API inkan_status inkan_resolver_unbound_new(inkan_ctx *ctx,
