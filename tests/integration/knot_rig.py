@@ -18,6 +18,7 @@ CMD's status.
 """
 import argparse
 import atexit
+import base64
 import ctypes
 import os
 import random
@@ -60,12 +61,49 @@ def die_with_parent():
         pass
 
 
-def soa_query(zone, qid):
-    """A minimal DNS query packet for ZONE/SOA."""
+def soa_query(zone, qid, qtype=6):
+    """A minimal DNS query packet for ZONE/QTYPE (SOA by default)."""
     q = struct.pack(">HHHHHH", qid, 0x0100, 1, 0, 0, 0)
     for label in zone.rstrip(".").split("."):
         q += bytes([len(label)]) + label.encode()
-    return q + b"\x00" + struct.pack(">HH", 6, 1)
+    return q + b"\x00" + struct.pack(">HH", qtype, 1)
+
+
+def skip_name(msg, off):
+    """Offset just past the (possibly compressed) name at OFF."""
+    while True:
+        c = msg[off]
+        if c >= 0xC0:
+            return off + 2
+        if c == 0:
+            return off + 1
+        off += c + 1
+
+
+def dnskeys(port, zone):
+    """The DNSKEY RRs of ZONE as (flags, protocol, algorithm, key)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(2)
+    try:
+        s.sendto(soa_query(zone, 0x4321, 48), ("127.0.0.1", port))
+        msg, _ = s.recvfrom(65535)
+    finally:
+        s.close()
+    qd, an = struct.unpack(">HH", msg[4:8])
+    off = 12
+    for _ in range(qd):
+        off = skip_name(msg, off) + 4
+    keys = []
+    for _ in range(an):
+        off = skip_name(msg, off)
+        rtype, _, _, rdlen = struct.unpack(">HHIH", msg[off:off + 10])
+        off += 10
+        rd = msg[off:off + rdlen]
+        off += rdlen
+        if rtype == 48 and rdlen > 4:
+            flags, proto, alg = struct.unpack(">HBB", rd[:4])
+            keys.append((flags, proto, alg, rd[4:]))
+    return keys
 
 
 def answers(port, zone, timeout=0.3):
@@ -162,20 +200,18 @@ class Knot:
             f.write(text)
         return conf
 
-    def trust_anchor(self, origin, kdig="kdig"):
+    def trust_anchor(self, origin):
         """Write the KSK of signed zone ORIGIN as a trust-anchor file (the
         form ub_ctx_add_ta_file reads) and return its path."""
-        out = subprocess.run(
-            [kdig, "@127.0.0.1", "-p", str(self.port), "+short",
-             origin, "DNSKEY"], capture_output=True, text=True,
-            timeout=10).stdout
-        keys = [k for k in out.splitlines() if k.startswith("257 ")]
+        keys = [k for k in dnskeys(self.port, origin) if k[0] == 257]
         if not keys:
             raise RuntimeError("no KSK for %s" % origin)
         path = os.path.join(self.dir, origin.rstrip(".") + ".ta")
         with open(path, "w") as f:
-            for k in keys:
-                f.write("%s. 300 IN DNSKEY %s\n" % (origin.rstrip("."), k))
+            for flags, proto, alg, key in keys:
+                f.write("%s. 300 IN DNSKEY %d %d %d %s\n" % (
+                    origin.rstrip("."), flags, proto, alg,
+                    base64.b64encode(key).decode()))
         return path
 
     def stop_process(self):
