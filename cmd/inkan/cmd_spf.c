@@ -6,7 +6,7 @@
  *
  * Plain output: the result on the first line, the explanation on the
  * second for a fail; --trace adds every term evaluated, --header the
- * Received-SPF field. --json prints every field of the verdict.
+ * Received-SPF and Authentication-Results fields. --json prints every field of the verdict.
  * Exit: 0 pass, 1 any other result, 3 temperror, 2 usage, 4 bad zone
  * file, 5 internal. Lint: 0 no errors, 1 errors found, 3 DNS failure.
  */
@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <inkan/authres.h>
 #include <inkan/dns.h>
 #include <inkan/spf.h>
 
@@ -162,6 +163,25 @@ print_text(const struct cli *cli, const inkan_spf_verdict *v, int trace,
 		fprintf(o, "%s\n", header);
 }
 
+/* the spf= resinfo in an Authentication-Results field (RFC 8601) */
+static void
+print_authres(const struct cli *cli, const inkan_spf_verdict *v,
+	const char *receiver)
+{
+	inkan_authres_builder *b = NULL;
+	char *text = NULL;
+
+	if (inkan_authres_builder_new(cli->ctx, receiver != NULL ? receiver :
+	    "localhost", &b) == INKAN_OK &&
+	    inkan_authres_builder_set_style(b, INKAN_AUTHRES_STYLE_LF) ==
+	    INKAN_OK &&
+	    inkan_spf_authres_add(cli->ctx, b, v, receiver) == INKAN_OK &&
+	    inkan_authres_build(b, &text, NULL) == INKAN_OK)
+		fprintf(cli->out, "%s\n", text);
+	inkan_free(cli->ctx, text);
+	inkan_authres_builder_free(b);
+}
+
 static int
 exit_for(inkan_spf_result r)
 {
@@ -260,6 +280,8 @@ cmd_spf(struct cli *cli, int argc, char **argv)
 		print_json(cli, v, header);
 	else
 		print_text(cli, v, trace, want_header ? header : NULL);
+	if (want_header && !cli->json)
+		print_authres(cli, v, req.receiver);
 	rc = exit_for(v->result);
 	inkan_free(cli->ctx, header);
 	inkan_spf_verdict_free(v);

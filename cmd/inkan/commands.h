@@ -18,7 +18,7 @@ int cmd_dns(struct cli *cli, int argc, char **argv);
 	"       inkan spf --lint DOMAIN\n\n" \
 	"  --mail-from ''|<>   the null sender: checked as postmaster@HELO\n" \
 	"  --trace             every term evaluated, with counts\n" \
-	"  --header            print a Received-SPF header field too\n" \
+	"  --header            print Received-SPF and Authentication-Results\n" \
 	"  --receiver NAME     this host's name (%{r}, Received-SPF)\n" \
 	"  --default-explanation TEXT  for a fail without exp= (macros ok)\n" \
 	"  --sequential        one DNS question at a time (diagnosis)\n\n" \

@@ -218,6 +218,16 @@ INKAN_API inkan_status inkan_spf_authres_parts(const inkan_ctx *ctx,
 	const inkan_spf_verdict *v, const char *receiver,
 	const char **property, const char **value, char **comment);
 
+/*
+ * Append an "spf=RESULT (comment) smtp.mailfrom=..." (or smtp.helo=)
+ * resinfo for @v to @b (inkan/authres.h), built from the pieces above.
+ * @ctx is borrowed for the call; @b keeps copies of everything.
+ */
+struct inkan_authres_builder;
+INKAN_API inkan_status inkan_spf_authres_add(const inkan_ctx *ctx,
+	struct inkan_authres_builder *b, const inkan_spf_verdict *v,
+	const char *receiver);
+
 /* ---- record lint (for domain checkers) ------------------------------ */
 
 typedef struct inkan_spf_lint_issue {

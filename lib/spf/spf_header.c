@@ -12,6 +12,8 @@
  */
 #include <string.h>
 
+#include <inkan/authres.h>
+
 #include "core/alloc.h"
 #include "core/ascii.h"
 #include "core/buf.h"
@@ -297,5 +299,29 @@ inkan_spf_authres_parts(const inkan_ctx *ctx, const inkan_spf_verdict *v,
 	if (st == INKAN_OK)
 		st = ik_buf_take(&b, comment, NULL);
 	ik_buf_free(&b);
+	return st;
+}
+
+INKAN_API inkan_status
+inkan_spf_authres_add(const inkan_ctx *ctx, inkan_authres_builder *b,
+	const inkan_spf_verdict *v, const char *receiver)
+{
+	const char *prop, *value;
+	char *comment = NULL;
+	inkan_status st;
+
+	if (b == NULL)
+		return INKAN_ERR_INVALID;
+	st = inkan_spf_authres_parts(ctx, v, receiver, &prop, &value,
+		&comment);
+	/* RFC 8601 2.7.2: the result names are RFC 7208's */
+	if (st == INKAN_OK)
+		st = inkan_authres_builder_add(b, "spf", NULL,
+			inkan_spf_result_name(v->result));
+	if (st == INKAN_OK)
+		st = inkan_authres_builder_comment(b, comment);
+	if (st == INKAN_OK)
+		st = inkan_authres_builder_prop(b, "smtp", prop, value);
+	ik_free(ctx, comment);
 	return st;
 }

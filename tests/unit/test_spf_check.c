@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <inkan/authres.h>
 #include <inkan/ctx.h>
 #include <inkan/dns.h>
 #include <inkan/spf.h>
@@ -359,6 +360,27 @@ test_headers(void **state)
 		"user@helo.example.com designates 192.0.2.10 as permitted "
 		"sender");
 	inkan_free(e.ctx, comment);
+	{
+		inkan_authres_builder *b;
+
+		assert_int_equal(inkan_authres_builder_new(e.ctx,
+			"mx.example.org", &b), INKAN_OK);
+		assert_int_equal(inkan_authres_builder_set_style(b,
+			INKAN_AUTHRES_STYLE_NO_WRAP), INKAN_OK);
+		assert_int_equal(inkan_spf_authres_add(e.ctx, b, v,
+			"mx.example.org"), INKAN_OK);
+		assert_int_equal(inkan_authres_build(b, &text, NULL),
+			INKAN_OK);
+		/* the builder's own layout aside, the resinfo is this */
+		assert_memory_equal(text, "Authentication-Results: "
+			"mx.example.org;", 39);
+		assert_non_null(strstr(text, "spf=pass (mx.example.org: "
+			"domain of user@helo.example.com designates 192.0.2.10 "
+			"as permitted sender) smtp.mailfrom="
+			"user@helo.example.com"));
+		inkan_free(e.ctx, text);
+		inkan_authres_builder_free(b);
+	}
 	inkan_spf_verdict_free(v);
 	v = check(&e, "2001:db8::1", NULL, "helo.example.com", 0);
 	assert_int_equal(v->result, INKAN_SPF_FAIL);
