@@ -256,6 +256,8 @@ cmd_spf(struct cli *cli, int argc, char **argv)
 			"give --helo");
 		return CLI_USAGE;
 	}
+	if (trace || cli->json)
+		req.flags |= INKAN_SPF_FLAG_TRACE;
 	rc = cli_dns_resolver(cli, &res);
 	if (rc != CLI_OK)
 		return rc;

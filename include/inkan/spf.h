@@ -134,13 +134,17 @@ typedef struct inkan_spf_verdict {
 	inkan_limit limit;		/* LIMIT: which one */
 	unsigned dns_terms;		/* DNS-querying terms evaluated */
 	unsigned void_lookups;		/* void lookups seen */
-	const inkan_spf_trace *trace;	/* every term evaluated, in order */
+	/* with INKAN_SPF_FLAG_TRACE: every term evaluated, in order */
+	const inkan_spf_trace *trace;
 	size_t ntrace;
 	int trace_truncated;		/* 1: more than fit were dropped */
 } inkan_spf_verdict;
 
 /* Evaluate strictly one lookup at a time (for tests and diagnosis). */
 #define INKAN_SPF_FLAG_SEQUENTIAL 0x1u
+/* Fill the verdict's trace (every term evaluated); off, trace is empty
+ * and the check does less work. */
+#define INKAN_SPF_FLAG_TRACE 0x2u
 
 typedef struct inkan_spf_request {
 	/* the SMTP client's address, IPv4 or IPv6 text (required); an

@@ -195,6 +195,7 @@ inkan_spf_check(const inkan_ctx *ctx, const inkan_spf_request *req,
 	c.receiver = req->receiver != NULL ? req->receiver : "unknown";
 	c.now = inkan_ctx_now(ctx);
 	c.sequential = (req->flags & INKAN_SPF_FLAG_SEQUENTIAL) != 0;
+	c.trace = (req->flags & INKAN_SPF_FLAG_TRACE) != 0;
 	c.max_terms = ik_limit(ctx, INKAN_LIMIT_SPF_DNS_TERMS);
 	c.max_void = ik_limit(ctx, INKAN_LIMIT_SPF_VOID_LOOKUPS);
 	c.max_mx = ik_limit(ctx, INKAN_LIMIT_SPF_MX_ADDRS);

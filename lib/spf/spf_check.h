@@ -52,8 +52,12 @@ size_t ik_spf_sanitised_pos(const char *s, size_t len, size_t pos);
 
 /* ---- one question (spf_dns.c) ---- */
 
+/* longest name kept in a question: 253 bytes, each maybe "\\"-escaped */
+#define IK_SPF_QNAME_MAX 512
+
 typedef struct ik_spf_q {
-	char *name;			/* DNS API form (escaped) */
+	char name[IK_SPF_QNAME_MAX];	/* DNS API form (escaped) */
+	size_t len;
 	uint16_t type;
 	inkan_dns_query *q;
 	const inkan_dns_answer *ans;	/* set once waited for */
@@ -76,6 +80,7 @@ typedef struct ik_spf_check {
 	int64_t now;
 
 	int sequential;			/* no prefetching */
+	int trace;			/* fill the verdict's trace */
 	int in_exp;			/* explanation phase: nothing counted */
 	unsigned nest;			/* records being evaluated (stack) */
 	unsigned dns_terms;
@@ -83,7 +88,7 @@ typedef struct ik_spf_check {
 	size_t max_terms, max_void, max_mx, max_ptr;
 	struct timespec deadline;	/* CLOCK_MONOTONIC */
 
-	ik_spf_q *qs;			/* asked or prefetched questions */
+	ik_spf_q **qs;			/* asked or prefetched questions */
 	size_t nq, qcap;
 
 	/* %{p}: validated names of <ip>, found once (spf_ptr.c) */

@@ -36,86 +36,79 @@ ik_spf_name_ok(const char *name, size_t len)
 	return label > 0;
 }
 
-/* the DNS API reads "\" as an escape; a macro expansion is taken
- * literally (RFC 7208 4.8), so a backslash is written as "\\" */
-static char *
-api_name(ik_spf_check *c, const char *name, int escaped)
+/* the DNS API reads "\\" as an escape; a macro expansion is taken
+ * literally (RFC 7208 4.8), so a backslash is written as "\\\\". 0 when
+ * the name does not fit (it is then no name a query can be made for). */
+static int
+api_name(const char *name, size_t len, int escaped, ik_spf_q *q)
 {
-	size_t i, n = 0, len = strlen(name);
-	char *out;
+	size_t i, n = 0;
 
-	if (escaped)
-		return ik_strndup(c->ctx, name, len);
-	for (i = 0; i < len; i++)
-		if (name[i] == '\\')
-			n++;
-	out = ik_malloc(c->ctx, len + n + 1);
-	if (out == NULL)
-		return NULL;
-	for (i = 0, n = 0; i < len; i++) {
-		if (name[i] == '\\')
-			out[n++] = '\\';
-		out[n++] = name[i];
+	for (i = 0; i < len; i++) {
+		if (n + 2 >= sizeof(q->name))
+			return 0;
+		if (name[i] == '\\' && !escaped)
+			q->name[n++] = '\\';
+		q->name[n++] = name[i];
 	}
-	out[n] = '\0';
-	return out;
+	q->name[n] = '\0';
+	q->len = n;
+	return 1;
 }
 
 static ik_spf_q *
-find(ik_spf_check *c, const char *apiname, uint16_t type)
+find(ik_spf_check *c, const ik_spf_q *key)
 {
-	size_t i, len = strlen(apiname);
+	size_t i;
 
 	for (i = 0; i < c->nq; i++)
-		if (c->qs[i].type == type &&
-		    ik_ascii_eq(c->qs[i].name, strlen(c->qs[i].name), apiname,
-		    len))
-			return &c->qs[i];
+		if (c->qs[i]->type == key->type &&
+		    ik_ascii_eq(c->qs[i]->name, c->qs[i]->len, key->name,
+		    key->len))
+			return c->qs[i];
 	return NULL;
 }
 
 /* start a question; NULL when it cannot even be started (the caller
  * then reports a failure) */
 static ik_spf_q *
-start(ik_spf_check *c, const char *name, uint16_t type, int escaped)
+start(ik_spf_check *c, const char *name, size_t len, uint16_t type,
+	int escaped)
 {
-	ik_spf_q *q;
-	char *apiname;
+	ik_spf_q key, *q;
 
-	apiname = api_name(c, name, escaped);
-	if (apiname == NULL) {
-		c->fatal = INKAN_ERR_NOMEM;
+	key.type = type;
+	if (!api_name(name, len, escaped, &key))
 		return NULL;
-	}
-	q = find(c, apiname, type);
-	if (q != NULL) {
-		ik_free(c->ctx, apiname);
+	q = find(c, &key);
+	if (q != NULL)
 		return q;
-	}
 	if (c->nq == c->qcap) {
 		size_t ncap = c->qcap ? c->qcap * 2 : 16;
-		ik_spf_q *nq;
+		ik_spf_q **nq;
 
-		if (c->nq >= IK_SPF_MAX_QUERIES) {
-			ik_free(c->ctx, apiname);
+		if (c->nq >= IK_SPF_MAX_QUERIES)
 			return NULL;
-		}
 		nq = ik_reallocarray(c->ctx, c->qs, ncap, sizeof(*nq));
 		if (nq == NULL) {
-			ik_free(c->ctx, apiname);
 			c->fatal = INKAN_ERR_NOMEM;
 			return NULL;
 		}
 		c->qs = nq;
 		c->qcap = ncap;
 	}
-	q = &c->qs[c->nq];
-	memset(q, 0, sizeof(*q));
-	q->name = apiname;
+	q = ik_malloc(c->ctx, sizeof(*q));
+	if (q == NULL) {
+		c->fatal = INKAN_ERR_NOMEM;
+		return NULL;
+	}
+	memcpy(q->name, key.name, key.len + 1);
+	q->len = key.len;
 	q->type = type;
-	if (inkan_dns_start(c->res, apiname, type, &q->q) != INKAN_OK)
+	q->ans = NULL;
+	if (inkan_dns_start(c->res, q->name, type, &q->q) != INKAN_OK)
 		q->q = NULL;	/* answered as a failure when waited for */
-	c->nq++;
+	c->qs[c->nq++] = q;
 	return q;
 }
 
@@ -123,11 +116,13 @@ void
 ik_spf_prefetch(ik_spf_check *c, const char *name, uint16_t type,
 	int escaped)
 {
+	size_t len = strlen(name);
+
 	if (c->sequential || c->fatal != INKAN_OK)
 		return;
-	if (!escaped && !ik_spf_name_ok(name, strlen(name)))
+	if (!escaped && !ik_spf_name_ok(name, len))
 		return;
-	(void)start(c, name, type, escaped);
+	(void)start(c, name, len, type, escaped);
 }
 
 static int
@@ -158,7 +153,7 @@ ik_spf_lookup(ik_spf_check *c, const char *name, uint16_t type, int escaped,
 	/* RFC 7208 4.6.4: SHOULD bound the whole check's time */
 	if (past_deadline(c))
 		return IK_LOOK_TIME;
-	q = start(c, name, type, escaped);
+	q = start(c, name, len, type, escaped);
 	if (q == NULL)
 		return c->fatal != INKAN_OK ? IK_LOOK_FATAL : IK_LOOK_FAIL;
 	if (q->ans == NULL) {
@@ -195,8 +190,8 @@ ik_spf_queries_free(ik_spf_check *c)
 	size_t i;
 
 	for (i = 0; i < c->nq; i++) {
-		inkan_dns_query_free(c->qs[i].q);
-		ik_free(c->ctx, c->qs[i].name);
+		inkan_dns_query_free(c->qs[i]->q);
+		ik_free(c->ctx, c->qs[i]);
 	}
 	ik_free(c->ctx, c->qs);
 	c->qs = NULL;

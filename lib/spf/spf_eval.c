@@ -225,7 +225,9 @@ eval_mx(ik_spf_check *c, const ik_spf_term *t, const char *target,
 		if (r > 0 && addr_match(c, a, t))
 			match = 1;
 	}
-	snprintf(note, notelen, "%zu MX host%s", n, n == 1 ? "" : "s");
+	if (c->trace)
+		snprintf(note, notelen, "%zu MX host%s", n,
+			n == 1 ? "" : "s");
 	ik_free(c->ctx, hosts);
 	return r < 0 ? -1 : match;
 }
@@ -263,7 +265,9 @@ eval_ptr(ik_spf_check *c, const char *target, char *note, size_t notelen,
 	}
 	for (i = 0; i < n && !match; i++)
 		match = ik_spf_name_within(names[i], target);
-	snprintf(note, notelen, "%zu validated name%s", n, n == 1 ? "" : "s");
+	if (c->trace)
+		snprintf(note, notelen, "%zu validated name%s", n,
+			n == 1 ? "" : "s");
 	ik_spf_names_free(c, names, n);
 	return match;
 }
@@ -493,15 +497,23 @@ follow_redirect(ik_spf_check *c, struct frame *f, const ik_spf_record *rec)
 	return res;
 }
 
+/*
+ * @fetched: the record came from the network rather than a cache; what
+ * its terms ask then most likely has to come from the network too, so it
+ * is started at once. A cached record's lookups are most likely cached:
+ * starting them early would only cost work.
+ */
 static inkan_spf_result
-evaluate(ik_spf_check *c, struct frame *f, const ik_spf_record *rec)
+evaluate(ik_spf_check *c, struct frame *f, const ik_spf_record *rec,
+	int fetched)
 {
 	inkan_spf_verdict *v = &c->box->pub;
 	inkan_spf_result res = INKAN_SPF_NEUTRAL;
 	ik_buf target;
 	size_t i;
 
-	prefetch(c, rec, f->domain);
+	if (fetched)
+		prefetch(c, rec, f->domain);
 	ik_buf_init(&target, c->ctx, IK_SPF_EXPAND_MAX);
 	for (i = 0; i < rec->nterms; i++) {
 		const ik_spf_term *t = &rec->terms[i];
@@ -646,7 +658,7 @@ check_host(ik_spf_check *c, struct frame *f, enum role role)
 		res = INKAN_SPF_PERMERROR;
 	} else {
 		c->nest++;
-		res = evaluate(c, f, &rec);
+		res = evaluate(c, f, &rec, !ans->from_cache);
 		c->nest--;
 	}
 	ik_spf_record_free(c->ctx, &rec);

@@ -95,6 +95,12 @@ ik_spf_box_str(ik_spf_box *box, const char *s, size_t len)
 	out = arena_alloc(box, n + 1);
 	if (out == NULL)
 		return NULL;
+	if (n == len) {
+		/* nothing to escape: the common case */
+		memcpy(out, s, len);
+		out[len] = '\0';
+		return out;
+	}
 	for (i = 0, p = out; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -189,6 +195,8 @@ ik_spf_trace(ik_spf_check *c, inkan_spf_step step, unsigned depth,
 	ik_spf_box *box = c->box;
 	inkan_spf_trace *t;
 
+	if (!c->trace)
+		return;
 	if (box->pub.ntrace == IK_SPF_MAX_TRACE) {
 		box->pub.trace_truncated = 1;
 		return;

@@ -155,6 +155,7 @@ run_test(inkan_ctx *ctx, const char *suite, yaml_document_t *doc,
 	req.mail_from = mailfrom;
 	req.helo = helo;
 	req.default_explanation = "DEFAULT";
+	req.flags = verbose ? INKAN_SPF_FLAG_TRACE : 0;
 	st = inkan_spf_check(ctx, &req, INKAN_SPF_IDENTITY_MAILFROM, &v);
 	tot->run++;
 	if (emit) {

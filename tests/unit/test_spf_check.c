@@ -56,7 +56,7 @@ check(struct env *e, const char *ip, const char *from, const char *helo,
 	req.client_ip = ip;
 	req.mail_from = from;
 	req.helo = helo;
-	req.flags = flags;
+	req.flags = flags | INKAN_SPF_FLAG_TRACE;
 	req.receiver = "mx.receiver.example";
 	assert_int_equal(inkan_spf_check(e->ctx, &req, from != NULL ?
 	    INKAN_SPF_IDENTITY_MAILFROM : INKAN_SPF_IDENTITY_HELO, &v),

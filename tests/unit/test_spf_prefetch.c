@@ -258,10 +258,11 @@ test_prefetch_equals_sequential(void **state)
 			req.client_ip = rnd(4) ? ips4[rnd(4)] : ips6[rnd(2)];
 			req.mail_from = from;
 			req.helo = "helo.example";
-			req.flags = INKAN_SPF_FLAG_SEQUENTIAL;
+			req.flags = INKAN_SPF_FLAG_SEQUENTIAL |
+			    INKAN_SPF_FLAG_TRACE;
 			assert_int_equal(inkan_spf_check(ctx, &req,
 				INKAN_SPF_IDENTITY_MAILFROM, &seq), INKAN_OK);
-			req.flags = 0;
+			req.flags = INKAN_SPF_FLAG_TRACE;
 			assert_int_equal(inkan_spf_check(ctx, &req,
 				INKAN_SPF_IDENTITY_MAILFROM, &par), INKAN_OK);
 			compare(seq, par, z.buf);

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bench_spf.c - inkan SPF checks per second on the shared workload
+ * (workload.txt, clients.txt; see README.md).
+ *
+ *   bench_spf DIR --zone [SECONDS]          in-memory zone backend
+ *   bench_spf DIR --server ADDR@PORT [SECONDS]
+ *                                   libunbound to a server, behind inkan's
+ *                                   cache (warmed before timing)
+ *
+ * Every result is checked against clients.txt before timing starts. One
+ * thread, one check at a time, as the other harnesses do.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <inkan/ctx.h>
+#include <inkan/dns.h>
+#include <inkan/spf.h>
+
+#define MAX_CLIENTS 64
+#define SENDER "user@example.bench.test"
+
+struct client {
+	char ip[64];
+	char want[16];
+};
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0) {
+		perror(path);
+		exit(2);
+	}
+	buf = malloc((size_t)n + 1);
+	if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		perror(path);
+		exit(2);
+	}
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* the next space-separated field of *p (NUL-terminated in place) */
+static char *
+field(char **p)
+{
+	char *f;
+
+	while (**p == ' ')
+		(*p)++;
+	f = *p;
+	while (**p != ' ' && **p != '\0')
+		(*p)++;
+	if (**p == ' ')
+		*(*p)++ = '\0';
+	return f;
+}
+
+/* the next line of *p, or NULL at the end */
+static char *
+next_line(char **p)
+{
+	char *l = *p, *nl;
+
+	if (*l == '\0')
+		return NULL;
+	nl = strchr(l, '\n');
+	if (nl != NULL) {
+		*nl = '\0';
+		*p = nl + 1;
+	} else {
+		*p = l + strlen(l);
+	}
+	return l;
+}
+
+/* workload.txt ("NAME TYPE DATA") as master-file text */
+static char *
+zone_text(const char *dir)
+{
+	char path[4096], *in, *p, *line, *out;
+	size_t cap, len = 0;
+
+	snprintf(path, sizeof(path), "%s/workload.txt", dir);
+	in = p = slurp(path);
+	cap = strlen(in) * 2 + 64;
+	out = malloc(cap);
+	if (out == NULL)
+		exit(2);
+	/* an SOA, so that negative answers have a TTL and can be cached
+	 * (RFC 2308 5), as with a real server */
+	len += (size_t)snprintf(out, cap, "$TTL 3600\nbench.test. SOA "
+		"ns.bench.test. hostmaster.bench.test. 1 3600 600 86400 300\n");
+	while ((line = next_line(&p)) != NULL) {
+		char *name, *type;
+
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		name = field(&line);
+		type = field(&line);
+		if (strcmp(type, "TXT") == 0)
+			len += (size_t)snprintf(out + len, cap - len,
+				"%s. TXT \"%s\"\n", name, line);
+		else if (strcmp(type, "MX") == 0)
+			len += (size_t)snprintf(out + len, cap - len,
+				"%s. MX %s.\n", name, line);
+		else
+			len += (size_t)snprintf(out + len, cap - len,
+				"%s. %s %s\n", name, type, line);
+	}
+	free(in);
+	return out;
+}
+
+static size_t
+clients(const char *dir, struct client *c)
+{
+	char path[4096], *in, *p, *line;
+	size_t n = 0;
+
+	snprintf(path, sizeof(path), "%s/clients.txt", dir);
+	in = p = slurp(path);
+	while ((line = next_line(&p)) != NULL && n < MAX_CLIENTS) {
+		char *ip, *want;
+
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		ip = field(&line);
+		want = field(&line);
+		snprintf(c[n].ip, sizeof(c[n].ip), "%s", ip);
+		snprintf(c[n].want, sizeof(c[n].want), "%s", want);
+		n++;
+	}
+	free(in);
+	return n;
+}
+
+static double
+now(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+check(inkan_ctx *ctx, const struct client *c, unsigned flags)
+{
+	inkan_spf_request req;
+	inkan_spf_verdict *v = NULL;
+	int r;
+
+	memset(&req, 0, sizeof(req));
+	req.client_ip = c->ip;
+	req.mail_from = SENDER;
+	req.helo = "client.bench.test";
+	req.flags = flags;
+	if (inkan_spf_check(ctx, &req, INKAN_SPF_IDENTITY_MAILFROM, &v) !=
+	    INKAN_OK) {
+		fprintf(stderr, "check failed\n");
+		exit(1);
+	}
+	r = v->result;
+	inkan_spf_verdict_free(v);
+	return r;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct client cl[MAX_CLIENTS];
+	inkan_ctx *ctx;
+	inkan_resolver *res = NULL, *backend = NULL;
+	const char *dir, *mode, *server = NULL;
+	double secs = 3, t0, t, c0, cpu;
+	unsigned long n = 0;
+	size_t nc, i;
+	unsigned flags = 0;
+	int arg = 3;
+	char *text;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: bench_spf DIR --zone|--server ADDR@PORT "
+			"[SECONDS] [--sequential]\n");
+		return 2;
+	}
+	dir = argv[1];
+	mode = argv[2];
+	if (strcmp(mode, "--server") == 0 && argc > 3)
+		server = argv[arg++];
+	if (arg < argc && strcmp(argv[arg], "--sequential") != 0)
+		secs = strtod(argv[arg++], NULL);
+	if (arg < argc && strcmp(argv[arg], "--sequential") == 0)
+		flags = INKAN_SPF_FLAG_SEQUENTIAL;
+	nc = clients(dir, cl);
+	if (inkan_ctx_new(NULL, &ctx) != INKAN_OK)
+		return 2;
+	if (server == NULL) {
+		text = zone_text(dir);
+		if (inkan_resolver_zone_new(ctx, &res) != INKAN_OK ||
+		    inkan_resolver_zone_load_mem(res, text, strlen(text), NULL,
+		    NULL, NULL, 0) != INKAN_OK) {
+			fprintf(stderr, "zone load failed\n");
+			return 2;
+		}
+		free(text);
+		if (getenv("BENCH_CACHE") != NULL) {
+			backend = res;
+			if (inkan_resolver_cache_new(ctx, backend, 0, &res) !=
+			    INKAN_OK)
+				return 2;
+		}
+	} else if (inkan_resolver_unbound_new(ctx, server, &backend) !=
+	    INKAN_OK || inkan_resolver_cache_new(ctx, backend, 0, &res) !=
+	    INKAN_OK) {
+		fprintf(stderr, "resolver for %s failed\n", server);
+		return 2;
+	}
+	inkan_ctx_set_resolver(ctx, res);
+	/* warm up (and fill the cache), checking every result */
+	for (i = 0; i < nc; i++) {
+		int r = check(ctx, &cl[i], flags);
+
+		if (strcmp(inkan_spf_result_name(r), cl[i].want) != 0) {
+			fprintf(stderr, "%s: %s, expected %s\n", cl[i].ip,
+				inkan_spf_result_name(r), cl[i].want);
+			return 1;
+		}
+	}
+	/* CPU time is what the comparison uses: the machine is shared, and
+	 * wall time counts other people's work */
+	t0 = now(CLOCK_MONOTONIC);
+	c0 = now(CLOCK_PROCESS_CPUTIME_ID);
+	do {
+		for (i = 0; i < 256; i++, n++)
+			(void)check(ctx, &cl[n % nc], flags);
+		t = now(CLOCK_MONOTONIC) - t0;
+	} while (t < secs);
+	cpu = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
+	printf("inkan %s%s: %lu checks, %.2f s wall, %.2f s CPU: "
+		"%.0f checks per CPU second (%.0f per wall second)\n",
+		server ? "real DNS (unbound + cache)" : "in-memory zone",
+		flags ? ", sequential" : "", n, t, cpu, (double)n / cpu,
+		(double)n / t);
+	inkan_ctx_set_resolver(ctx, NULL);
+	inkan_resolver_free(res);
+	inkan_ctx_free(ctx);
+	return 0;
+}
