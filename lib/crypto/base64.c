@@ -14,28 +14,25 @@
 static const char b64_alphabet[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/* 0..63 for a base64 letter, -1 otherwise */
-static int
-b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-static int
-is_fws_char(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
+/* 0..63 for a base64 letter, -2 for FWS, -3 for '=', -1 otherwise */
+static const signed char b64_class[256] = {
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -2, -2, -1, -1, -2, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-2, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63,
+	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -3, -1, -1,
+	-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1,
+	-1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
 
 size_t
 ik_b64_decoded_max(size_t len)
@@ -53,10 +50,23 @@ ik_b64_decode(const char *in, size_t len, unsigned char *out, size_t cap,
 
 	*out_len = 0;
 	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)in[i];
-		if (is_fws_char(c))
+		v = b64_class[(unsigned char)in[i]];
+		if (v >= 0 && pad == 0) {
+			acc = (acc << 6) | (uint32_t)v;
+			if (++quad == 4) {
+				if (cap - n < 3)
+					return INKAN_ERR_LIMIT;
+				out[n++] = (unsigned char)(acc >> 16);
+				out[n++] = (unsigned char)(acc >> 8);
+				out[n++] = (unsigned char)acc;
+				acc = 0;
+				quad = 0;
+			}
 			continue;
-		if (c == '=') {
+		}
+		if (v == -2)
+			continue;	/* FWS */
+		if (v == -3) {
 			/* padding starts after 2 or 3 letters of a quad */
 			if (pad == 0) {
 				if (quad < 2)
@@ -67,18 +77,8 @@ ik_b64_decode(const char *in, size_t len, unsigned char *out, size_t cap,
 				return INKAN_ERR_SYNTAX;
 			continue;
 		}
-		if (pad > 0 || (v = b64_value(c)) < 0)
-			return INKAN_ERR_SYNTAX;
-		acc = (acc << 6) | (uint32_t)v;
-		if (++quad == 4) {
-			if (cap - n < 3)
-				return INKAN_ERR_LIMIT;
-			out[n++] = (unsigned char)(acc >> 16);
-			out[n++] = (unsigned char)(acc >> 8);
-			out[n++] = (unsigned char)acc;
-			acc = 0;
-			quad = 0;
-		}
+		/* a letter after padding, or not base64 at all */
+		return INKAN_ERR_SYNTAX;
 	}
 	if (pad == 0) {
 		if (quad != 0)

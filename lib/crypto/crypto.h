@@ -81,8 +81,9 @@ unsigned ik_pubkey_bits(const ik_pubkey *k);
  * with the DigestInfo for @alg (RFC 6376 3.3.1/3.3.2). Ed25519: PureEdDSA
  * over the digest bytes themselves (RFC 8463 3). INKAN_OK when valid,
  * INKAN_ERR_CRYPTO when not, INKAN_ERR_NOMEM when OpenSSL ran out.
+ * Thread-safe: @k keeps a small locked pool of ready contexts.
  */
-inkan_status ik_pubkey_verify(const ik_crypto *c, const ik_pubkey *k,
+inkan_status ik_pubkey_verify(const ik_crypto *c, ik_pubkey *k,
 	ik_hash_alg alg, const unsigned char *hash, size_t hash_len,
 	const unsigned char *sig, size_t sig_len);
 

@@ -15,49 +15,32 @@
 
 /* ---- header fields (3.4.1, 3.4.2) ---------------------------------- */
 
-struct stage {
-	ik_digest *d;
-	inkan_status st;
-	size_t n;
-	char buf[512];
-};
-
-static void
-stage_flush(struct stage *s)
-{
-	if (s->n > 0 && s->st == INKAN_OK)
-		s->st = ik_digest_update(s->d, s->buf, s->n);
-	s->n = 0;
-}
-
-static void
-stage_putc(struct stage *s, char c)
-{
-	if (s->n == sizeof(s->buf))
-		stage_flush(s);
-	s->buf[s->n++] = c;
-}
+#define HSTAGE 1024
 
 static inkan_status
 header_relaxed(ik_digest *d, const char *raw, size_t len, int with_crlf)
 {
-	struct stage s;
+	unsigned char buf[HSTAGE + 4];
 	const char *colon = memchr(raw, ':', len);
-	size_t name_end, i, end = len;
+	size_t name_end, i, end = len, n = 0;
 	int wsp = 0, started = 0;
+	inkan_status st;
 
-	s.d = d;
-	s.st = INKAN_OK;
-	s.n = 0;
 	if (colon == NULL)	/* not a field; the parser never makes one */
 		return ik_digest_update(d, raw, len);
 	/* name lower-cased, WSP before the colon deleted */
 	name_end = (size_t)(colon - raw);
 	while (name_end > 0 && ik_is_wsp((unsigned char)raw[name_end - 1]))
 		name_end--;
-	for (i = 0; i < name_end; i++)
-		stage_putc(&s, (char)ik_to_lower((unsigned char)raw[i]));
-	stage_putc(&s, ':');
+	for (i = 0; i < name_end; i++) {
+		if (n >= HSTAGE) {
+			if ((st = ik_digest_update(d, buf, n)) != INKAN_OK)
+				return st;
+			n = 0;
+		}
+		buf[n++] = (unsigned char)ik_to_lower((unsigned char)raw[i]);
+	}
+	buf[n++] = ':';
 	if (end >= 2 && raw[end - 2] == '\r' && raw[end - 1] == '\n')
 		end -= 2;
 	for (i = (size_t)(colon - raw) + 1; i < end; i++) {
@@ -66,24 +49,28 @@ header_relaxed(ik_digest *d, const char *raw, size_t len, int with_crlf)
 			i++;		/* unfold: the CRLF goes, its WSP stays */
 			continue;
 		}
-		if (ik_is_wsp(c)) {
+		if (c == ' ' || c == '\t') {
 			wsp = 1;
 			continue;
+		}
+		if (n >= HSTAGE) {
+			if ((st = ik_digest_update(d, buf, n)) != INKAN_OK)
+				return st;
+			n = 0;
 		}
 		/* WSP after the colon and at the end is deleted; runs
 		 * inside become one SP */
 		if (wsp && started)
-			stage_putc(&s, ' ');
+			buf[n++] = ' ';
 		wsp = 0;
 		started = 1;
-		stage_putc(&s, (char)c);
+		buf[n++] = c;
 	}
 	if (with_crlf) {
-		stage_putc(&s, '\r');
-		stage_putc(&s, '\n');
+		buf[n++] = '\r';
+		buf[n++] = '\n';
 	}
-	stage_flush(&s);
-	return s.st;
+	return ik_digest_update(d, buf, n);
 }
 
 inkan_status
@@ -101,6 +88,13 @@ ik_canon_header(ik_digest *d, ik_canon c, const char *raw, size_t len,
 
 /* ---- body (3.4.3, 3.4.4) -------------------------------------------- */
 
+/*
+ * Canonical bytes are written straight into the stage and only cut to the
+ * l= limit when the stage goes to the digest: the per-byte loop then has
+ * no arithmetic but a bounds check, which is what makes it cheap (the
+ * body is most of a message).
+ */
+
 void
 ik_body_canon_init(ik_body_canon *bc, ik_canon c, ik_digest *d,
 	uint64_t limit)
@@ -111,113 +105,193 @@ ik_body_canon_init(ik_body_canon *bc, ik_canon c, ik_digest *d,
 	bc->limit = limit;
 }
 
+/* hand the stage to the digest, up to the l= limit */
 static inkan_status
 body_flush(ik_body_canon *bc)
 {
+	uint64_t n = bc->nstage, room = bc->limit - bc->hashed;
 	inkan_status st = INKAN_OK;
 
-	if (bc->nstage > 0)
-		st = ik_digest_update(bc->digest, bc->stage, bc->nstage);
+	bc->total += n;
+	if (n > room)
+		n = room;
+	if (n > 0)
+		st = ik_digest_update(bc->digest, bc->stage, (size_t)n);
+	bc->hashed += n;
 	bc->nstage = 0;
 	return st;
 }
 
-/* canonical output; only the first l= bytes reach the digest */
-static inkan_status
-emit(ik_body_canon *bc, const void *p, size_t n)
-{
-	uint64_t room;
-	inkan_status st;
-
-	bc->total += n;
-	if (bc->hashed >= bc->limit)
-		return INKAN_OK;
-	room = bc->limit - bc->hashed;
-	if (n > room)
-		n = (size_t)room;
-	bc->hashed += n;
-	if (n >= IK_BODY_STAGE) {
-		if ((st = body_flush(bc)) != INKAN_OK)
-			return st;
-		return ik_digest_update(bc->digest, p, n);
-	}
-	if (n > IK_BODY_STAGE - bc->nstage &&
-	    (st = body_flush(bc)) != INKAN_OK)
-		return st;
-	memcpy(bc->stage + bc->nstage, p, n);
-	bc->nstage += n;
-	return INKAN_OK;
-}
-
-/* content follows: what was deferred is not trailing after all */
+/* deferred line ends, WSP and CR are not trailing after all */
 static inkan_status
 flush_pending(ik_body_canon *bc)
 {
-	inkan_status st = INKAN_OK;
+	inkan_status st;
 
-	while (bc->crlfs > 0 && st == INKAN_OK) {
-		st = emit(bc, "\r\n", 2);
+	while (bc->crlfs > 0) {
+		if (IK_BODY_STAGE - bc->nstage < 2 &&
+		    (st = body_flush(bc)) != INKAN_OK)
+			return st;
+		bc->stage[bc->nstage++] = '\r';
+		bc->stage[bc->nstage++] = '\n';
 		bc->crlfs--;
 	}
-	if (bc->wsp && st == INKAN_OK)
-		st = emit(bc, " ", 1);
-	bc->wsp = 0;
-	if (bc->cr && st == INKAN_OK)
-		st = emit(bc, "\r", 1);
-	bc->cr = 0;
+	if (IK_BODY_STAGE - bc->nstage < 2 &&
+	    (st = body_flush(bc)) != INKAN_OK)
+		return st;
+	if (bc->wsp)
+		bc->stage[bc->nstage++] = ' ';
+	if (bc->cr)
+		bc->stage[bc->nstage++] = '\r';
+	bc->wsp = bc->cr = 0;
 	bc->content = 1;
-	return st;
+	return INKAN_OK;
 }
 
-/* a byte that is neither SP, HTAB (relaxed) nor CR */
-static int
-is_plain(ik_canon c, unsigned char b)
+/* one byte through the relaxed state machine (the slow path) */
+static inkan_status
+relaxed_byte(ik_body_canon *bc, unsigned char c)
 {
-	if (b == '\r')
-		return 0;
-	return c == IK_CANON_SIMPLE || !ik_is_wsp(b);
+	inkan_status st;
+
+	if (bc->cr) {
+		if (c == '\n') {
+			/* a line end; the WSP before it goes (3.4.4 a) */
+			bc->cr = 0;
+			bc->wsp = 0;
+			bc->crlfs++;
+			return INKAN_OK;
+		}
+		if ((st = flush_pending(bc)) != INKAN_OK)
+			return st;
+	}
+	if (c == ' ' || c == '\t') {
+		bc->wsp = 1;
+		return INKAN_OK;
+	}
+	if (c == '\r') {
+		bc->cr = 1;
+		return INKAN_OK;
+	}
+	if (bc->wsp || bc->crlfs || !bc->content) {
+		if ((st = flush_pending(bc)) != INKAN_OK)
+			return st;
+	} else if (bc->nstage == IK_BODY_STAGE &&
+	    (st = body_flush(bc)) != INKAN_OK) {
+		return st;
+	}
+	bc->stage[bc->nstage++] = c;
+	return INKAN_OK;
+}
+
+/* relaxed: 0 an ordinary byte, 1 WSP, 2 CR (a table: compilers turn
+ * the comparisons into branches, and those mispredict on text) */
+static const unsigned char relaxed_class[256] = {
+	['\t'] = 1, [' '] = 1, ['\r'] = 2
+};
+
+/* relaxed (3.4.4 a): WSP runs become one SP, WSP before CRLF goes.
+ *
+ * Inside a line with content and nothing else pending, the loop below
+ * needs no data-dependent branch: each byte is stored, a pending SP is
+ * stored before it, and the counters only move when the byte is to be
+ * kept (SP and ordinary bytes interleave unpredictably in text, so
+ * branching on them would cost a misprediction per word). A CR leaves
+ * the loop for the state machine. */
+static inkan_status
+update_relaxed(ik_body_canon *bc, const unsigned char *p, size_t len)
+{
+	const unsigned char *end = p + len;
+	unsigned char *stage = bc->stage;
+	size_t ns;
+	unsigned wsp, k;
+	inkan_status st;
+
+	while (p < end) {
+		if (!bc->cr && !bc->crlfs && bc->content) {
+			ns = bc->nstage;
+			wsp = (unsigned)bc->wsp;
+			for (; p < end; p++) {
+				k = relaxed_class[*p];
+				if (k == 2)
+					break;
+				if (ns > IK_BODY_STAGE - 2) {
+					bc->nstage = ns;
+					if ((st = body_flush(bc)) != INKAN_OK)
+						return st;
+					ns = 0;
+				}
+				stage[ns] = ' ';
+				ns += wsp & (k ^ 1u);
+				stage[ns] = *p;
+				ns += k ^ 1u;
+				wsp = k;
+			}
+			bc->nstage = ns;
+			bc->wsp = (int)wsp;
+			if (p == end)
+				break;
+		}
+		if ((st = relaxed_byte(bc, *p++)) != INKAN_OK)
+			return st;
+	}
+	return INKAN_OK;
+}
+
+/* simple (3.4.3): only CRLFs at the end are held back */
+static inkan_status
+update_simple(ik_body_canon *bc, const unsigned char *p, size_t len)
+{
+	const unsigned char *end = p + len, *cr;
+	size_t n, room;
+	inkan_status st;
+
+	while (p < end) {
+		if (bc->cr) {
+			if (*p == '\n') {
+				bc->cr = 0;
+				bc->crlfs++;
+				p++;
+				continue;
+			}
+			if ((st = flush_pending(bc)) != INKAN_OK)
+				return st;
+		}
+		if (*p == '\r') {
+			bc->cr = 1;
+			p++;
+			continue;
+		}
+		/* a run of ordinary bytes up to the next CR */
+		cr = memchr(p, '\r', (size_t)(end - p));
+		n = (size_t)((cr ? cr : end) - p);
+		if ((bc->crlfs || !bc->content) &&
+		    (st = flush_pending(bc)) != INKAN_OK)
+			return st;
+		while (n > 0) {
+			room = IK_BODY_STAGE - bc->nstage;
+			if (room == 0) {
+				if ((st = body_flush(bc)) != INKAN_OK)
+					return st;
+				continue;
+			}
+			if (room > n)
+				room = n;
+			memcpy(bc->stage + bc->nstage, p, room);
+			bc->nstage += room;
+			p += room;
+			n -= room;
+		}
+	}
+	return INKAN_OK;
 }
 
 inkan_status
 ik_body_canon_update(ik_body_canon *bc, const char *data, size_t len)
 {
-	size_t i = 0, j;
-	inkan_status st;
-
-	while (i < len) {
-		unsigned char c = (unsigned char)data[i];
-		if (bc->cr) {
-			if (c == '\n') {
-				/* a line end; relaxed drops the WSP before */
-				bc->cr = 0;
-				bc->wsp = 0;
-				bc->crlfs++;
-				i++;
-				continue;
-			}
-			/* the CR was an ordinary byte */
-			if ((st = flush_pending(bc)) != INKAN_OK)
-				return st;
-		}
-		if (c == '\r') {
-			bc->cr = 1;
-			i++;
-		} else if (!is_plain(bc->canon, c)) {
-			bc->wsp = 1;
-			i++;
-		} else {
-			for (j = i + 1; j < len &&
-			    is_plain(bc->canon, (unsigned char)data[j]); j++)
-				;
-			if ((bc->crlfs || bc->wsp || bc->cr || !bc->content) &&
-			    (st = flush_pending(bc)) != INKAN_OK)
-				return st;
-			if ((st = emit(bc, data + i, j - i)) != INKAN_OK)
-				return st;
-			i = j;
-		}
-	}
-	return INKAN_OK;
+	if (bc->canon == IK_CANON_RELAXED)
+		return update_relaxed(bc, (const unsigned char *)data, len);
+	return update_simple(bc, (const unsigned char *)data, len);
 }
 
 inkan_status
@@ -233,9 +307,15 @@ ik_body_canon_final(ik_body_canon *bc, unsigned char *out)
 	/* the last non-empty line gets its CRLF (added if it had none);
 	 * trailing empty lines go. An empty body is CRLF under simple
 	 * (3.4.3) and nothing under relaxed (3.4.4). */
-	if (st == INKAN_OK && (bc->content || bc->canon == IK_CANON_SIMPLE))
-		st = emit(bc, "\r\n", 2);
 	bc->crlfs = 0;
+	if (st == INKAN_OK && (bc->content || bc->canon == IK_CANON_SIMPLE)) {
+		if (IK_BODY_STAGE - bc->nstage < 2)
+			st = body_flush(bc);
+		if (st == INKAN_OK) {
+			bc->stage[bc->nstage++] = '\r';
+			bc->stage[bc->nstage++] = '\n';
+		}
+	}
 	if (st == INKAN_OK)
 		st = body_flush(bc);
 	if (st == INKAN_OK)

@@ -17,22 +17,26 @@ inkan_status
 ik_dkim_hash_headers(ik_digest *d, ik_canon c, const inkan_msg *msg,
 	const char *const *names, size_t n, const inkan_header *own)
 {
-	size_t own_below = 0, j, m, k, len;
+	size_t own_below = 0, j, m, k, len, nlen[IK_DKIM_MAX_H];
 	const inkan_header *h;
 	const char *raw;
 	inkan_status st;
+
+	if (n > IK_DKIM_MAX_H)
+		return INKAN_ERR_LIMIT;		/* sig.c and sign.c cap it */
+	for (j = 0; j < n; j++)
+		nlen[j] = strlen(names[j]);
 
 	if (own != NULL)
 		while ((h = inkan_msg_find_from_bottom(msg, "DKIM-Signature",
 		    own_below)) != NULL && h != own)
 			own_below++;
 	for (j = 0; j < n; j++) {
-		size_t nlen = strlen(names[j]);
 		for (k = 0, m = 0; m < j; m++)
-			k += ik_ascii_eqz(names[m], strlen(names[m]),
-				names[j]) ? 1 : 0;
+			k += nlen[m] == nlen[j] && ik_ascii_eq(names[m],
+				nlen[m], names[j], nlen[j]) ? 1 : 0;
 		if (own != NULL && k >= own_below &&
-		    ik_ascii_eqz(names[j], nlen, "DKIM-Signature"))
+		    ik_ascii_eqz(names[j], nlen[j], "DKIM-Signature"))
 			k++;
 		h = inkan_msg_find_from_bottom(msg, names[j], k);
 		if (h == NULL)

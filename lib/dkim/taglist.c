@@ -80,13 +80,12 @@ ik_taglist_parse(const char *s, size_t len, ik_taglist *out)
 		/* value: tvals separated by WSP/FWS, up to ';' or the end */
 		vstart = vend = i;
 		while (i < len && s[i] != ';') {
-			if ((n = fws_at(s, len, i)) > 0) {
-				i += n;
-			} else if (is_valchar((unsigned char)s[i])) {
+			if (is_valchar((unsigned char)s[i]))
 				vend = ++i;
-			} else {
+			else if ((n = fws_at(s, len, i)) > 0)
+				i += n;
+			else
 				return IK_TAGLIST_SYNTAX;
-			}
 		}
 		t->value = s + vstart;
 		t->value_len = vend - vstart;
