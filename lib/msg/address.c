@@ -131,6 +131,24 @@ put_word(struct parser *p, const ik_atoken *t)
 }
 
 /*
+ * A domain-literal as written, unfolded: RFC 5322 3.4.1 allows FWS inside
+ * the brackets, and the lexer accepts CR and LF there only as part of FWS
+ * (CRLF WSP), so dropping them is exactly unfolding (2.2.3). Without this
+ * a folded literal would hand a CRLF to callers.
+ */
+static inkan_status
+put_literal(struct parser *p, const ik_atoken *t)
+{
+	size_t i;
+	inkan_status st = INKAN_OK;
+
+	for (i = t->start; i < t->end && st == INKAN_OK; i++)
+		if (p->lx.s[i] != '\r' && p->lx.s[i] != '\n')
+			st = ik_buf_putc(&p->pool, p->lx.s[i]);
+	return st;
+}
+
+/*
  * Build a display name from a run already checked to be a phrase: words
  * and dots with one space where the input had CFWS, encoded-words
  * decoded, and the space between two encoded-words dropped (RFC 2047
@@ -216,7 +234,7 @@ parse_domain(struct parser *p, struct rec *r)
 	r->domain = p->pool.len;
 	if (t.type == IK_ATOK_DLIT) {
 		r->literal = 1;
-		if ((st = put_word(p, &t)) != INKAN_OK)
+		if ((st = put_literal(p, &t)) != INKAN_OK)
 			return st;
 		return end_string(p);
 	}

@@ -468,6 +468,13 @@ test_route_literal_dot_case(void **state)
 	assert_int_equal(inkan_authors_domain_count(a), 0);
 	inkan_authors_free(a);
 
+	/* FWS inside a domain-literal is unfolded: no CRLF reaches callers
+	 * (found by fuzz_address) */
+	assert_int_equal(parse(ctx, "a@[192.0.\r\n\t2.1]", &l), INKAN_OK);
+	assert_string_equal(inkan_address_list_at(l, 0)->domain,
+		"[192.0.\t2.1]");
+	inkan_address_list_free(l);
+
 	expect_one(ctx, "a@example.com.", "example.com");
 	assert_int_equal(parse(ctx, "<a@example.com.>", &l), INKAN_OK);
 	assert_string_equal(inkan_address_list_at(l, 0)->domain,
