@@ -107,6 +107,8 @@ ik_dmarc_table_start(struct ik_dmarc_table *t, const char *domain,
 		 * exist there. Any other refusal: nothing is known. */
 		l->outcome = st == INKAN_ERR_SYNTAX ?
 			INKAN_DMARC_STEP_NO_RECORD : INKAN_DMARC_STEP_TEMPFAIL;
+		if (st == INKAN_ERR_NOMEM)
+			return st;
 	}
 	return INKAN_OK;
 }
@@ -211,11 +213,14 @@ ik_dmarc_exist_start(struct ik_dmarc_table *t, const char *domain,
 	*idx = t->ne++;
 	/* RFC 8020: NXDOMAIN for any type means the name does not exist;
 	 * A is the type every server answers cheaply */
-	if (t->resolver == NULL || inkan_dns_start(t->resolver, domain,
-	    INKAN_DNS_TYPE_A, &e->q) != INKAN_OK) {
+	st = t->resolver == NULL ? INKAN_ERR_CONFIG :
+		inkan_dns_start(t->resolver, domain, INKAN_DNS_TYPE_A, &e->q);
+	if (st != INKAN_OK) {
 		e->q = NULL;
 		e->done = 1;
 		e->exists = -1;
+		if (st == INKAN_ERR_NOMEM)
+			return st;
 	}
 	return INKAN_OK;
 }

@@ -190,6 +190,13 @@ ik_dmarc_walk_decide(struct ik_dmarc_table *t, struct ik_dmarc_walk *w,
 			w->tempfail = 1;
 			return INKAN_OK;
 		}
+		/* RFC 7489 6.6.3 step 5: several records at the author
+		 * domain end discovery there (the organizational domain is
+		 * only asked when the set is empty, step 3); the tree walk
+		 * discards them and goes on (RFC 9989 4.10 step 2) */
+		if (l->outcome == INKAN_DMARC_STEP_MULTIPLE &&
+		    method == INKAN_DMARC_DISCOVERY_PSL)
+			break;
 		if (l->outcome != INKAN_DMARC_STEP_RECORD)
 			continue;
 		in[nin++] = i;

@@ -208,6 +208,8 @@ test_psl_discovery(void **state)
 
 	dt_zone(t, "_dmarc.example.co.uk. TXT \"v=DMARC1; p=reject\"\n"
 		"_dmarc.co.uk. TXT \"v=DMARC1; p=none\"\n"
+		"_dmarc.two.example.co.uk. TXT \"v=DMARC1; p=none\"\n"
+		"_dmarc.two.example.co.uk. TXT \"v=DMARC1; p=quarantine\"\n"
 		"mail.example.co.uk. A 192.0.2.1\n");
 	assert_int_equal(inkan_dmarc_psl_load(t->ctx, NULL, &psl), INKAN_OK);
 	t->opt.discovery = V(DISCOVERY_PSL);
@@ -230,6 +232,22 @@ test_psl_discovery(void **state)
 	dt_new(t, "x", NULL);
 	r = dt_eval(t);
 	assert_int_equal(r->verdict, V(NONE));
+	/* RFC 7489 6.6.3 step 5: several records at the author domain end
+	 * discovery; the tree walk goes on */
+	dt_new(t, "two.example.co.uk", NULL);
+	r = dt_eval(t);
+	assert_int_equal(r->verdict, V(NONE));
+	assert_string_equal(dt_trace(r->trace, r->ntrace),
+		"two.example.co.uk:M");
+	t->opt.discovery = V(DISCOVERY_TREEWALK);
+	dt_new(t, "two.example.co.uk", NULL);
+	r = dt_eval(t);
+	assert_int_equal(r->verdict, V(FAIL));
+	/* RFC 9989 4.10.2 rule 3: the record with the fewest labels - here
+	 * co.uk's, which lacks psd=y - makes co.uk the organizational
+	 * domain, and its record applies */
+	assert_string_equal(r->org_domain, "co.uk");
+	assert_string_equal(r->policy_domain, "co.uk");
 	inkan_dmarc_eval_free(t->ev);
 	t->ev = NULL;
 	inkan_dmarc_psl_free(psl);
@@ -388,6 +406,116 @@ test_authres_entry(void **state)
 	inkan_authres_builder_free(b);
 }
 
+/* an allocator that fails every call once @budget runs out */
+struct failing {
+	long budget;		/* < 0: never fail */
+	long live;
+};
+
+static void *
+f_alloc(void *ud, size_t n)
+{
+	struct failing *f = ud;
+	void *p;
+
+	if (f->budget == 0)
+		return NULL;
+	if (f->budget > 0)
+		f->budget--;
+	if ((p = malloc(n)) != NULL)
+		f->live++;
+	return p;
+}
+
+static void *
+f_realloc(void *ud, void *old, size_t n)
+{
+	struct failing *f = ud;
+	void *p;
+
+	if (old == NULL)
+		return f_alloc(ud, n);
+	if (f->budget == 0)
+		return NULL;
+	if (f->budget > 0)
+		f->budget--;
+	p = realloc(old, n);
+	return p;
+}
+
+static void
+f_free(void *ud, void *p)
+{
+	struct failing *f = ud;
+
+	if (p != NULL)
+		f->live--;
+	free(p);
+}
+
+/* one full evaluation and one inspection; NOMEM is the only failure
+ * allowed, and nothing may leak */
+static int
+run_once(inkan_ctx *ctx)
+{
+	inkan_dmarc_eval *ev = NULL;
+	inkan_dmarc_inspector *in = NULL;
+	const inkan_dmarc_inspection *v;
+	const inkan_dmarc_result *r;
+	inkan_status st;
+	int nomem = 0;
+
+#define STEP(call) do { st = (call); \
+	if (st == INKAN_ERR_NOMEM) { nomem = 1; goto out; } \
+	assert_int_equal(st, INKAN_OK); } while (0)
+	STEP(inkan_dmarc_eval_new(ctx, NULL, &ev));
+	STEP(inkan_dmarc_set_author_domain(ev, "news.example.com"));
+	STEP(inkan_dmarc_set_spf(ev, V(SPF_PASS), "bounce.example.com",
+		"mx.example.com"));
+	STEP(inkan_dmarc_add_dkim(ev, V(DKIM_PASS), "other.example", "s", 0));
+	STEP(inkan_dmarc_evaluate(ev, &r));
+	assert_int_equal(r->verdict, V(PASS));
+	STEP(inkan_dmarc_inspect(ctx, NULL, "news.example.com", &in, &v));
+	assert_int_equal(v->policy_self, V(POLICY_QUARANTINE));
+out:
+	inkan_dmarc_inspector_free(in);
+	inkan_dmarc_eval_free(ev);
+	return nomem;
+#undef STEP
+}
+
+static void
+test_alloc_failures(void **state)
+{
+	struct failing f = { -1, 0 };
+	inkan_allocator a = { f_alloc, f_realloc, f_free, &f };
+	inkan_ctx *ctx = NULL;
+	inkan_resolver *res = NULL;
+	long n, base;
+
+	(void)state;
+	assert_int_equal(inkan_ctx_new(&a, &ctx), INKAN_OK);
+	assert_int_equal(inkan_resolver_zone_new(ctx, &res), INKAN_OK);
+	assert_int_equal(inkan_resolver_zone_load_mem(res,
+		"_dmarc.example.com. TXT \"v=DMARC1; p=reject; sp=quarantine; "
+		"rua=mailto:a@example.com\"\nnews.example.com. A 192.0.2.1\n",
+		SIZE_MAX, NULL, NULL, NULL, 0), INKAN_OK);
+	inkan_ctx_set_resolver(ctx, res);
+	base = f.live;
+	for (n = 0; n < 10000; n++) {
+		f.budget = n;
+		if (!run_once(ctx))
+			break;
+		f.budget = -1;
+		assert_int_equal(f.live, base);
+	}
+	f.budget = -1;
+	assert_int_equal(f.live, base);
+	assert_true(n > 20 && n < 10000);
+	inkan_resolver_free(res);
+	inkan_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -404,6 +532,7 @@ main(void)
 		T(test_api_misuse),
 		T(test_inspect_policies),
 		T(test_authres_entry),
+		cmocka_unit_test(test_alloc_failures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
