@@ -21,5 +21,8 @@ const struct cli_command cli_commands[] = {
 	  CMD_VERIFY_USAGE, cmd_verify },
 	{ "keygen", "make a DKIM key pair and print its DNS record",
 	  CMD_KEYGEN_USAGE, cmd_keygen },
+	{ "domain", "set up a sending domain (keys, SPF, MAIL FROM, DMARC), "
+	  "audit its DNS, publish by DNS UPDATE, rotate keys",
+	  CMD_DOMAIN_USAGE, cmd_domain },
 	{ NULL, NULL, NULL, NULL }
 };

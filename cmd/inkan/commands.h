@@ -74,4 +74,31 @@ int cmd_verify(struct cli *cli, int argc, char **argv);
 	"publish.\nRSA: 2048 bits by default, 1024..4096."
 int cmd_keygen(struct cli *cli, int argc, char **argv);
 
+#define CMD_DOMAIN_USAGE "inkan domain setup DOMAIN [--mail-from SUB " \
+	"--mail-from-mx HOST] [--selector S ...]\n" \
+	"                   [--key-type rsa|ed25519|both] [--bits N] " \
+	"[--spf-include D ...] [--spf-ip NET ...]\n" \
+	"                   [--spf-fail] [--dmarc-policy " \
+	"none|quarantine|reject] [--rua mailto:...]\n" \
+	"                   [--ttl S] [--state DIR] [--format " \
+	"zone|nsupdate|route53|table]\n" \
+	"       inkan domain check DOMAIN [--selector S ...] [--mail-from " \
+	"SUB] [--ip IP ...] [--state DIR]\n" \
+	"       inkan domain publish DOMAIN --server ADDR[@PORT] --tsig-key " \
+	"FILE [--zone Z] [--tcp]\n" \
+	"                   [--replace-spf] [--wait SECS] [--state DIR]\n" \
+	"       inkan domain rotate DOMAIN [--server ADDR[@PORT] --tsig-key " \
+	"FILE] [--grace SECS]\n" \
+	"                   [--wait SECS] [--state DIR]\n\n" \
+	"State: --state DIR, default $XDG_STATE_HOME/inkan/DOMAIN or\n" \
+	"~/.local/state/inkan/DOMAIN (mode 0700; keys 0600). check, publish " \
+	"and rotate\nread the identity from there. DNS for check and the " \
+	"waits: --dns-server/--dns-zone.\n\n" \
+	"check exit status: 0 all good, 1 warnings, 2 errors (NOTE: 2 is " \
+	"also the\nusage-error code), 3 temporary DNS failures. setup, " \
+	"publish, rotate: 0 done,\n1 published but not visible in time, " \
+	"2 usage, 3 DNS/network failure,\n4 bad state or key file, 5 " \
+	"internal."
+int cmd_domain(struct cli *cli, int argc, char **argv);
+
 #endif

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd_domain.h - what the `inkan domain` subcommand files share. */
+#ifndef INKAN_CMD_DOMAIN_H
+#define INKAN_CMD_DOMAIN_H
+
+#include <stddef.h>
+
+#include <inkan/domain.h>
+
+#include "cli.h"
+
+#define DOMAIN_PATH_MAX 4096
+
+int cmd_domain_setup(struct cli *cli, int argc, char **argv);
+int cmd_domain_check(struct cli *cli, int argc, char **argv);
+int cmd_domain_publish(struct cli *cli, int argc, char **argv);
+int cmd_domain_rotate(struct cli *cli, int argc, char **argv);
+
+/* --state DIR, or the default for @domain, into @buf. CLI_OK or an exit
+ * code after printing the error. */
+int domain_state_dir(struct cli *cli, const char *given, const char *domain,
+	char *buf, size_t len);
+
+/* Load the identity in @dir. With @required a missing one is an error
+ * (exit code returned); otherwise *d stays NULL and CLI_OK is returned. */
+int domain_load(struct cli *cli, const char *dir, int required,
+	inkan_domain **d);
+
+/* Parse a positive number of seconds (or milliseconds); 0 on error. */
+int domain_parse_uint(const char *s, unsigned long max, unsigned long *out);
+
+/* Publish @d's records through --server/--tsig-key (NULL server: print
+ * them for the user instead) and wait up to @wait_ms until they are
+ * visible through the global DNS options. CLI_OK when visible. */
+struct domain_pub {
+	const char *server;
+	const char *tsig_key;
+	const char *zone;
+	int tcp_only;
+	int replace_spf;
+	unsigned long wait_ms;
+	unsigned long timeout_ms;
+};
+int domain_publish_and_wait(struct cli *cli, const inkan_domain *d,
+	const struct domain_pub *p);
+
+#endif
