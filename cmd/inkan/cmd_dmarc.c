@@ -190,8 +190,10 @@ print_inspection(const struct cli *cli, const inkan_dmarc_inspection *v)
 	fprintf(o, "Policy:\n  %-26s %s\n  %-26s %s\n  %-26s %s\n",
 		"the domain itself:", shown(v->policy_self, v->published_self,
 		b1, sizeof(b1)), "existing subdomains:",
+		v->subdomains_unknown ? "(unknown: DNS failure)" :
 		shown(v->policy_subdomain, v->published_subdomain, b2,
 		sizeof(b2)), "non-existent subdomains:",
+		v->subdomains_unknown ? "(unknown: DNS failure)" :
 		shown(v->policy_nxdomain, v->published_nxdomain, b3,
 		sizeof(b3)));
 	if (v->nadvice > 0)
@@ -226,8 +228,10 @@ print_inspection_json(const struct cli *cli, const inkan_dmarc_inspection *v)
 	dmarc_json_str(o, "self", pol(v->published_self), 0);
 	dmarc_json_str(o, "subdomain", pol(v->published_subdomain), 1);
 	dmarc_json_str(o, "nxdomain", pol(v->published_nxdomain), 1);
-	fprintf(o, "},\"domain_exists\":%s,\"advice\":[",
-		v->self_exists < 0 ? "null" : v->self_exists ? "true" : "false");
+	fprintf(o, "},\"domain_exists\":%s,\"subdomains_unknown\":%s,"
+		"\"advice\":[",
+		v->self_exists < 0 ? "null" : v->self_exists ? "true" : "false",
+		v->subdomains_unknown ? "true" : "false");
 	for (i = 0; i < v->nadvice; i++) {
 		if (i)
 			fputc(',', o);

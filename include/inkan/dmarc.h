@@ -478,6 +478,9 @@ typedef struct inkan_dmarc_inspection {
 	int self_exists;	/* 1, 0 (NXDOMAIN) or -1 (unknown) */
 	const char *const *advice;	/* English sentences */
 	size_t nadvice;
+	/* 1: a DNS failure above the domain left the subdomain policies
+	 * (and the organizational domain) unknown */
+	int subdomains_unknown;
 } inkan_dmarc_inspection;
 
 typedef struct inkan_dmarc_inspector inkan_dmarc_inspector;

@@ -133,6 +133,11 @@ decide_subdomains(inkan_dmarc_inspector *in, const inkan_dmarc_options *o)
 		o->psl);
 	if (st == INKAN_OK)
 		st = ik_dmarc_walk_decide(&in->table, &in->sub, o->discovery);
+	if (st == INKAN_OK && in->sub.tempfail) {
+		in->view.subdomains_unknown = 1;
+		advise(in, "DNS failure: the policy for subdomains of %s is "
+			"unknown", in->domain);
+	}
 	if (st != INKAN_OK || in->sub.tempfail || in->sub.policy_rec == NULL)
 		return st;
 	rec = &in->sub.policy_rec->pub;
@@ -155,13 +160,23 @@ decide_self(inkan_dmarc_inspector *in, const inkan_dmarc_options *o)
 	inkan_dmarc_policy p, sp, np, pol;
 	const inkan_dmarc_record *rec;
 	size_t ei;
-	int exists = -1;
+	int exists = -1, has = 0;
 	inkan_status st;
 
-	st = ik_dmarc_walk_decide(&in->table, &in->self, o->discovery);
-	if (st != INKAN_OK)
+	if ((st = ik_dmarc_walk_first(&in->table, &in->self, &has)) !=
+	    INKAN_OK || (st = ik_dmarc_walk_decide(&in->table, &in->self,
+	    o->discovery)) != INKAN_OK)
 		return st;
-	if (in->self.tempfail) {
+	if (in->self.tempfail && has) {
+		/* the domain's own record is there; only what lies above
+		 * (the organizational domain) is unknown */
+		in->self.tempfail = 0;
+		in->self.policy_rec = in->table.l[in->self.idx[0]].rec;
+		in->self.policy_domain = in->domain;
+		in->self.org = NULL;
+		advise(in, "DNS failure above %s: its organizational domain "
+			"(relaxed alignment) is unknown", in->domain);
+	} else if (in->self.tempfail) {
 		v->status = INKAN_DMARC_TEMPERROR;
 		return INKAN_OK;
 	}

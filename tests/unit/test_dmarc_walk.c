@@ -348,7 +348,8 @@ test_inspect_policies(void **state)
 
 	dt_zone(t, "_dmarc.example.com. TXT \"v=DMARC1; p=reject; "
 		"sp=quarantine; t=y; pct=20\"\n"
-		"$FAULT _dmarc.broken.example. TXT servfail\n");
+		"$FAULT _dmarc.broken.example. TXT servfail\n"
+		"_dmarc.own.broken.example. TXT \"v=DMARC1; p=reject\"\n");
 	assert_int_equal(inkan_dmarc_inspect(t->ctx, NULL, "example.com", &in,
 		&v), INKAN_OK);
 	assert_int_equal(v->status, V(PASS));
@@ -368,6 +369,14 @@ test_inspect_policies(void **state)
 	assert_int_equal(inkan_dmarc_inspect(t->ctx, NULL, "broken.example",
 		&in, &v), INKAN_OK);
 	assert_int_equal(v->status, V(TEMPERROR));
+	inkan_dmarc_inspector_free(in);
+	/* the own record is shown even when the walk above it fails */
+	assert_int_equal(inkan_dmarc_inspect(t->ctx, NULL,
+		"own.broken.example", &in, &v), INKAN_OK);
+	assert_int_equal(v->status, V(PASS));
+	assert_int_equal(v->policy_self, V(POLICY_REJECT));
+	assert_null(v->org_domain);
+	assert_true(v->subdomains_unknown);
 	inkan_dmarc_inspector_free(in);
 	assert_int_equal(inkan_dmarc_inspect(t->ctx, NULL, "a..b", &in, &v),
 		INKAN_ERR_SYNTAX);
