@@ -146,6 +146,21 @@ typedef struct inkan_spf_verdict {
  * and the check does less work. */
 #define INKAN_SPF_FLAG_TRACE 0x2u
 
+/*
+ * A cache of parsed records, shared by checks (and threads): the same
+ * records are met again and again, and a check that finds one here skips
+ * parsing it. Optional: give it in inkan_spf_request.cache. @records
+ * bounds the entries (0: 1024; records over 4 KiB are not kept). @ctx is
+ * borrowed and must outlive the cache. Free it after every check using it
+ * has returned.
+ */
+typedef struct inkan_spf_cache inkan_spf_cache;
+INKAN_API inkan_status inkan_spf_cache_new(const inkan_ctx *ctx,
+	size_t records, inkan_spf_cache **out);
+INKAN_API void inkan_spf_cache_free(inkan_spf_cache *c);
+INKAN_API void inkan_spf_cache_stats(inkan_spf_cache *c, uint64_t *hits,
+	uint64_t *misses);
+
 typedef struct inkan_spf_request {
 	/* the SMTP client's address, IPv4 or IPv6 text (required); an
 	 * IPv4-mapped IPv6 address is checked as IPv4 (RFC 7208 5) */
@@ -162,6 +177,8 @@ typedef struct inkan_spf_request {
 	 * may use macros; NULL: INKAN_SPF_DEFAULT_EXPLANATION) */
 	const char *default_explanation;
 	unsigned flags;			/* INKAN_SPF_FLAG_* */
+	/* parsed records to share with other checks, or NULL (borrowed) */
+	inkan_spf_cache *cache;
 } inkan_spf_request;
 
 #define INKAN_SPF_DEFAULT_EXPLANATION \

@@ -10,6 +10,7 @@
  * A domain with non-ASCII bytes is turned into A-labels (4.3: IDNs MUST be
  * A-labels) with libidn2; one that cannot be is malformed (none).
  */
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
 
@@ -126,7 +127,7 @@ set_deadline(ik_spf_check *c)
 
 	if (ms > 86400000ull)
 		ms = 86400000ull;
-	clock_gettime(CLOCK_MONOTONIC, &c->deadline);
+	clock_gettime(IK_SPF_CLOCK, &c->deadline);
 	c->deadline.tv_sec += (time_t)(ms / 1000);
 	c->deadline.tv_nsec += (long)(ms % 1000) * 1000000L;
 	if (c->deadline.tv_nsec >= 1000000000L) {
@@ -140,8 +141,8 @@ cleanup(ik_spf_check *c)
 {
 	ik_spf_queries_free(c);
 	ik_spf_names_free(c, c->p_names, c->np);
-	ik_buf_free(&c->p_choice);
 	ik_free(c->ctx, c->sender);
+	ik_spf_scratch_free(&c->scratch);
 }
 
 static inkan_status
@@ -179,7 +180,8 @@ inkan_spf_check(const inkan_ctx *ctx, const inkan_spf_request *req,
 	    (identity != INKAN_SPF_IDENTITY_MAILFROM &&
 	    identity != INKAN_SPF_IDENTITY_HELO))
 		return INKAN_ERR_INVALID;
-	memset(&c, 0, sizeof(c));
+	/* everything but the scratch area, which needs no zeroing */
+	memset(&c, 0, offsetof(ik_spf_check, scratch));
 	c.ctx = ctx;
 	c.res = inkan_ctx_resolver(ctx);
 	if (c.res == NULL ||
@@ -196,11 +198,12 @@ inkan_spf_check(const inkan_ctx *ctx, const inkan_spf_request *req,
 	c.now = inkan_ctx_now(ctx);
 	c.sequential = (req->flags & INKAN_SPF_FLAG_SEQUENTIAL) != 0;
 	c.trace = (req->flags & INKAN_SPF_FLAG_TRACE) != 0;
+	c.cache = req->cache;
 	c.max_terms = ik_limit(ctx, INKAN_LIMIT_SPF_DNS_TERMS);
 	c.max_void = ik_limit(ctx, INKAN_LIMIT_SPF_VOID_LOOKUPS);
 	c.max_mx = ik_limit(ctx, INKAN_LIMIT_SPF_MX_ADDRS);
 	c.max_ptr = ik_limit(ctx, INKAN_LIMIT_SPF_PTR_NAMES);
-	ik_buf_init(&c.p_choice, ctx, IK_SPF_EXPAND_MAX);
+	ik_spf_scratch_init(&c.scratch, ctx);
 	set_deadline(&c);
 	st = envelope(&c, req, identity, &domain);
 	if (st != INKAN_OK) {

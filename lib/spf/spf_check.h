@@ -20,6 +20,14 @@
 #include "spf_macro.h"
 #include "spf_record.h"
 
+/* the time budget's clock: a coarse one costs a few ns and its few ms of
+ * resolution do not matter against a budget of seconds */
+#ifdef CLOCK_MONOTONIC_COARSE
+#define IK_SPF_CLOCK CLOCK_MONOTONIC_COARSE
+#else
+#define IK_SPF_CLOCK CLOCK_MONOTONIC
+#endif
+
 /* include/redirect nesting is bounded by the term limit; this is the hard
  * ceiling whatever the limit is set to */
 #define IK_SPF_MAX_DEPTH 64
@@ -63,6 +71,29 @@ typedef struct ik_spf_q {
 	const inkan_dns_answer *ans;	/* set once waited for */
 } ik_spf_q;
 
+/*
+ * Scratch memory of one check: questions, parsed terms, names. Bumped,
+ * never freed piecemeal; the first block lives inside the check (on the
+ * caller's stack), more come from the heap, all go at the end.
+ */
+#define IK_SPF_SCRATCH_FIRST 6144
+struct ik_spf_block;
+
+typedef struct ik_spf_scratch {
+	const inkan_ctx *ctx;
+	char *cur;
+	size_t left;
+	struct ik_spf_block *heap;
+	_Alignas(16) char first[IK_SPF_SCRATCH_FIRST];
+} ik_spf_scratch;
+
+void ik_spf_scratch_init(ik_spf_scratch *s, const inkan_ctx *ctx);
+/* zeroed, 16-byte aligned; NULL on NOMEM */
+void *ik_spf_scratch_alloc(void *scratch, size_t n);
+/* the same, not zeroed */
+void *ik_spf_scratch_raw(ik_spf_scratch *s, size_t n);
+void ik_spf_scratch_free(ik_spf_scratch *s);
+
 typedef struct ik_spf_check {
 	const inkan_ctx *ctx;
 	inkan_resolver *res;
@@ -79,6 +110,7 @@ typedef struct ik_spf_check {
 	const char *default_exp;
 	int64_t now;
 
+	inkan_spf_cache *cache;		/* parsed records, or NULL */
 	int sequential;			/* no prefetching */
 	int trace;			/* fill the verdict's trace */
 	int in_exp;			/* explanation phase: nothing counted */
@@ -96,11 +128,12 @@ typedef struct ik_spf_check {
 	char **p_names;
 	size_t np;
 	const char *p_domain;		/* <domain> for the current expansion */
-	ik_buf p_choice;
 
 	/* how the check ended (first writer of an error wins) */
 	inkan_spf_reason reason;
 	int have_reason;
+
+	ik_spf_scratch scratch;		/* last: not zeroed at the start */
 } ik_spf_check;
 
 /* what a lookup gave, for SPF's purposes */

@@ -89,15 +89,18 @@ start(ik_spf_check *c, const char *name, size_t len, uint16_t type,
 
 		if (c->nq >= IK_SPF_MAX_QUERIES)
 			return NULL;
-		nq = ik_reallocarray(c->ctx, c->qs, ncap, sizeof(*nq));
+		nq = ik_spf_scratch_alloc(&c->scratch, ncap * sizeof(*nq));
 		if (nq == NULL) {
 			c->fatal = INKAN_ERR_NOMEM;
 			return NULL;
 		}
+		if (c->nq > 0)
+			memcpy(nq, c->qs, c->nq * sizeof(*nq));
 		c->qs = nq;
 		c->qcap = ncap;
 	}
-	q = ik_malloc(c->ctx, sizeof(*q));
+	/* every field is set below: no zeroing of the name buffer */
+	q = ik_spf_scratch_raw(&c->scratch, sizeof(*q));
 	if (q == NULL) {
 		c->fatal = INKAN_ERR_NOMEM;
 		return NULL;
@@ -130,7 +133,7 @@ past_deadline(const ik_spf_check *c)
 {
 	struct timespec now;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	clock_gettime(IK_SPF_CLOCK, &now);
 	return now.tv_sec > c->deadline.tv_sec ||
 	    (now.tv_sec == c->deadline.tv_sec &&
 	    now.tv_nsec >= c->deadline.tv_nsec);
@@ -189,11 +192,9 @@ ik_spf_queries_free(ik_spf_check *c)
 {
 	size_t i;
 
-	for (i = 0; i < c->nq; i++) {
+	/* the questions themselves are scratch memory */
+	for (i = 0; i < c->nq; i++)
 		inkan_dns_query_free(c->qs[i]->q);
-		ik_free(c->ctx, c->qs[i]);
-	}
-	ik_free(c->ctx, c->qs);
 	c->qs = NULL;
 	c->nq = c->qcap = 0;
 }

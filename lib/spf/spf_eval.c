@@ -17,6 +17,7 @@
 
 #include "core/alloc.h"
 #include "core/ascii.h"
+#include "spf_cache.h"
 #include "spf_check.h"
 #include "spf_eval.h"
 
@@ -121,6 +122,18 @@ target_of(ik_spf_check *c, const ik_spf_term *t, const char *domain,
 	return -1;
 }
 
+/* a copy that lives as long as the check */
+static char *
+scratch_strdup(ik_spf_check *c, const char *s)
+{
+	size_t n = strlen(s);
+	char *d = ik_spf_scratch_alloc(&c->scratch, n + 1);
+
+	if (d != NULL)
+		memcpy(d, s, n + 1);
+	return d;
+}
+
 static int
 addr_match(const ik_spf_check *c, const inkan_dns_answer *a,
 	const ik_spf_term *t)
@@ -204,7 +217,7 @@ eval_mx(ik_spf_check *c, const ik_spf_term *t, const char *target,
 		*res = INKAN_SPF_PERMERROR;
 		return -1;
 	}
-	hosts = ik_calloc(c->ctx, mx->nrrs, sizeof(*hosts));
+	hosts = ik_spf_scratch_alloc(&c->scratch, mx->nrrs * sizeof(*hosts));
 	if (hosts == NULL) {
 		c->fatal = INKAN_ERR_NOMEM;
 		*res = INKAN_SPF_PERMERROR;
@@ -228,7 +241,6 @@ eval_mx(ik_spf_check *c, const ik_spf_term *t, const char *target,
 	if (c->trace)
 		snprintf(note, notelen, "%zu MX host%s", n,
 			n == 1 ? "" : "s");
-	ik_free(c->ctx, hosts);
 	return r < 0 ? -1 : match;
 }
 
@@ -278,7 +290,7 @@ eval_include(ik_spf_check *c, struct frame *f, const char *target,
 {
 	struct frame sub;
 	inkan_spf_result r;
-	char *dom = ik_strdup(c->ctx, target);
+	char *dom = scratch_strdup(c, target);
 
 	if (dom == NULL) {
 		c->fatal = INKAN_ERR_NOMEM;
@@ -297,7 +309,6 @@ eval_include(ik_spf_check *c, struct frame *f, const char *target,
 			"include target has no SPF record", 0);
 		r = INKAN_SPF_PERMERROR;
 	}
-	ik_free(c->ctx, dom);
 	if (r == INKAN_SPF_PASS)
 		return 1;
 	if (r == INKAN_SPF_TEMPERROR || r == INKAN_SPF_PERMERROR) {
@@ -476,7 +487,7 @@ follow_redirect(ik_spf_check *c, struct frame *f, const ik_spf_record *rec)
 	}
 	ik_spf_trace(c, INKAN_SPF_STEP_REDIRECT, f->depth, f->domain, t->text,
 		t->text_len, ik_buf_str(&target), NULL);
-	dom = ik_strdup(c->ctx, ik_buf_str(&target));
+	dom = scratch_strdup(c, ik_buf_str(&target));
 	ik_buf_free(&target);
 	if (dom == NULL) {
 		c->fatal = INKAN_ERR_NOMEM;
@@ -493,7 +504,6 @@ follow_redirect(ik_spf_check *c, struct frame *f, const ik_spf_record *rec)
 			"redirect target has no SPF record", 0);
 		res = INKAN_SPF_PERMERROR;
 	}
-	ik_free(c->ctx, dom);
 	return res;
 }
 
@@ -594,7 +604,9 @@ check_host(ik_spf_check *c, struct frame *f, enum role role)
 {
 	const inkan_dns_answer *ans;
 	const inkan_dns_str *sel = NULL;
-	ik_spf_record rec;
+	const ik_spf_record *rec = NULL;
+	ik_spf_record local;
+	struct ik_spf_centry *ce = NULL;
 	enum ik_spf_look look;
 	inkan_spf_result res;
 	size_t i, nsel = 0;
@@ -635,33 +647,41 @@ check_host(ik_spf_check *c, struct frame *f, enum role role)
 			f->domain, "more than one v=spf1 record", 0);
 		return INKAN_SPF_PERMERROR;
 	}
-	st = ik_spf_record_parse(c->ctx, sel->data, sel->len, &rec);
+	if (c->cache == NULL || (st = ik_spf_cache_get(c->cache, sel->data,
+	    sel->len, &ce)) == INKAN_ERR_LIMIT) {
+		st = ik_spf_record_parse_with(c->ctx, sel->data, sel->len,
+			&local, ik_spf_scratch_alloc, &c->scratch);
+		rec = &local;
+	} else if (st == INKAN_OK) {
+		rec = ik_spf_centry_record(ce, &st);
+	}
 	if (st == INKAN_ERR_SYNTAX) {
-		ik_spf_set_syntax(c, f->domain, &rec);
+		ik_spf_set_syntax(c, f->domain, rec);
 		ik_spf_trace(c, INKAN_SPF_STEP_ERROR, f->depth, f->domain,
-			rec.text, rec.len, NULL, rec.err_msg);
-		ik_spf_record_free(c->ctx, &rec);
-		return INKAN_SPF_PERMERROR;
-	}
-	if (st != INKAN_OK) {
-		ik_spf_record_free(c->ctx, &rec);
+			rec->text, rec->len, NULL, rec->err_msg);
+		res = INKAN_SPF_PERMERROR;
+	} else if (st != INKAN_OK) {
 		c->fatal = st;
-		return INKAN_SPF_PERMERROR;
-	}
-	ik_spf_trace(c, INKAN_SPF_STEP_RECORD, f->depth, f->domain, rec.text,
-		rec.len, NULL, NULL);
-	/* the term limit bounds nesting; this bounds the stack whatever
-	 * the limit is set to */
-	if (c->nest >= IK_SPF_MAX_DEPTH) {
-		ik_spf_set_limit(c, INKAN_LIMIT_SPF_DNS_TERMS,
-			"includes and redirects nested too deeply");
 		res = INKAN_SPF_PERMERROR;
 	} else {
-		c->nest++;
-		res = evaluate(c, f, &rec, !ans->from_cache);
-		c->nest--;
+		ik_spf_trace(c, INKAN_SPF_STEP_RECORD, f->depth, f->domain,
+			rec->text, rec->len, NULL, NULL);
+		/* the term limit bounds nesting; this bounds the stack
+		 * whatever the limit is set to */
+		if (c->nest >= IK_SPF_MAX_DEPTH) {
+			ik_spf_set_limit(c, INKAN_LIMIT_SPF_DNS_TERMS,
+				"includes and redirects nested too deeply");
+			res = INKAN_SPF_PERMERROR;
+		} else {
+			c->nest++;
+			res = evaluate(c, f, rec, !ans->from_cache);
+			c->nest--;
+		}
 	}
-	ik_spf_record_free(c->ctx, &rec);
+	if (ce != NULL)
+		ik_spf_cache_release(c->cache, ce);
+	else if (rec == &local)
+		ik_spf_record_free(c->ctx, &local);
 	return res;
 }
 

@@ -161,6 +161,28 @@ ik_spf_ip_parse(const char *s, size_t len, ik_spf_ip *out)
 	return 1;
 }
 
+/* "a.b.c.d" from 4 bytes, no printf: this runs on every check */
+static size_t
+put_quad(char *out, const uint8_t *a, int reverse)
+{
+	size_t pos = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		unsigned v = a[reverse ? 3 - i : i];
+
+		if (i > 0)
+			out[pos++] = '.';
+		if (v >= 100)
+			out[pos++] = (char)('0' + v / 100);
+		if (v >= 10)
+			out[pos++] = (char)('0' + v / 10 % 10);
+		out[pos++] = (char)('0' + v % 10);
+	}
+	out[pos] = '\0';
+	return pos;
+}
+
 int
 ik_spf_ip_prefix_eq(const uint8_t *a, const uint8_t *b, unsigned prefix)
 {
@@ -180,8 +202,7 @@ ik_spf_ip_format(const ik_spf_ip *ip, char out[46])
 	unsigned g[8];
 
 	if (!ip->v6) {
-		snprintf(out, 46, "%u.%u.%u.%u", ip->addr[0], ip->addr[1],
-			ip->addr[2], ip->addr[3]);
+		put_quad(out, ip->addr, 0);
 		return;
 	}
 	for (i = 0; i < 8; i++)
@@ -216,8 +237,7 @@ ik_spf_ip_dotted(const ik_spf_ip *ip, char out[64])
 	int i, pos = 0;
 
 	if (!ip->v6) {
-		snprintf(out, 64, "%u.%u.%u.%u", ip->addr[0], ip->addr[1],
-			ip->addr[2], ip->addr[3]);
+		put_quad(out, ip->addr, 0);
 		return;
 	}
 	for (i = 0; i < 16; i++) {
@@ -235,8 +255,7 @@ ik_spf_ip_reverse_name(const ik_spf_ip *ip, char out[74])
 	int i, pos = 0;
 
 	if (!ip->v6) {
-		snprintf(out, 74, "%u.%u.%u.%u.in-addr.arpa", ip->addr[3],
-			ip->addr[2], ip->addr[1], ip->addr[0]);
+		memcpy(out + put_quad(out, ip->addr, 1), ".in-addr.arpa", 14);
 		return;
 	}
 	for (i = 15; i >= 0; i--) {

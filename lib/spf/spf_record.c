@@ -232,7 +232,7 @@ parse_modifier(struct term_ctx *tc, size_t namelen)
 	size_t voff = namelen + 1, vlen = tc->len - voff;
 	long idx = (long)(tc->t - rec->terms);
 
-	if (ik_ascii_eqz(tc->s, namelen, "redirect")) {
+	if (namelen == 8 && ik_ascii_eq(tc->s, 8, "redirect", 8)) {
 		tc->t->kind = IK_SPF_REDIRECT;
 		/* RFC 7208 6: at most once each */
 		if (rec->redirect >= 0)
@@ -240,7 +240,7 @@ parse_modifier(struct term_ctx *tc, size_t namelen)
 		rec->redirect = idx;
 		return check_spec(tc, voff, vlen, IK_SPF_SPEC_DOMAIN);
 	}
-	if (ik_ascii_eqz(tc->s, namelen, "exp")) {
+	if (namelen == 3 && ik_ascii_eq(tc->s, 3, "exp", 3)) {
 		tc->t->kind = IK_SPF_EXP;
 		if (rec->exp >= 0)
 			return term_error(tc, 0, "exp= appears twice");
@@ -253,15 +253,31 @@ parse_modifier(struct term_ctx *tc, size_t namelen)
 	return check_spec(tc, voff, vlen, IK_SPF_SPEC_MACRO);
 }
 
-static const struct {
-	const char *name;
-	enum ik_spf_kind kind;
-} mechanisms[] = {
-	{ "all", IK_SPF_ALL }, { "include", IK_SPF_INCLUDE },
-	{ "a", IK_SPF_A }, { "mx", IK_SPF_MX }, { "ptr", IK_SPF_PTR },
-	{ "ip4", IK_SPF_IP4 }, { "ip6", IK_SPF_IP6 },
-	{ "exists", IK_SPF_EXISTS },
-};
+/* the mechanism named by [s, s+n), ASCII case-insensitive; -1 if none */
+static int
+mechanism_kind(const char *s, size_t n)
+{
+	switch (n) {
+	case 1:
+		return ik_to_lower((unsigned char)s[0]) == 'a' ? IK_SPF_A : -1;
+	case 2:
+		return ik_ascii_eq(s, 2, "mx", 2) ? IK_SPF_MX : -1;
+	case 3:
+		if (ik_ascii_eq(s, 3, "all", 3))
+			return IK_SPF_ALL;
+		if (ik_ascii_eq(s, 3, "ptr", 3))
+			return IK_SPF_PTR;
+		if (ik_ascii_eq(s, 3, "ip4", 3))
+			return IK_SPF_IP4;
+		return ik_ascii_eq(s, 3, "ip6", 3) ? IK_SPF_IP6 : -1;
+	case 6:
+		return ik_ascii_eq(s, 6, "exists", 6) ? IK_SPF_EXISTS : -1;
+	case 7:
+		return ik_ascii_eq(s, 7, "include", 7) ? IK_SPF_INCLUDE : -1;
+	default:
+		return -1;
+	}
+}
 
 static inkan_status
 parse_ip(struct term_ctx *tc, size_t off)
@@ -296,7 +312,8 @@ static inkan_status
 parse_mechanism(struct term_ctx *tc)
 {
 	ik_spf_term *t = tc->t;
-	size_t off = 0, nlen, end = tc->len, i, sl;
+	size_t off = 0, nlen, end = tc->len, sl;
+	int kind;
 
 	t->qualifier = '+';
 	if (tc->len > 0 && strchr("+-~?", tc->s[0]) != NULL) {
@@ -306,12 +323,10 @@ parse_mechanism(struct term_ctx *tc)
 	for (nlen = 0; off + nlen < tc->len && tc->s[off + nlen] != ':' &&
 	    tc->s[off + nlen] != '/'; nlen++)
 		;
-	for (i = 0; i < sizeof(mechanisms) / sizeof(mechanisms[0]); i++)
-		if (ik_ascii_eqz(tc->s + off, nlen, mechanisms[i].name))
-			break;
-	if (i == sizeof(mechanisms) / sizeof(mechanisms[0]))
+	kind = mechanism_kind(tc->s + off, nlen);
+	if (kind < 0)
 		return term_error(tc, off, "unknown mechanism");
-	t->kind = mechanisms[i].kind;
+	t->kind = (enum ik_spf_kind)kind;
 	off += nlen;
 	switch (t->kind) {
 	case IK_SPF_ALL:
@@ -384,17 +399,15 @@ parse_term(struct term_ctx *tc)
 }
 
 inkan_status
-ik_spf_record_parse(const inkan_ctx *ctx, const char *text, size_t len,
-	ik_spf_record *rec)
+ik_spf_record_parse_with(const inkan_ctx *ctx, const char *text, size_t len,
+	ik_spf_record *rec, void *(*alloc)(void *ud, size_t n), void *ud)
 {
 	size_t i, nterms = 0, pos;
 	inkan_status st;
 
 	memset(rec, 0, sizeof(*rec));
 	rec->redirect = rec->exp = -1;
-	rec->text = ik_strndup(ctx, text, len);
-	if (rec->text == NULL)
-		return INKAN_ERR_NOMEM;
+	rec->text = text;
 	rec->len = len;
 	if (!ik_spf_is_record(text, len)) {
 		rec->err_msg = "record does not start with v=spf1";
@@ -416,7 +429,13 @@ ik_spf_record_parse(const inkan_ctx *ctx, const char *text, size_t len,
 	}
 	nterms--;	/* the version section */
 	if (nterms > 0) {
-		rec->terms = ik_calloc(ctx, nterms, sizeof(*rec->terms));
+		if (alloc != NULL) {
+			rec->terms = alloc(ud, nterms * sizeof(*rec->terms));
+		} else {
+			rec->terms = ik_calloc(ctx, nterms,
+				sizeof(*rec->terms));
+			rec->terms_owned = 1;
+		}
 		if (rec->terms == NULL)
 			return INKAN_ERR_NOMEM;
 	}
@@ -425,15 +444,15 @@ ik_spf_record_parse(const inkan_ctx *ctx, const char *text, size_t len,
 		struct term_ctx tc;
 		size_t end;
 
-		while (pos < len && rec->text[pos] == ' ')
+		while (pos < len && text[pos] == ' ')
 			pos++;
 		if (pos == len)
 			break;
-		for (end = pos; end < len && rec->text[end] != ' '; end++)
+		for (end = pos; end < len && text[end] != ' '; end++)
 			;
 		tc.rec = rec;
 		tc.t = &rec->terms[rec->nterms++];
-		tc.t->text = rec->text + pos;
+		tc.t->text = text + pos;
 		tc.t->text_len = end - pos;
 		tc.t->pos = pos;
 		tc.s = tc.t->text;
@@ -450,13 +469,20 @@ ik_spf_record_parse(const inkan_ctx *ctx, const char *text, size_t len,
 	return INKAN_OK;
 }
 
+inkan_status
+ik_spf_record_parse(const inkan_ctx *ctx, const char *text, size_t len,
+	ik_spf_record *rec)
+{
+	return ik_spf_record_parse_with(ctx, text, len, rec, NULL, NULL);
+}
+
 void
 ik_spf_record_free(const inkan_ctx *ctx, ik_spf_record *rec)
 {
 	if (rec == NULL)
 		return;
-	ik_free(ctx, rec->text);
-	ik_free(ctx, rec->terms);
+	if (rec->terms_owned)
+		ik_free(ctx, rec->terms);
 	rec->text = NULL;
 	rec->terms = NULL;
 	rec->nterms = 0;

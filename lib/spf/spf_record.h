@@ -38,9 +38,10 @@ typedef struct ik_spf_term {
 } ik_spf_term;
 
 typedef struct ik_spf_record {
-	char *text;			/* owned copy, NUL-terminated */
+	const char *text;		/* borrowed: the caller's bytes */
 	size_t len;
-	ik_spf_term *terms;		/* owned */
+	ik_spf_term *terms;		/* owned unless an allocator gave it */
+	int terms_owned;
 	size_t nterms;
 	long redirect;			/* index of redirect=, or -1 */
 	long exp;			/* index of exp=, or -1 */
@@ -58,13 +59,18 @@ typedef struct ik_spf_record {
 int ik_spf_is_record(const char *text, size_t len);
 
 /*
- * Parse a selected record (it starts with v=spf1). INKAN_OK, or
+ * Parse a selected record (it starts with v=spf1). @text is borrowed: the
+ * terms point into it, so it must outlive @rec. INKAN_OK, or
  * INKAN_ERR_SYNTAX with rec->err_pos / err_msg set (the record stays
- * valid to free), or INKAN_ERR_NOMEM / INKAN_ERR_LIMIT. Free with
- * ik_spf_record_free() in every case.
+ * valid to free), or INKAN_ERR_NOMEM. Free with ik_spf_record_free() in
+ * every case. ik_spf_record_parse_with() takes the terms array from
+ * @alloc (zeroed memory the caller releases) instead of the heap.
  */
 inkan_status ik_spf_record_parse(const inkan_ctx *ctx, const char *text,
 	size_t len, ik_spf_record *rec);
+inkan_status ik_spf_record_parse_with(const inkan_ctx *ctx, const char *text,
+	size_t len, ik_spf_record *rec, void *(*alloc)(void *ud, size_t n),
+	void *ud);
 void ik_spf_record_free(const inkan_ctx *ctx, ik_spf_record *rec);
 
 /*

@@ -9,6 +9,7 @@
  * DNS records contained.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +21,65 @@ struct ik_spf_block {
 	size_t used, size;
 	char data[];
 };
+
+void
+ik_spf_scratch_init(ik_spf_scratch *s, const inkan_ctx *ctx)
+{
+	s->ctx = ctx;
+	s->cur = s->first;
+	s->left = sizeof(s->first);
+	s->heap = NULL;
+}
+
+void *
+ik_spf_scratch_alloc(void *scratch, size_t n)
+{
+	void *p = ik_spf_scratch_raw(scratch, n);
+
+	if (p != NULL)
+		memset(p, 0, n);
+	return p;
+}
+
+void *
+ik_spf_scratch_raw(ik_spf_scratch *s, size_t n)
+{
+	size_t need = (n + 15) & ~(size_t)15;
+	char *p;
+
+	if (need < n)
+		return NULL;
+	if (need > s->left) {
+		size_t size = need > 8192 ? need : 8192;
+		struct ik_spf_block *b;
+
+		if (size > SIZE_MAX - sizeof(*b) - 16)
+			return NULL;
+		b = ik_malloc(s->ctx, sizeof(*b) + size + 16);
+		if (b == NULL)
+			return NULL;
+		b->next = s->heap;
+		s->heap = b;
+		s->cur = b->data + ((16 - ((uintptr_t)b->data & 15)) & 15);
+		s->left = size;
+	}
+	p = s->cur;
+	s->cur += need;
+	s->left -= need;
+	return p;
+}
+
+void
+ik_spf_scratch_free(ik_spf_scratch *s)
+{
+	struct ik_spf_block *b, *next;
+
+	for (b = s->heap; b != NULL; b = next) {
+		next = b->next;
+		ik_free(s->ctx, b);
+	}
+	s->heap = NULL;
+}
 
 ik_spf_box *
 ik_spf_box_new(const inkan_ctx *ctx)

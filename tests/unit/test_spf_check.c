@@ -5,6 +5,7 @@
  * 4.3), verdict details, Received-SPF, Authentication-Results pieces, the
  * lint, and behaviour when allocations fail.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -475,6 +476,87 @@ test_lint(void **state)
 	env_free(&e);
 }
 
+/* the parsed-record cache from several threads, with a table so small
+ * that records keep replacing each other */
+struct cache_job {
+	struct env *e;
+	inkan_spf_cache *cache;
+	int bad;
+};
+
+static const char *const cache_senders[] = { "x@ten.example",
+	"x@nested.example", "x@void2.example", "x@syntax.example",
+	"x@mx11.example", "x@twice.example" };
+
+static int
+cache_result(struct env *e, inkan_spf_cache *cache, size_t i)
+{
+	inkan_spf_request req;
+	inkan_spf_verdict *v = NULL;
+	int r;
+
+	memset(&req, 0, sizeof(req));
+	req.client_ip = "192.0.2.1";
+	req.mail_from = cache_senders[i];
+	req.cache = cache;
+	if (inkan_spf_check(e->ctx, &req, INKAN_SPF_IDENTITY_MAILFROM, &v) !=
+	    INKAN_OK)
+		return -1;
+	r = (int)v->result * 100 + (int)v->reason;
+	inkan_spf_verdict_free(v);
+	return r;
+}
+
+static int want_cached[6];
+
+static void *
+cache_worker(void *arg)
+{
+	struct cache_job *j = arg;
+	size_t k;
+
+	for (k = 0; k < 600; k++) {
+		size_t i = (k * 7 + (size_t)(uintptr_t)j) % 6;
+
+		if (cache_result(j->e, j->cache, i) != want_cached[i])
+			j->bad++;
+	}
+	return NULL;
+}
+
+static void
+test_record_cache(void **state)
+{
+	struct env e;
+	inkan_spf_cache *cache;
+	struct cache_job jobs[4];
+	pthread_t th[4];
+	uint64_t hits, misses;
+	size_t i;
+
+	(void)state;
+	env_init(&e, limits_zone);
+	for (i = 0; i < 6; i++)
+		want_cached[i] = cache_result(&e, NULL, i);
+	assert_int_equal(inkan_spf_cache_new(e.ctx, 2, &cache), INKAN_OK);
+	for (i = 0; i < 4; i++) {
+		jobs[i].e = &e;
+		jobs[i].cache = cache;
+		jobs[i].bad = 0;
+		assert_int_equal(pthread_create(&th[i], NULL, cache_worker,
+			&jobs[i]), 0);
+	}
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		assert_int_equal(jobs[i].bad, 0);
+	}
+	inkan_spf_cache_stats(cache, &hits, &misses);
+	assert_true(hits > 0 && misses > 0);
+	inkan_spf_cache_free(cache);
+	inkan_spf_cache_free(NULL);
+	env_free(&e);
+}
+
 /* an allocator that fails the Nth allocation */
 static long fail_at, count;
 
@@ -561,6 +643,7 @@ main(void)
 		cmocka_unit_test(test_headers),
 		cmocka_unit_test(test_trace),
 		cmocka_unit_test(test_lint),
+		cmocka_unit_test(test_record_cache),
 		cmocka_unit_test(test_alloc_failures),
 	};
 

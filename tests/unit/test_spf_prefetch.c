@@ -3,7 +3,9 @@
  * test_spf_prefetch.c - property: a check that starts its lookups early
  * (the default) concludes exactly what the strictly sequential check
  * concludes: the same result, reason, limit, mechanism, explanation,
- * DNS-term and void-lookup counts, and the same trace, step by step.
+ * DNS-term and void-lookup counts, and the same trace, step by step. The
+ * early checks also share a parsed-record cache (inkan_spf_cache), which
+ * must not change anything either.
  *
  * Zones are random but seeded (SPF_PROPERTY_SEED overrides the seed,
  * SPF_PROPERTY_ROUNDS the number of zones): records mix every mechanism,
@@ -238,10 +240,12 @@ test_prefetch_equals_sequential(void **state)
 	for (round = 0; round < rounds; round++) {
 		inkan_ctx *ctx;
 		inkan_resolver *res;
+		inkan_spf_cache *rc;
 		unsigned k;
 
 		zone(&z);
 		assert_int_equal(inkan_ctx_new(NULL, &ctx), INKAN_OK);
+		assert_int_equal(inkan_spf_cache_new(ctx, 64, &rc), INKAN_OK);
 		assert_int_equal(inkan_resolver_zone_new(ctx, &res), INKAN_OK);
 		if (inkan_resolver_zone_load_mem(res, z.buf, z.len, NULL, NULL,
 		    err, sizeof(err)) != INKAN_OK)
@@ -263,6 +267,7 @@ test_prefetch_equals_sequential(void **state)
 			assert_int_equal(inkan_spf_check(ctx, &req,
 				INKAN_SPF_IDENTITY_MAILFROM, &seq), INKAN_OK);
 			req.flags = INKAN_SPF_FLAG_TRACE;
+			req.cache = rc;
 			assert_int_equal(inkan_spf_check(ctx, &req,
 				INKAN_SPF_IDENTITY_MAILFROM, &par), INKAN_OK);
 			compare(seq, par, z.buf);
@@ -273,6 +278,7 @@ test_prefetch_equals_sequential(void **state)
 		}
 		inkan_ctx_set_resolver(ctx, NULL);
 		inkan_resolver_free(res);
+		inkan_spf_cache_free(rc);
 		inkan_ctx_free(ctx);
 	}
 	printf("%u checks: none %u neutral %u pass %u fail %u softfail %u "
