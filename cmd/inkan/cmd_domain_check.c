@@ -1,11 +1,258 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * cmd_domain_check.c - `inkan domain check DOMAIN`: audit the live DNS of
+ * a sending domain (inkan_domain_check) and print each item with its
+ * status in Amazon SES's words, each finding with its severity and fix,
+ * the DMARC verdict sentence and Gmail's sender requirements; or --json.
+ *
+ * The identity in the state directory, when there is one, adds its
+ * selectors, MAIL FROM and keys (the published keys are compared with
+ * them). DNS comes from the global --dns-server / --dns-zone.
+ *
+ * Exit status (the issue's numbering): 0 all good (notes at most), 1
+ * warnings, 2 errors, 3 temporary DNS failures. Note that 2 is also the
+ * CLI's usage-error code (cli.h): a usage error prints the usage first.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <inkan/domain.h>
+
 #include "cli.h"
 #include "cmd_domain.h"
+#include "commands.h"
+
+#define WRAP 78
+#define MAX_LIST 16
+
+/* print @text wrapped at WRAP columns; @indent spaces on later lines */
+static void
+wrapped(FILE *o, const char *text, size_t col, size_t indent)
+{
+	const char *p = text;
+	int first = 1;
+
+	while (*p != '\0') {
+		size_t word = strcspn(p, " ");
+
+		if (col > indent && col + !first + word > WRAP) {
+			fprintf(o, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (!first) {
+			fputc(' ', o);
+			col++;
+		}
+		first = 0;
+		fwrite(p, 1, word, o);
+		col += word;
+		p += word;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', o);
+}
+
+static void
+print_text(const struct cli *cli, const inkan_domain_report *r)
+{
+	FILE *o = cli->out;
+	size_t i, j;
+
+	fprintf(o, "Domain %s", r->domain);
+	if (r->mail_from != NULL)
+		fprintf(o, " (MAIL FROM %s)", r->mail_from);
+	fputs("\n\n", o);
+	for (i = 0; i < r->nitems; i++) {
+		const inkan_domain_item *it = &r->items[i];
+
+		fprintf(o, "%-10s %-46s %s\n", inkan_domain_area_name(it->area),
+			it->name, inkan_domain_status_name(it->status));
+		if (it->detail != NULL) {
+			fprintf(o, "%11s", "");
+			wrapped(o, it->detail, 11, 11);
+		}
+		for (j = 0; j < it->nfindings; j++) {
+			const inkan_domain_finding *f = &it->findings[j];
+			char head[96];
+
+			snprintf(head, sizeof(head), "  %-7s [%s]",
+				inkan_domain_severity_name(f->severity), f->code);
+			fputs(head, o);
+			fputc(' ', o);
+			wrapped(o, f->message, strlen(head) + 1, 11);
+			if (f->fix != NULL) {
+				fprintf(o, "%11sfix:", "");
+				fputc(' ', o);
+				wrapped(o, f->fix, 16, 16);
+			}
+		}
+	}
+	fputs("\nSummary:\n", o);
+	for (i = 0; i < r->nsummary; i++) {
+		fputs("  ", o);
+		wrapped(o, r->summary[i], 2, 4);
+	}
+	fputs("\nGmail sender requirements:\n", o);
+	for (i = 0; i < r->ngmail; i++) {
+		const inkan_domain_requirement *q = &r->gmail[i];
+
+		fprintf(o, "  %-9s", q->met > 0 ? "[met]" : q->met == 0 ?
+			"[UNMET]" : "[n/a]");
+		wrapped(o, q->text, 11, 11);
+		if (q->detail != NULL) {
+			fprintf(o, "%11s(", "");
+			fputs(q->detail, o);
+			fputs(")\n", o);
+		}
+	}
+	fprintf(o, "\nResult: %zu error%s, %zu warning%s, %zu note%s%s\n",
+		r->errors, r->errors == 1 ? "" : "s", r->warnings,
+		r->warnings == 1 ? "" : "s", r->notes, r->notes == 1 ? "" : "s",
+		r->temporary ? "; some DNS lookups failed: run it again later" :
+		"");
+}
+
+static void
+jstr(FILE *o, const char *key, const char *s, int comma)
+{
+	fprintf(o, "%s\"%s\":", comma ? "," : "", key);
+	if (s == NULL)
+		fputs("null", o);
+	else
+		cli_json_string(o, s, strlen(s));
+}
+
+static void
+print_json(const struct cli *cli, const inkan_domain_report *r)
+{
+	FILE *o = cli->out;
+	size_t i, j;
+
+	fputc('{', o);
+	jstr(o, "domain", r->domain, 0);
+	jstr(o, "mail_from", r->mail_from, 1);
+	fputs(",\"items\":[", o);
+	for (i = 0; i < r->nitems; i++) {
+		const inkan_domain_item *it = &r->items[i];
+
+		fputs(i ? ",{" : "{", o);
+		jstr(o, "area", inkan_domain_area_name(it->area), 0);
+		jstr(o, "name", it->name, 1);
+		jstr(o, "status", inkan_domain_status_name(it->status), 1);
+		jstr(o, "detail", it->detail, 1);
+		fputs(",\"findings\":[", o);
+		for (j = 0; j < it->nfindings; j++) {
+			const inkan_domain_finding *f = &it->findings[j];
+
+			fputs(j ? ",{" : "{", o);
+			jstr(o, "severity", inkan_domain_severity_name(
+				f->severity), 0);
+			jstr(o, "code", f->code, 1);
+			jstr(o, "message", f->message, 1);
+			jstr(o, "fix", f->fix, 1);
+			fputc('}', o);
+		}
+		fputs("]}", o);
+	}
+	fputs("],\"summary\":[", o);
+	for (i = 0; i < r->nsummary; i++) {
+		if (i)
+			fputc(',', o);
+		cli_json_string(o, r->summary[i], strlen(r->summary[i]));
+	}
+	fputs("],\"gmail\":[", o);
+	for (i = 0; i < r->ngmail; i++) {
+		fputs(i ? ",{" : "{", o);
+		jstr(o, "requirement", r->gmail[i].text, 0);
+		fprintf(o, ",\"met\":%s", r->gmail[i].met > 0 ? "true" :
+			r->gmail[i].met == 0 ? "false" : "null");
+		jstr(o, "detail", r->gmail[i].detail, 1);
+		fputc('}', o);
+	}
+	fprintf(o, "],\"errors\":%zu,\"warnings\":%zu,\"notes\":%zu,"
+		"\"temporary\":%zu}\n", r->errors, r->warnings, r->notes,
+		r->temporary);
+}
 
 int
 cmd_domain_check(struct cli *cli, int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	cli_error(cli, "not yet");
-	return CLI_INTERNAL;
+	static const struct option opts[] = {
+		{ "selector", required_argument, NULL, 's' },
+		{ "mail-from", required_argument, NULL, 'm' },
+		{ "ip", required_argument, NULL, 'i' },
+		{ "state", required_argument, NULL, 'd' },
+		{ "no-state", no_argument, NULL, 'N' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *sels[MAX_LIST], *ips[MAX_LIST], *state = NULL;
+	inkan_domain_check_options co;
+	inkan_domain_checker *ck = NULL;
+	const inkan_domain_report *rep;
+	inkan_domain *d = NULL;
+	inkan_resolver *r = NULL;
+	char dir[DOMAIN_PATH_MAX];
+	int c, rc, no_state = 0;
+	inkan_status st;
+
+	memset(&co, 0, sizeof(co));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (co.nselectors == MAX_LIST)
+				goto usage;
+			sels[co.nselectors++] = optarg;
+			break;
+		case 'i':
+			if (co.nips == MAX_LIST)
+				goto usage;
+			ips[co.nips++] = optarg;
+			break;
+		case 'm': co.mail_from = optarg; break;
+		case 'd': state = optarg; break;
+		case 'N': no_state = 1; break;
+		default: goto usage;
+		}
+	}
+	if (optind + 1 != argc)
+		goto usage;
+	co.selectors = sels;
+	co.ips = ips;
+	if (!no_state) {
+		if ((rc = domain_state_dir(cli, state, argv[optind], dir,
+		    sizeof(dir))) != CLI_OK)
+			return rc;
+		/* an explicit --state must hold an identity */
+		if ((rc = domain_load(cli, dir, state != NULL, &d)) != CLI_OK)
+			return rc;
+	}
+	if ((rc = cli_dns_resolver(cli, &r)) != CLI_OK) {
+		inkan_domain_free(d);
+		return rc;
+	}
+	st = inkan_domain_check(cli->ctx, argv[optind], d, &co, &ck, &rep);
+	if (st != INKAN_OK) {
+		cli_error(cli, "%s", st == INKAN_ERR_SYNTAX ? "a domain, "
+			"selector, MAIL FROM or IP is not usable" :
+			st == INKAN_ERR_INVALID ? "the identity in the state "
+			"directory is for another domain" :
+			inkan_strerror(st));
+		rc = st == INKAN_ERR_NOMEM ? CLI_INTERNAL : CLI_USAGE;
+	} else {
+		if (cli->json)
+			print_json(cli, rep);
+		else
+			print_text(cli, rep);
+		rc = rep->temporary ? CLI_TEMPFAIL : rep->errors ? 2 :
+			rep->warnings ? 1 : 0;
+	}
+	inkan_domain_checker_free(ck);
+	cli_dns_free(cli, r);
+	inkan_domain_free(d);
+	return rc;
+usage:
+	cli_usage(cli, stderr);
+	return CLI_USAGE;
 }

@@ -202,16 +202,15 @@ inkan_domain_set_mail_from(inkan_domain *d, const char *sub,
 		return INKAN_ERR_INVALID;
 	if ((st = ik_domain_norm(d->ctx, sub, name)) != INKAN_OK)
 		return st;
-	/* "bounce" means bounce.DOMAIN; a name under DOMAIN is taken as
-	 * it is, and so is an absolute one (final dot), which then must be
-	 * under DOMAIN */
-	if (!ik_domain_is_under(name, d->domain)) {
-		if (sub[strlen(sub) - 1] == '.')
-			return INKAN_ERR_SYNTAX;
+	/* one label ("bounce") is relative to DOMAIN; a longer name is
+	 * taken as it is and must be under DOMAIN */
+	if (strchr(name, '.') == NULL) {
 		if ((size_t)snprintf(full, sizeof(full), "%s.%s", name,
 		    d->domain) > IK_DOMAIN_NAME_MAX)
 			return INKAN_ERR_SYNTAX;
 		memcpy(name, full, strlen(full) + 1);
+	} else if (!ik_domain_is_under(name, d->domain)) {
+		return INKAN_ERR_SYNTAX;
 	}
 	if (strcmp(name, d->domain) == 0)
 		return INKAN_ERR_SYNTAX;	/* not a proper subdomain */
