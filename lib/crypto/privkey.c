@@ -55,7 +55,8 @@ wrap(inkan_ctx *ctx, EVP_PKEY *pkey, inkan_key **out)
 		return INKAN_ERR_UNSUPPORTED;
 	}
 	k = ik_calloc(ctx, 1, sizeof(*k));
-	if (k == NULL) {
+	if (k == NULL || pthread_mutex_init(&k->lock, NULL) != 0) {
+		ik_free(ctx, k);
 		EVP_PKEY_free(pkey);
 		return INKAN_ERR_NOMEM;
 	}
@@ -199,7 +200,8 @@ ik_key_generate_weak(inkan_ctx *ctx, unsigned bits, inkan_key **out)
 	if (pkey == NULL)
 		return INKAN_ERR_CRYPTO;
 	k = ik_calloc(ctx, 1, sizeof(*k));
-	if (k == NULL) {
+	if (k == NULL || pthread_mutex_init(&k->lock, NULL) != 0) {
+		ik_free(ctx, k);
 		EVP_PKEY_free(pkey);
 		return INKAN_ERR_NOMEM;
 	}
@@ -214,8 +216,13 @@ ik_key_generate_weak(inkan_ctx *ctx, unsigned bits, inkan_key **out)
 INKAN_API void
 inkan_key_free(inkan_key *key)
 {
+	size_t i;
+
 	if (key == NULL)
 		return;
+	for (i = 0; i < key->npool; i++)
+		EVP_PKEY_CTX_free(key->pool[i]);
+	pthread_mutex_destroy(&key->lock);
 	EVP_PKEY_free(key->pkey);
 	ik_free(key->ctx, key);
 }
@@ -341,12 +348,45 @@ inkan_key_dns_record(const inkan_key *key, char *buf, size_t cap, size_t *len)
 	return INKAN_OK;
 }
 
+/* RSASSA-PKCS1-v1_5 with SHA-256 (RFC 8301 3.1: rsa-sha256 only) using
+ * a ready context from the key's pool when there is one */
+static int
+sign_rsa(const EVP_MD *md, const inkan_key *key, const unsigned char *hash,
+	size_t hash_len, unsigned char *out, size_t *n)
+{
+	inkan_key *k = (inkan_key *)key;	/* only the pool changes */
+	EVP_PKEY_CTX *pctx = NULL;
+	int ok;
+
+	pthread_mutex_lock(&k->lock);
+	if (k->npool > 0)
+		pctx = k->pool[--k->npool];
+	pthread_mutex_unlock(&k->lock);
+	if (pctx == NULL) {
+		pctx = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL);
+		if (pctx == NULL || EVP_PKEY_sign_init(pctx) != 1 ||
+		    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1 ||
+		    EVP_PKEY_CTX_set_signature_md(pctx, md) != 1) {
+			EVP_PKEY_CTX_free(pctx);
+			return 0;
+		}
+	}
+	ok = EVP_PKEY_sign(pctx, out, n, hash, hash_len) == 1;
+	pthread_mutex_lock(&k->lock);
+	if (k->npool < IK_SIGN_POOL) {
+		k->pool[k->npool++] = pctx;
+		pctx = NULL;
+	}
+	pthread_mutex_unlock(&k->lock);
+	EVP_PKEY_CTX_free(pctx);
+	return ok;
+}
+
 inkan_status
 ik_key_sign(const ik_crypto *c, const inkan_key *key, ik_hash_alg alg,
 	const unsigned char *hash, size_t hash_len, unsigned char **sig,
 	size_t *sig_len)
 {
-	EVP_PKEY_CTX *pctx = NULL;
 	EVP_MD_CTX *mctx = NULL;
 	const EVP_MD *md = ik_crypto_md(c, alg);
 	size_t n = (size_t)EVP_PKEY_get_size(key->pkey);
@@ -360,8 +400,12 @@ ik_key_sign(const ik_crypto *c, const inkan_key *key, ik_hash_alg alg,
 	out = ik_malloc(c->ctx, n);
 	if (out == NULL)
 		return INKAN_ERR_NOMEM;
-	if (key->type == IK_KEY_RSA) {
-		pctx = EVP_PKEY_CTX_new_from_pkey(NULL, key->pkey, NULL);
+	if (key->type == IK_KEY_RSA && alg == IK_HASH_SHA256) {
+		ok = sign_rsa(md, key, hash, hash_len, out, &n);
+	} else if (key->type == IK_KEY_RSA) {
+		/* other hashes: tests of the legacy verifier only */
+		EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_pkey(NULL,
+			key->pkey, NULL);
 		ok = pctx != NULL && EVP_PKEY_sign_init(pctx) == 1 &&
 		    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1 &&
 		    EVP_PKEY_CTX_set_signature_md(pctx, md) == 1 &&

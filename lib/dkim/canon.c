@@ -190,19 +190,47 @@ static const unsigned char relaxed_class[256] = {
 	['\t'] = 1, [' '] = 1, ['\r'] = 2
 };
 
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* per byte: the high bit set where that byte of @v is zero, exactly */
+static uint64_t
+zero_bytes(uint64_t v)
+{
+	return ~(((v & ~HIGHS) + ~HIGHS) | v) & HIGHS;
+}
+
+/*
+ * 1 when the 8 bytes @x need the state machine: an HTAB, a CR, or an SP
+ * followed (in @y, the same bytes shifted by one) by SP, HTAB or CR. A
+ * lone SP between ordinary bytes is canonical as it is. Byte lanes of
+ * @x and @y match in memory order, so byte order does not matter.
+ */
+static int
+special8(uint64_t x, uint64_t y)
+{
+	uint64_t sp = ' ' * ONES, tab = '\t' * ONES, cr = '\r' * ONES;
+
+	return (zero_bytes(x ^ tab) | zero_bytes(x ^ cr) |
+		(zero_bytes(x ^ sp) & (zero_bytes(y ^ sp) |
+		zero_bytes(y ^ tab) | zero_bytes(y ^ cr)))) != 0;
+}
+
 /* relaxed (3.4.4 a): WSP runs become one SP, WSP before CRLF goes.
  *
- * Inside a line with content and nothing else pending, the loop below
- * needs no data-dependent branch: each byte is stored, a pending SP is
- * stored before it, and the counters only move when the byte is to be
- * kept (SP and ordinary bytes interleave unpredictably in text, so
- * branching on them would cost a misprediction per word). A CR leaves
- * the loop for the state machine. */
+ * Inside a line with content and nothing pending, text goes 8 bytes at
+ * a time when those bytes are already canonical (the common case), and
+ * otherwise byte by byte without data-dependent branches: each byte is
+ * stored, a pending SP before it, and the counters only move for what is
+ * kept (SP and letters interleave unpredictably in text, so branching on
+ * them costs a misprediction per word). A CR leaves the loop for the
+ * state machine. */
 static inkan_status
 update_relaxed(ik_body_canon *bc, const unsigned char *p, size_t len)
 {
 	const unsigned char *end = p + len;
 	unsigned char *stage = bc->stage;
+	uint64_t x, y;
 	size_t ns;
 	unsigned wsp, k;
 	inkan_status st;
@@ -211,19 +239,29 @@ update_relaxed(ik_body_canon *bc, const unsigned char *p, size_t len)
 		if (!bc->cr && !bc->crlfs && bc->content) {
 			ns = bc->nstage;
 			wsp = (unsigned)bc->wsp;
-			for (; p < end; p++) {
-				k = relaxed_class[*p];
-				if (k == 2)
-					break;
-				if (ns > IK_BODY_STAGE - 2) {
+			while (p < end) {
+				if (ns > IK_BODY_STAGE - 8) {
 					bc->nstage = ns;
 					if ((st = body_flush(bc)) != INKAN_OK)
 						return st;
 					ns = 0;
 				}
+				if (!wsp && end - p > 8) {
+					memcpy(&x, p, 8);
+					memcpy(&y, p + 1, 8);
+					if (!special8(x, y)) {
+						memcpy(stage + ns, p, 8);
+						ns += 8;
+						p += 8;
+						continue;
+					}
+				}
+				k = relaxed_class[*p];
+				if (k == 2)
+					break;
 				stage[ns] = ' ';
 				ns += wsp & (k ^ 1u);
-				stage[ns] = *p;
+				stage[ns] = *p++;
 				ns += k ^ 1u;
 				wsp = k;
 			}

@@ -274,9 +274,9 @@ parse_q(const ik_tag *q)
 }
 
 static inkan_dkim_reason
-parse_times(ik_dkim_sig *s, const ik_taglist *tl, int64_t now, uint64_t skew)
+parse_times(ik_dkim_sig *s, const ik_tag *t, const ik_tag *x, int64_t now,
+	uint64_t skew)
 {
-	const ik_tag *t = ik_taglist_get(tl, "t"), *x = ik_taglist_get(tl, "x");
 	uint64_t unow = now > 0 ? (uint64_t)now : 0;
 
 	if (t != NULL && !(s->has_t = parse_uint(t, 12, 1, &s->t)))
@@ -329,56 +329,81 @@ copy_b_prefix(ik_dkim_sig *s, const ik_tag *b)
 	s->b_prefix[n] = '\0';
 }
 
+/* the tags a verifier reads, found in one pass over the list */
+enum { T_V, T_A, T_B, T_BH, T_C, T_D, T_H, T_I, T_L, T_Q, T_S, T_T, T_X,
+	T_COUNT };
+
+static void
+index_tags(const ik_taglist *tl, const ik_tag **slot)
+{
+	static const char names[] = "vabXcdhilqstx";	/* X: bh */
+	const char *at;
+	size_t i;
+
+	memset(slot, 0, T_COUNT * sizeof(*slot));
+	for (i = 0; i < tl->n; i++) {
+		const ik_tag *t = &tl->tags[i];
+		if (t->name_len == 2 && t->name[0] == 'b' && t->name[1] == 'h')
+			slot[T_BH] = t;
+		else if (t->name_len == 1 && t->name[0] != 'X' &&
+		    (at = strchr(names, t->name[0])) != NULL)
+			slot[at - names] = t;
+	}
+}
+
 /* the checks of 6.1.1, in the order of 3.5's list; first problem wins */
 static inkan_dkim_reason
 check_tags(const inkan_ctx *ctx, ik_dkim_sig *s, const ik_taglist *tl,
 	unsigned flags, int64_t now, uint64_t skew)
 {
-	static const char *const required[] = {
-		"v", "a", "b", "bh", "d", "h", "s"
-	};
-	const ik_tag *v = ik_taglist_get(tl, "v"), *d, *sel, *b;
+	/* 6.1.1: v a b bh d h s are required */
+	static const int required[] = { T_V, T_A, T_B, T_BH, T_D, T_H, T_S };
+	const ik_tag *slot[T_COUNT], *d, *sel, *b;
 	inkan_dkim_reason r;
 	size_t i;
 
+	index_tags(tl, slot);
+	d = slot[T_D];
+	sel = slot[T_S];
+	b = slot[T_B];
 	/* keep what identifies the signature for the report first */
-	if ((d = ik_taglist_get(tl, "d")) != NULL)
+	if (d != NULL)
 		s->domain = arena_put(s, d->value, d->value_len);
-	if ((sel = ik_taglist_get(tl, "s")) != NULL)
+	if (sel != NULL)
 		s->selector = arena_put(s, sel->value, sel->value_len);
-	if ((b = ik_taglist_get(tl, "b")) != NULL)
+	if (b != NULL)
 		copy_b_prefix(s, b);
-	if (v == NULL)
+	if (slot[T_V] == NULL)
 		return INKAN_DKIM_R_MISSING_TAG;
-	if (!ik_tag_is(v, "1"))
+	if (!ik_tag_is(slot[T_V], "1"))
 		return INKAN_DKIM_R_VERSION;
 	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
-		if (ik_taglist_get(tl, required[i]) == NULL)
+		if (slot[required[i]] == NULL)
 			return INKAN_DKIM_R_MISSING_TAG;
-	if ((r = parse_algorithm(s, ik_taglist_get(tl, "a"), flags)))
+	if ((r = parse_algorithm(s, slot[T_A], flags)))
 		return r;
-	if ((r = parse_canon(s, ik_taglist_get(tl, "c"))))
+	if ((r = parse_canon(s, slot[T_C])))
 		return r;
 	if (!ik_dkim_domain_ok(s->domain, d->value_len, 0))
 		return INKAN_DKIM_R_DOMAIN;
 	if (!ik_dkim_domain_ok(s->selector, sel->value_len, 1) ||
 	    sel->value_len + d->value_len + 12 > IK_DKIM_MAX_QNAME)
 		return INKAN_DKIM_R_SELECTOR;
-	if ((r = parse_i(s, ik_taglist_get(tl, "i"))))
+	if ((r = parse_i(s, slot[T_I])))
 		return r;
-	if ((r = parse_h(ctx, s, ik_taglist_get(tl, "h"))))
+	if ((r = parse_h(ctx, s, slot[T_H])))
 		return r;
-	if ((r = parse_q(ik_taglist_get(tl, "q"))))
+	if ((r = parse_q(slot[T_Q])))
 		return r;
-	if (ik_taglist_get(tl, "l") != NULL) {
+	if (slot[T_L] != NULL) {
 		/* 3.5 l=: 1*76DIGIT; values past 2^64 saturate */
-		if (!parse_uint(ik_taglist_get(tl, "l"), 76, 0, &s->l))
+		if (!parse_uint(slot[T_L], 76, 0, &s->l))
 			return INKAN_DKIM_R_SYNTAX;
 		s->has_l = 1;
 	}
-	if ((r = parse_times(s, tl, now, skew)))
+	if ((r = parse_times(s, slot[T_T], slot[T_X], now, skew)))
 		return r;
-	return parse_hashes(s, b, ik_taglist_get(tl, "bh"));
+	return parse_hashes(s, b, slot[T_BH]);
 }
 
 inkan_status
