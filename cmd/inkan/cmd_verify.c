@@ -10,7 +10,8 @@
  * (OpenDKIM's TestPublicKeys form) without any DNS.
  *
  * --list FILE reads the message paths from FILE ("-": stdin), one per
- * line, for more messages than a command line holds.
+ * line, for more messages than a command line holds. --authserv-id ID
+ * prints an Authentication-Results field instead (inkan/authres.h).
  *
  * Exit: 0 every message has a passing signature; 1 some message has none;
  * 3 no pass and a temporary error; 4 unreadable input; 2 usage.
@@ -23,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <inkan/authres.h>
 #include <inkan/dkim.h>
 #include <inkan/dns.h>
 #include <inkan/msg.h>
@@ -147,10 +149,36 @@ read_message(struct cli *cli, const char *path, const char *name,
 	return st;
 }
 
+/* the Authentication-Results field for all of @v's results */
+static void
+print_authres(struct cli *cli, const inkan_dkim_verify *v, const char *id)
+{
+	inkan_authres_builder *b = NULL;
+	char *text = NULL;
+	size_t i;
+	inkan_status st;
+
+	st = inkan_authres_builder_new(cli->ctx, id, &b);
+	for (i = 0; st == INKAN_OK && i < inkan_dkim_verify_count(v); i++)
+		st = inkan_dkim_result_to_authres(inkan_dkim_verify_result(v,
+			i), b);
+	if (st == INKAN_OK && inkan_dkim_verify_count(v) == 0)
+		st = inkan_authres_builder_add(b, "dkim", NULL, "none");
+	if (st == INKAN_OK)
+		st = inkan_authres_build(b, &text, NULL);
+	if (st == INKAN_OK)
+		fprintf(cli->out, "%s\n", text);
+	else
+		cli_error(cli, "Authentication-Results: %s",
+			inkan_strerror(st));
+	inkan_free(cli->ctx, text);
+	inkan_authres_builder_free(b);
+}
+
 /* verify one message; returns an exit code for it */
 static int
 verify_file(struct cli *cli, inkan_dkim *dkim, const char *path, int many,
-	char *buf)
+	char *buf, const char *authserv_id)
 {
 	const char *name = path && strcmp(path, "-") != 0 ? path : "(stdin)";
 	inkan_msg *msg = NULL;
@@ -172,11 +200,22 @@ verify_file(struct cli *cli, inkan_dkim *dkim, const char *path, int many,
 		return cli_exit_for_status(st);
 	}
 	n = inkan_dkim_verify_count(v);
-	if (cli->json) {
+	if (authserv_id != NULL && !cli->json) {
+		if (many)
+			fprintf(cli->out, "%s:\n", name);
+		print_authres(cli, v, authserv_id);
+		for (i = 0; i < n; i++) {
+			const inkan_dkim_result *r =
+				inkan_dkim_verify_result(v, i);
+			pass |= r->verdict == INKAN_DKIM_PASS;
+			temp |= r->verdict == INKAN_DKIM_TEMPERROR;
+		}
+		n = 0;		/* printed */
+	} else if (cli->json) {
 		fputs("{\"file\":", cli->out);
 		cli_json_string(cli->out, name, strlen(name));
 		fputs(",\"signatures\":[", cli->out);
-	} else if (n == 0) {
+	} else if (n == 0 && authserv_id == NULL) {
 		fprintf(cli->out, "%s%sdkim=none\n", many ? name : "",
 			many ? ": " : "");
 	}
@@ -213,7 +252,7 @@ worse(int a, int b)
 /* each line of @list (a file, "-" for stdin) names a message */
 static int
 verify_list(struct cli *cli, inkan_dkim *dkim, const char *list, int rc,
-	char *buf)
+	char *buf, const char *authserv_id)
 {
 	FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
 	char line[4096];
@@ -228,7 +267,8 @@ verify_list(struct cli *cli, inkan_dkim *dkim, const char *list, int rc,
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
 		if (n > 0)
-			rc = worse(rc, verify_file(cli, dkim, line, 1, buf));
+			rc = worse(rc, verify_file(cli, dkim, line, 1, buf,
+				authserv_id));
 	}
 	if (f != stdin)
 		fclose(f);
@@ -243,9 +283,10 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 		{ "allow-rsa-sha1", no_argument, NULL, '1' },
 		{ "now", required_argument, NULL, 'n' },
 		{ "list", required_argument, NULL, 'l' },
+		{ "authserv-id", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *keys = NULL, *list = NULL;
+	const char *keys = NULL, *list = NULL, *authserv_id = NULL;
 	unsigned flags = 0;
 	inkan_dkim *dkim = NULL;
 	struct inkan_resolver *res = NULL;
@@ -265,6 +306,9 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 			break;
 		case 'l':
 			list = optarg;
+			break;
+		case 'a':
+			authserv_id = optarg;
 			break;
 		case 'n':
 			now = strtoll(optarg, &end, 10);
@@ -305,11 +349,12 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 		return CLI_INTERNAL;
 	}
 	if (optind == argc && list == NULL)
-		rc = verify_file(cli, dkim, NULL, 0, buf);
+		rc = verify_file(cli, dkim, NULL, 0, buf, authserv_id);
 	for (i = optind; i < argc; i++)
-		rc = worse(rc, verify_file(cli, dkim, argv[i], many, buf));
+		rc = worse(rc, verify_file(cli, dkim, argv[i], many, buf,
+			authserv_id));
 	if (list != NULL)
-		rc = verify_list(cli, dkim, list, rc, buf);
+		rc = verify_list(cli, dkim, list, rc, buf, authserv_id);
 	free(buf);
 	inkan_dkim_free(dkim);
 	cli_dns_free(cli, res);

@@ -59,11 +59,12 @@ int cmd_dmarc(struct cli *cli, int argc, char **argv);
 int cmd_sign(struct cli *cli, int argc, char **argv);
 
 #define CMD_VERIFY_USAGE "inkan verify [--keys FILE] [--allow-rsa-sha1] " \
-	"[--now EPOCH] [--list FILE] [FILE ...]\n\n" \
+	"[--now EPOCH] [--list FILE] [--authserv-id ID] [FILE ...]\n\n" \
 	"  --keys FILE       key records from FILE (lines \"qname record\") " \
 	"instead of DNS\n  --allow-rsa-sha1  verify rsa-sha1 (RFC 8301 " \
 	"forbids it)\n  --now EPOCH       judge t= and x= at this time\n" \
-	"  --list FILE       message paths, one per line (- for stdin)\n\n" \
+	"  --list FILE       message paths, one per line (- for stdin)\n" \
+	"  --authserv-id ID  print an Authentication-Results field\n\n" \
 	"One line per signature. Exit status: 0 every message has a " \
 	"passing\nsignature, 1 some has none, 3 temporary DNS failure."
 int cmd_verify(struct cli *cli, int argc, char **argv);

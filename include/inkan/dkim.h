@@ -260,6 +260,16 @@ INKAN_API const char *inkan_dkim_reason_str(inkan_dkim_reason reason);
 INKAN_API inkan_status inkan_dkim_result_authres(const inkan_dkim_result *r,
 	char *buf, size_t cap, size_t *len);
 
+struct inkan_authres_builder;
+
+/*
+ * Add @r to an Authentication-Results builder (inkan/authres.h) as a
+ * "dkim" resinfo in the same form: result, reason= when not a pass, a
+ * comment for an l= pass, header.i / header.s / header.b properties.
+ */
+INKAN_API inkan_status inkan_dkim_result_to_authres(
+	const inkan_dkim_result *r, struct inkan_authres_builder *b);
+
 /* ---- signing -------------------------------------------------------- */
 
 typedef enum inkan_dkim_canon {

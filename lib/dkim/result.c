@@ -6,6 +6,8 @@
  */
 #include <string.h>
 
+#include <inkan/authres.h>
+
 #include "core/ascii.h"
 #include "dkim_internal.h"
 
@@ -161,4 +163,30 @@ inkan_dkim_result_authres(const inkan_dkim_result *r, char *buf, size_t cap,
 		return INKAN_ERR_LIMIT;
 	buf[o.len] = '\0';
 	return INKAN_OK;
+}
+
+INKAN_API inkan_status
+inkan_dkim_result_to_authres(const inkan_dkim_result *r,
+	struct inkan_authres_builder *b)
+{
+	inkan_status st;
+
+	if (r == NULL || b == NULL)
+		return INKAN_ERR_INVALID;
+	st = inkan_authres_builder_add(b, "dkim", NULL,
+		inkan_dkim_verdict_str(r->verdict));
+	if (st == INKAN_OK && r->verdict != INKAN_DKIM_PASS)
+		st = inkan_authres_builder_reason(b,
+			inkan_dkim_reason_str(r->reason));
+	if (st == INKAN_OK && r->verdict == INKAN_DKIM_PASS && r->partial_body)
+		st = inkan_authres_builder_comment(b, "partial body: l=");
+	if (st == INKAN_OK && r->auid != NULL)
+		st = inkan_authres_builder_prop(b, "header", "i", r->auid);
+	else if (st == INKAN_OK && r->domain != NULL)
+		st = inkan_authres_builder_prop(b, "header", "d", r->domain);
+	if (st == INKAN_OK && r->selector != NULL)
+		st = inkan_authres_builder_prop(b, "header", "s", r->selector);
+	if (st == INKAN_OK && r->b_prefix[0] != '\0')
+		st = inkan_authres_builder_prop(b, "header", "b", r->b_prefix);
+	return st;
 }

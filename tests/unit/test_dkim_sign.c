@@ -6,6 +6,7 @@
  * callback and the key cache, and the signature cap.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -459,6 +460,98 @@ test_signature_cap(void **state)
 	free(m);
 }
 
+/* one inkan_dkim (key cache, pooled contexts) and one key, many threads */
+struct thread_job {
+	struct fixture *f;
+	inkan_dkim *d;
+	const char *msg;
+	int sign;
+	int ok;
+};
+
+static void *
+thread_main(void *arg)
+{
+	struct thread_job *j = arg;
+	inkan_dkim_sign_key sk;
+	int i;
+
+	sk_init(&sk, "rsa", j->f->rsa);
+	for (i = 0; i < 40; i++) {
+		inkan_msg *m = NULL;
+		inkan_dkim_verify *v = NULL;
+		inkan_dkim_sign *s = NULL;
+		if (inkan_msg_new(j->f->ctx, &m) != INKAN_OK)
+			break;
+		if (j->sign) {
+			if (inkan_dkim_sign_new(j->d, m, &s) == INKAN_OK &&
+			    inkan_dkim_sign_add(s, &sk) == INKAN_OK &&
+			    inkan_msg_feed(m, j->msg, strlen(j->msg)) ==
+			    INKAN_OK && inkan_msg_finish(m) == INKAN_OK &&
+			    inkan_dkim_sign_eom(s) == INKAN_OK)
+				j->ok++;
+		} else if (inkan_dkim_verify_new(j->d, m, &v) == INKAN_OK &&
+		    inkan_msg_feed(m, j->msg, strlen(j->msg)) == INKAN_OK &&
+		    inkan_msg_finish(m) == INKAN_OK &&
+		    inkan_dkim_verify_eom(v) == INKAN_OK &&
+		    inkan_dkim_verify_count(v) == 2 &&
+		    inkan_dkim_verify_result(v, 0)->verdict ==
+		    INKAN_DKIM_PASS &&
+		    inkan_dkim_verify_result(v, 1)->verdict ==
+		    INKAN_DKIM_PASS) {
+			j->ok++;
+		}
+		inkan_dkim_sign_free(s);
+		inkan_dkim_verify_free(v);
+		inkan_msg_free(m);
+	}
+	return NULL;
+}
+
+static void
+test_threads(void **state)
+{
+	struct fixture *f = *state;
+	struct thread_job jobs[6];
+	pthread_t tid[6];
+	inkan_dkim_sign_key sk[2];
+	inkan_dkim *d = NULL;
+	inkan_status st;
+	char *m, *keys = tu_cat(f->rsa_line, "\n"), *k2;
+	int i;
+
+	k2 = tu_cat(keys, f->ed_line);
+	sk_init(&sk[0], "rsa", f->rsa);
+	sk_init(&sk[1], "ed", f->ed);
+	m = tu_sign(f->ctx, msg_text, strlen(msg_text), sk, 2, &st);
+	assert_int_equal(inkan_dkim_new(f->ctx, &d), INKAN_OK);
+	/* a tiny cache: entries come and go while threads hold keys */
+	assert_int_equal(inkan_dkim_set_cache_size(d, 1), INKAN_OK);
+	assert_int_equal(inkan_dkim_add_key_record(d,
+		"rsa._domainkey.example.com", strchr(f->rsa_line, ' ') + 1),
+		INKAN_OK);
+	assert_int_equal(inkan_dkim_add_key_record(d,
+		"ed._domainkey.example.com", strchr(f->ed_line, ' ') + 1),
+		INKAN_OK);
+	for (i = 0; i < 6; i++) {
+		jobs[i].f = f;
+		jobs[i].d = d;
+		jobs[i].msg = i < 4 ? m : msg_text;
+		jobs[i].sign = i >= 4;
+		jobs[i].ok = 0;
+		assert_int_equal(pthread_create(&tid[i], NULL, thread_main,
+			&jobs[i]), 0);
+	}
+	for (i = 0; i < 6; i++) {
+		pthread_join(tid[i], NULL);
+		assert_int_equal(jobs[i].ok, 40);
+	}
+	inkan_dkim_free(d);
+	free(m);
+	free(k2);
+	free(keys);
+}
+
 static void
 test_no_signature(void **state)
 {
@@ -482,6 +575,7 @@ main(void)
 		cmocka_unit_test(test_dns_lookup),
 		cmocka_unit_test(test_callback_and_cache),
 		cmocka_unit_test(test_signature_cap),
+		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_no_signature),
 	};
 

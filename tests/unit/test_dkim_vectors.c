@@ -14,7 +14,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <inkan/authres.h>
 #include <inkan/dkim.h>
+#include <inkan/msg.h>
 
 #include "test_dkim_util.h"
 
@@ -330,6 +332,54 @@ test_dkimpy_nofrom_refused(void **state)
 	inkan_ctx_free(ctx);
 }
 
+/* the results as an Authentication-Results field (inkan/authres.h) */
+static void
+test_authres_builder(void **state)
+{
+	inkan_ctx *ctx = tu_ctx(&now);
+	inkan_dkim *d = NULL;
+	inkan_msg *m = NULL;
+	inkan_dkim_verify *v = NULL;
+	inkan_authres_builder *b = NULL;
+	char *text = NULL, *bad;
+	size_t len, i;
+	char *msg = tu_read(DKIM_SUITE "/rfc8463/signed.eml", &len);
+
+	(void)state;
+	/* the RSA signature broken: one pass, one fail with a reason */
+	bad = tu_replace(msg, "b=F45dVWDf", "b=F45dVWDg");
+	assert_int_equal(inkan_dkim_new(ctx, &d), INKAN_OK);
+	assert_int_equal(inkan_dkim_load_key_file(d,
+		DKIM_SUITE "/rfc8463/keys.zone"), INKAN_OK);
+	assert_int_equal(inkan_msg_new(ctx, &m), INKAN_OK);
+	assert_int_equal(inkan_dkim_verify_new(d, m, &v), INKAN_OK);
+	assert_int_equal(inkan_msg_feed(m, bad, strlen(bad)), INKAN_OK);
+	assert_int_equal(inkan_msg_finish(m), INKAN_OK);
+	assert_int_equal(inkan_dkim_verify_eom(v), INKAN_OK);
+	assert_int_equal(inkan_authres_builder_new(ctx, "mx.example.net", &b),
+		INKAN_OK);
+	assert_int_equal(inkan_authres_builder_set_style(b,
+		INKAN_AUTHRES_STYLE_NO_WRAP), INKAN_OK);
+	for (i = 0; i < inkan_dkim_verify_count(v); i++)
+		assert_int_equal(inkan_dkim_result_to_authres(
+			inkan_dkim_verify_result(v, i), b), INKAN_OK);
+	assert_int_equal(inkan_authres_build(b, &text, NULL), INKAN_OK);
+	assert_non_null(strstr(text, "dkim=pass "
+		"header.i=@football.example.com header.s=brisbane "
+		"header.b=\"/gCrinpc\""));
+	assert_non_null(strstr(text, "dkim=fail reason=\"signature did not "
+		"verify\" header.i=@football.example.com header.s=test "
+		"header.b=F45dVWDg"));
+	inkan_free(ctx, text);
+	inkan_authres_builder_free(b);
+	inkan_dkim_verify_free(v);
+	inkan_msg_free(m);
+	inkan_dkim_free(d);
+	free(bad);
+	free(msg);
+	inkan_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -341,6 +391,7 @@ main(void)
 		cmocka_unit_test(test_dkimpy_bad_domain),
 		cmocka_unit_test(test_dkimpy_round_trips),
 		cmocka_unit_test(test_dkimpy_nofrom_refused),
+		cmocka_unit_test(test_authres_builder),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
