@@ -242,7 +242,8 @@ INKAN_API const inkan_dkim_result *inkan_dkim_verify_result(
 /* DKIM-Signature fields beyond the cap, not evaluated. */
 INKAN_API size_t inkan_dkim_verify_skipped(const inkan_dkim_verify *v);
 
-/* NULL is a no-op. Detach from the message before freeing it. */
+/* NULL is a no-op. The message keeps @v as a body sink: do not feed
+ * it after this (free the message too, or first). */
 INKAN_API void inkan_dkim_verify_free(inkan_dkim_verify *v);
 
 /* "pass", "fail", ... (RFC 8601 spelling); static. */
@@ -322,6 +323,8 @@ INKAN_API size_t inkan_dkim_sign_count(const inkan_dkim_sign *s);
 INKAN_API const char *inkan_dkim_sign_header(const inkan_dkim_sign *s,
 	size_t i, size_t *len);
 
+/* NULL is a no-op. As for verification: do not feed the message after
+ * this. */
 INKAN_API void inkan_dkim_sign_free(inkan_dkim_sign *s);
 
 #ifdef __cplusplus
