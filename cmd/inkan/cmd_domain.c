@@ -53,9 +53,11 @@ domain_state_dir(struct cli *cli, const char *given, const char *domain,
 }
 
 int
-domain_load(struct cli *cli, const char *dir, int required, inkan_domain **d)
+domain_load(struct cli *cli, const char *dir, const char *domain,
+	int required, inkan_domain **d)
 {
 	char err[256] = "";
+	inkan_domain *probe = NULL;
 	inkan_status st;
 
 	*d = NULL;
@@ -73,6 +75,18 @@ domain_load(struct cli *cli, const char *dir, int required, inkan_domain **d)
 			inkan_strerror(st));
 		return st == INKAN_ERR_NOMEM ? CLI_INTERNAL : CLI_INPUT;
 	}
+	/* the same normalisation on both sides: compare the results */
+	if (inkan_domain_new(cli->ctx, domain, &probe) != INKAN_OK ||
+	    strcmp(inkan_domain_get_view(probe)->domain,
+	    inkan_domain_get_view(*d)->domain) != 0) {
+		cli_error(cli, "%s/identity is for %s, not %s", dir,
+			inkan_domain_get_view(*d)->domain, domain);
+		inkan_domain_free(probe);
+		inkan_domain_free(*d);
+		*d = NULL;
+		return CLI_USAGE;
+	}
+	inkan_domain_free(probe);
 	return CLI_OK;
 }
 

@@ -21,10 +21,11 @@ int cmd_domain_rotate(struct cli *cli, int argc, char **argv);
 int domain_state_dir(struct cli *cli, const char *given, const char *domain,
 	char *buf, size_t len);
 
-/* Load the identity in @dir. With @required a missing one is an error
- * (exit code returned); otherwise *d stays NULL and CLI_OK is returned. */
-int domain_load(struct cli *cli, const char *dir, int required,
-	inkan_domain **d);
+/* Load the identity in @dir, which must be for @domain. With @required a
+ * missing one is an error (exit code returned); otherwise *d stays NULL
+ * and CLI_OK is returned. */
+int domain_load(struct cli *cli, const char *dir, const char *domain,
+	int required, inkan_domain **d);
 
 /* Parse a positive number of seconds (or milliseconds); 0 on error. */
 int domain_parse_uint(const char *s, unsigned long max, unsigned long *out);

@@ -225,7 +225,8 @@ cmd_domain_check(struct cli *cli, int argc, char **argv)
 		    sizeof(dir))) != CLI_OK)
 			return rc;
 		/* an explicit --state must hold an identity */
-		if ((rc = domain_load(cli, dir, state != NULL, &d)) != CLI_OK)
+		if ((rc = domain_load(cli, dir, argv[optind],
+		    state != NULL, &d)) != CLI_OK)
 			return rc;
 	}
 	if ((rc = cli_dns_resolver(cli, &r)) != CLI_OK) {

@@ -1,11 +1,199 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * cmd_domain_rotate.c - `inkan domain rotate DOMAIN`: a new DKIM key per
+ * key type, published and visible before it signs; the old keys kept
+ * published for the grace period, then revoked (inkan_domain_rotate_step).
+ *
+ * Every step is saved in the state file at once, so a run that stops (a
+ * record not visible within --wait, a grace period longer than --wait)
+ * is continued by the next run. With --server/--tsig-key the records go
+ * out by DNS UPDATE; without, they are printed for a person to publish.
+ * A grace period that ends within the --wait budget is slept through.
+ *
+ * Exit: 0 done, or stopped at a point where re-running later continues
+ * (the grace period); 1 records not visible in time or refused; others
+ * as for publish.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <inkan/domain.h>
+
 #include "cli.h"
 #include "cmd_domain.h"
+#include "commands.h"
+
+#define MAX_STEPS 8
+
+static int64_t
+mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+static void
+sleep_until(inkan_ctx *ctx, int64_t until)
+{
+	struct timespec ts;
+
+	while (inkan_ctx_now(ctx) < until) {
+		ts.tv_sec = 0;
+		ts.tv_nsec = 200000000L;
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void
+when(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(buf, len,
+	    "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(buf, len, "%lld", (long long)t);
+}
+
+static void
+signing(struct cli *cli, const inkan_domain *d)
+{
+	const inkan_domain_view *v = inkan_domain_get_view(d);
+	size_t i;
+
+	for (i = 0; i < v->nselectors; i++)
+		if (v->selectors[i].state == INKAN_DOMAIN_KEY_ACTIVE)
+			fprintf(cli->err, "inkan domain rotate: signing with "
+				"%s (%s)\n", v->selectors[i].selector,
+				v->selectors[i].type == INKAN_KEY_RSA ? "RSA" :
+				"Ed25519");
+}
+
+static int
+run(struct cli *cli, inkan_domain *d, const char *dir, struct domain_pub *p,
+	unsigned long grace, unsigned long wait_s)
+{
+	int64_t deadline = mono_s() + (int64_t)wait_s, until = 0;
+	inkan_domain_rotate_need need;
+	char at[64];
+	inkan_status st;
+	int published = 0, i, rc;
+
+	for (i = 0; i < MAX_STEPS; i++) {
+		st = inkan_domain_rotate_step(d, dir, published,
+			(int64_t)grace, &need, &until);
+		if (st == INKAN_OK)
+			st = inkan_domain_save(d, dir);
+		if (st != INKAN_OK) {
+			cli_error(cli, "%s", st == INKAN_ERR_STATE ? "no active "
+				"key to rotate (run `inkan domain setup` "
+				"first)" : st == INKAN_ERR_IO ? strerror(errno) :
+				inkan_strerror(st));
+			return st == INKAN_ERR_STATE ? CLI_USAGE :
+				cli_exit_for_status(st);
+		}
+		published = 0;
+		switch (need) {
+		case INKAN_DOMAIN_ROTATE_DONE:
+			fprintf(cli->err, "inkan domain rotate: rotation "
+				"complete\n");
+			signing(cli, d);
+			return CLI_OK;
+		case INKAN_DOMAIN_ROTATE_PUBLISH:
+			p->wait_ms = deadline > mono_s() ?
+				(unsigned long)(deadline - mono_s()) * 1000 :
+				1000;
+			rc = domain_publish_and_wait(cli, d, p);
+			if (rc != CLI_OK) {
+				fprintf(cli->err, "inkan domain rotate: stopped; "
+					"run it again to continue\n");
+				return rc;
+			}
+			published = 1;
+			break;
+		case INKAN_DOMAIN_ROTATE_WAIT:
+			signing(cli, d);
+			if (until - inkan_ctx_now(cli->ctx) <= deadline -
+			    mono_s()) {
+				sleep_until(cli->ctx, until);
+				break;
+			}
+			when(until, at, sizeof(at));
+			fprintf(cli->err, "inkan domain rotate: the old keys "
+				"stay published until %s (the grace period); "
+				"run `inkan domain rotate %s` again after "
+				"that\n", at, inkan_domain_get_view(d)->domain);
+			return CLI_OK;
+		}
+	}
+	cli_error(cli, "too many steps in one run; run it again");
+	return CLI_INTERNAL;
+}
 
 int
 cmd_domain_rotate(struct cli *cli, int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	cli_error(cli, "not yet");
-	return CLI_INTERNAL;
+	static const struct option opts[] = {
+		{ "server", required_argument, NULL, 'S' },
+		{ "tsig-key", required_argument, NULL, 'k' },
+		{ "zone", required_argument, NULL, 'z' },
+		{ "tcp", no_argument, NULL, 't' },
+		{ "grace", required_argument, NULL, 'g' },
+		{ "wait", required_argument, NULL, 'w' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "state", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct domain_pub p;
+	const char *state = NULL;
+	char dir[DOMAIN_PATH_MAX];
+	inkan_domain *d = NULL;
+	unsigned long wait_s = 60, grace = 0;
+	int c, rc;
+
+	memset(&p, 0, sizeof(p));
+	p.timeout_ms = 5000;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'S': p.server = optarg; break;
+		case 'k': p.tsig_key = optarg; break;
+		case 'z': p.zone = optarg; break;
+		case 't': p.tcp_only = 1; break;
+		case 'd': state = optarg; break;
+		case 'g':
+			if (!domain_parse_uint(optarg, 366 * 86400, &grace) ||
+			    grace == 0)
+				goto usage;
+			break;
+		case 'w':
+			if (!domain_parse_uint(optarg, 86400, &wait_s))
+				goto usage;
+			break;
+		case 'T':
+			if (!domain_parse_uint(optarg, 600000, &p.timeout_ms) ||
+			    p.timeout_ms == 0)
+				goto usage;
+			break;
+		default:
+			goto usage;
+		}
+	}
+	if (optind + 1 != argc || (p.server == NULL) != (p.tsig_key == NULL))
+		goto usage;
+	if ((rc = domain_state_dir(cli, state, argv[optind], dir,
+	    sizeof(dir))) != CLI_OK || (rc = domain_load(cli, dir, argv[optind],
+	    1, &d)) != CLI_OK)
+		return rc;
+	rc = run(cli, d, dir, &p, grace, wait_s);
+	inkan_domain_free(d);
+	return rc;
+usage:
+	cli_usage(cli, stderr);
+	return CLI_USAGE;
 }

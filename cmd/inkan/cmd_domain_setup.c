@@ -309,7 +309,7 @@ cmd_domain_setup(struct cli *cli, int argc, char **argv)
 		return CLI_USAGE;
 	domain = argv[optind];
 	if ((rc = domain_state_dir(cli, o.state, domain, dir, sizeof(dir))) !=
-	    CLI_OK || (rc = domain_load(cli, dir, 0, &d)) != CLI_OK)
+	    CLI_OK || (rc = domain_load(cli, dir, domain, 0, &d)) != CLI_OK)
 		return rc;
 	if (d == NULL && (st = inkan_domain_new(cli->ctx, domain, &d)) !=
 	    INKAN_OK) {
