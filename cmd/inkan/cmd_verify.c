@@ -15,6 +15,13 @@
  *
  * Exit: 0 every message has a passing signature; 1 some message has none;
  * 3 no pass and a temporary error; 4 unreadable input; 2 usage.
+ *
+ * That is the DKIM-only mode, the default. With an envelope option
+ * (--ip, --helo, --mail-from) or --full, `inkan verify` gives the full
+ * receiving verdict instead: SPF, DKIM and DMARC with a summary and the
+ * combined Authentication-Results field (cmd_verify_full.c, whose exit
+ * codes differ: see there and docs/inkan.1). --dkim-only forces the
+ * DKIM-only mode.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +37,7 @@
 #include <inkan/msg.h>
 
 #include "cli.h"
+#include "cmd_verify_full.h"
 #include "commands.h"
 
 static int64_t
@@ -178,7 +186,7 @@ print_authres(struct cli *cli, const inkan_dkim_verify *v, const char *id)
 /* verify one message; returns an exit code for it */
 static int
 verify_file(struct cli *cli, inkan_dkim *dkim, const char *path, int many,
-	char *buf, const char *authserv_id)
+	char *buf, const char *authserv_id, const struct verify_full *full)
 {
 	const char *name = path && strcmp(path, "-") != 0 ? path : "(stdin)";
 	inkan_msg *msg = NULL;
@@ -187,6 +195,8 @@ verify_file(struct cli *cli, inkan_dkim *dkim, const char *path, int many,
 	size_t i, n;
 	int pass = 0, temp = 0;
 
+	if (full != NULL)
+		return verify_full_file(cli, dkim, full, path, many);
 	st = inkan_msg_new(cli->ctx, &msg);
 	if (st == INKAN_OK)
 		st = inkan_dkim_verify_new(dkim, msg, &v);
@@ -252,7 +262,7 @@ worse(int a, int b)
 /* each line of @list (a file, "-" for stdin) names a message */
 static int
 verify_list(struct cli *cli, inkan_dkim *dkim, const char *list, int rc,
-	char *buf, const char *authserv_id)
+	char *buf, const char *authserv_id, const struct verify_full *full)
 {
 	FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
 	char line[4096];
@@ -268,7 +278,7 @@ verify_list(struct cli *cli, inkan_dkim *dkim, const char *list, int rc,
 			line[--n] = '\0';
 		if (n > 0)
 			rc = worse(rc, verify_file(cli, dkim, line, 1, buf,
-				authserv_id));
+				authserv_id, full));
 	}
 	if (f != stdin)
 		fclose(f);
@@ -284,8 +294,15 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 		{ "now", required_argument, NULL, 'n' },
 		{ "list", required_argument, NULL, 'l' },
 		{ "authserv-id", required_argument, NULL, 'a' },
+		{ "ip", required_argument, NULL, 'I' },
+		{ "helo", required_argument, NULL, 'H' },
+		{ "mail-from", required_argument, NULL, 'M' },
+		{ "dkim-only", no_argument, NULL, 'D' },
+		{ "full", no_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct verify_full fullopt = { NULL, NULL, NULL, NULL }, *full;
+	int dkim_only = 0, envelope = 0;
 	const char *keys = NULL, *list = NULL, *authserv_id = NULL;
 	unsigned flags = 0;
 	inkan_dkim *dkim = NULL;
@@ -310,6 +327,24 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 		case 'a':
 			authserv_id = optarg;
 			break;
+		case 'I':
+			fullopt.ip = optarg;
+			envelope = 1;
+			break;
+		case 'H':
+			fullopt.helo = optarg;
+			envelope = 1;
+			break;
+		case 'M':
+			fullopt.mail_from = optarg;
+			envelope = 1;
+			break;
+		case 'D':
+			dkim_only = 1;
+			break;
+		case 'F':
+			envelope = 1;
+			break;
 		case 'n':
 			now = strtoll(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || now <= 0) {
@@ -324,6 +359,9 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 			return CLI_USAGE;
 		}
 	}
+	/* the full verdict when the envelope (or --full) asks for it */
+	fullopt.authserv_id = authserv_id;
+	full = !dkim_only && envelope ? &fullopt : NULL;
 	st = inkan_dkim_new(cli->ctx, &dkim);
 	if (st != INKAN_OK) {
 		cli_error(cli, "%s", inkan_strerror(st));
@@ -338,7 +376,9 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 			return st == INKAN_ERR_IO ? CLI_INPUT :
 				cli_exit_for_status(st);
 		}
-	} else if ((rc = cli_dns_resolver(cli, &res)) != CLI_OK) {
+	}
+	if ((keys == NULL || full != NULL) &&
+	    (rc = cli_dns_resolver(cli, &res)) != CLI_OK) {
 		inkan_dkim_free(dkim);
 		return rc;
 	}
@@ -349,12 +389,12 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 		return CLI_INTERNAL;
 	}
 	if (optind == argc && list == NULL)
-		rc = verify_file(cli, dkim, NULL, 0, buf, authserv_id);
+		rc = verify_file(cli, dkim, NULL, 0, buf, authserv_id, full);
 	for (i = optind; i < argc; i++)
 		rc = worse(rc, verify_file(cli, dkim, argv[i], many, buf,
-			authserv_id));
+			authserv_id, full));
 	if (list != NULL)
-		rc = verify_list(cli, dkim, list, rc, buf, authserv_id);
+		rc = verify_list(cli, dkim, list, rc, buf, authserv_id, full);
 	free(buf);
 	inkan_dkim_free(dkim);
 	cli_dns_free(cli, res);

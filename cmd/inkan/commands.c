@@ -17,7 +17,8 @@ const struct cli_command cli_commands[] = {
 	  cmd_dmarc },
 	{ "sign", "DKIM-sign a message with one or more keys (RSA, Ed25519)",
 	  CMD_SIGN_USAGE, cmd_sign },
-	{ "verify", "verify the DKIM signatures of one or more messages",
+	{ "verify", "verify a message: SPF, DKIM and DMARC as Gmail shows "
+	  "them, or its DKIM signatures only",
 	  CMD_VERIFY_USAGE, cmd_verify },
 	{ "keygen", "make a DKIM key pair and print its DNS record",
 	  CMD_KEYGEN_USAGE, cmd_keygen },

@@ -58,15 +58,31 @@ int cmd_dmarc(struct cli *cli, int argc, char **argv);
 	"to stdout."
 int cmd_sign(struct cli *cli, int argc, char **argv);
 
-#define CMD_VERIFY_USAGE "inkan verify [--keys FILE] [--allow-rsa-sha1] " \
-	"[--now EPOCH] [--list FILE] [--authserv-id ID] [FILE ...]\n\n" \
-	"  --keys FILE       key records from FILE (lines \"qname record\") " \
-	"instead of DNS\n  --allow-rsa-sha1  verify rsa-sha1 (RFC 8301 " \
-	"forbids it)\n  --now EPOCH       judge t= and x= at this time\n" \
-	"  --list FILE       message paths, one per line (- for stdin)\n" \
-	"  --authserv-id ID  print an Authentication-Results field\n\n" \
-	"One line per signature. Exit status: 0 every message has a " \
-	"passing\nsignature, 1 some has none, 3 temporary DNS failure."
+#define CMD_VERIFY_USAGE "inkan verify [--ip IP] [--helo NAME] " \
+	"[--mail-from ADDR] [--full] [--authserv-id ID] [FILE ...]\n" \
+	"       inkan verify [--keys FILE] [--authserv-id ID] [FILE ...]   " \
+	"(DKIM only)\n\n" \
+	"  --ip IP           the SMTP client's address (without it, no SPF)\n" \
+	"  --helo NAME       the HELO/EHLO name\n" \
+	"  --mail-from ADDR  the envelope sender; '' or '<>' is the null " \
+	"sender\n" \
+	"  --full            SPF, DKIM and DMARC even without an envelope " \
+	"option\n" \
+	"  --dkim-only       DKIM only, even with an envelope option\n" \
+	"  --authserv-id ID  full: the A-R authserv-id; DKIM only: print an " \
+	"A-R field\n" \
+	"  --keys FILE       DKIM key records from FILE (lines \"qname " \
+	"record\") instead\n                    of DNS\n" \
+	"  --allow-rsa-sha1  verify rsa-sha1 (RFC 8301 forbids it)\n" \
+	"  --now EPOCH       judge t= and x= at this time\n" \
+	"  --list FILE       message paths, one per line (- for stdin)\n\n" \
+	"Full (with --ip/--helo/--mail-from/--full): a summary of SPF, DKIM " \
+	"and DMARC\n(for each non-pass: why, and what to fix) and the " \
+	"Authentication-Results\nfield. Exit status: 0 DMARC pass, or no " \
+	"DMARC policy and nothing failed;\n1 a fail; 3 temporary DNS " \
+	"failure; 4 bad input.\n" \
+	"DKIM only: one line per signature. Exit status: 0 every message " \
+	"has a\npassing signature, 1 some has none, 3 temporary DNS failure."
 int cmd_verify(struct cli *cli, int argc, char **argv);
 
 #define CMD_KEYGEN_USAGE "inkan keygen --type rsa|ed25519 [--bits N] " \

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_verify_full.c - `inkan verify` in full mode: the receiving verdict
+ * as Gmail's "Show original" shows it. The message goes through one
+ * inkan_verify handle (SPF from --ip/--helo/--mail-from, DKIM, DMARC, all
+ * DNS questions started early); the output is a summary a person takes
+ * in at a glance, one line per result, each that is not a pass saying
+ * why and what to fix, then the Authentication-Results field:
+ *
+ *   SPF:   pass — bounce.example.com designates 192.0.2.25 as ...
+ *   DKIM:  pass — signed by example.com, selector s1 (rsa-sha256, ...)
+ *   DMARC: pass — example.com (p=reject): DKIM (d=example.com) and ...
+ *
+ *   Authentication-Results: inkan.localhost;
+ *          spf=pass (...) smtp.mailfrom=bounce@bounce.example.com;
+ *          ...
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <inkan/authres.h>
+
+#include "cmd_verify_full.h"
+
+int
+verify_full_exit(inkan_verify_outcome o)
+{
+	switch (o) {
+	case INKAN_VERIFY_PASS:
+	case INKAN_VERIFY_NEUTRAL:
+		return CLI_OK;
+	case INKAN_VERIFY_TEMPERROR:
+		return CLI_TEMPFAIL;
+	case INKAN_VERIFY_FAIL:
+		break;
+	}
+	return CLI_VERDICT_FAIL;
+}
+
+/* an em dash when the locale says UTF-8, else a hyphen */
+static int
+utf8_locale(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
+	const char *s;
+	size_t i;
+
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		s = getenv(vars[i]);
+		if (s != NULL && s[0] != '\0')
+			return strstr(s, "UTF-8") != NULL ||
+				strstr(s, "utf8") != NULL ||
+				strstr(s, "UTF8") != NULL ||
+				strstr(s, "utf-8") != NULL;
+	}
+	return 0;
+}
+
+/* stream @path into @v as cli_read_message() does (mbox "From " line
+ * skipped); errors are printed */
+static inkan_status
+read_into(struct cli *cli, const char *path, const char *name,
+	inkan_verify *v)
+{
+	FILE *f = path != NULL && strcmp(path, "-") != 0 ?
+		fopen(path, "rb") : stdin;
+	char chunk[65536];
+	size_t n;
+	int first = 1;
+	inkan_status st = INKAN_OK;
+
+	if (f == NULL) {
+		cli_error(cli, "%s: cannot open", name);
+		return INKAN_ERR_IO;
+	}
+	while (st == INKAN_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		const char *p = chunk;
+		if (first && n >= 5 && memcmp(chunk, "From ", 5) == 0) {
+			const char *lf = memchr(chunk, '\n', n);
+			size_t skip = lf ? (size_t)(lf - chunk) + 1 : n;
+			p += skip;
+			n -= skip;
+		}
+		first = 0;
+		st = inkan_verify_feed(v, p, n);
+	}
+	if (st == INKAN_OK && ferror(f)) {
+		cli_error(cli, "%s: read error", name);
+		st = INKAN_ERR_IO;
+	} else if (st != INKAN_OK) {
+		cli_error(cli, "%s: %s", name, inkan_strerror(st));
+	}
+	if (f != stdin)
+		fclose(f);
+	return st;
+}
+
+static int
+print_text(struct cli *cli, inkan_verify *v, const inkan_verify_result *res,
+	const char *name, int many)
+{
+	char *summary = NULL;
+	inkan_status st;
+
+	st = inkan_verify_summary(v, utf8_locale(), &summary, NULL);
+	if (st != INKAN_OK) {
+		cli_error(cli, "%s: %s", name, inkan_strerror(st));
+		return cli_exit_for_status(st);
+	}
+	if (many)
+		fprintf(cli->out, "== %s\n", name);
+	fprintf(cli->out, "%s\n%s\n", summary, res->authres);
+	if (many)
+		fputc('\n', cli->out);
+	inkan_free(cli->ctx, summary);
+	return CLI_OK;
+}
+
+int
+verify_full_file(struct cli *cli, inkan_dkim *dkim,
+	const struct verify_full *full, const char *path, int many)
+{
+	const char *name = path && strcmp(path, "-") != 0 ? path : "(stdin)";
+	inkan_verify_options o;
+	inkan_verify_envelope env = { full->ip, full->helo, full->mail_from };
+	const inkan_verify_result *res = NULL;
+	inkan_verify *v = NULL;
+	inkan_status st;
+	int rc;
+
+	inkan_verify_options_init(&o);
+	o.authserv_id = full->authserv_id ? full->authserv_id :
+		"inkan.localhost";
+	o.dkim = dkim;
+	/* Gmail's layout: one resinfo per line, lines not wrapped */
+	o.authres_style = INKAN_AUTHRES_STYLE_LF | INKAN_AUTHRES_STYLE_NO_WRAP;
+	st = inkan_verify_new(cli->ctx, &o, &v);
+	if (st == INKAN_ERR_INVALID) {
+		cli_error(cli, "--authserv-id: not usable in a header field");
+		return CLI_USAGE;
+	}
+	/* the envelope first, so SPF runs while the message is read */
+	if (st == INKAN_OK && (st = inkan_verify_set_envelope(v, &env)) ==
+	    INKAN_ERR_INVALID) {
+		cli_error(cli, "--ip %s: not an IP address", full->ip);
+		inkan_verify_free(v);
+		return CLI_USAGE;
+	}
+	if (st == INKAN_OK && (st = read_into(cli, path, name, v)) !=
+	    INKAN_OK) {
+		inkan_verify_free(v);
+		return cli_exit_for_status(st);
+	}
+	if (st == INKAN_OK && (st = inkan_verify_eom(v, &res)) != INKAN_OK)
+		cli_error(cli, "%s: %s", name, inkan_strerror(st));
+	if (st != INKAN_OK) {
+		inkan_verify_free(v);
+		return cli_exit_for_status(st);
+	}
+	rc = verify_full_exit(res->outcome);
+	if (cli->json)
+		verify_full_json(cli, full, name, res, rc);
+	else if (print_text(cli, v, res, name, many) != CLI_OK)
+		rc = CLI_INTERNAL;
+	inkan_verify_free(v);
+	return rc;
+}

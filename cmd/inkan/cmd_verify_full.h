@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_verify_full.h - `inkan verify` in full mode: SPF, DKIM and DMARC of
+ * a message through inkan/verify.h, a summary for people and the
+ * Authentication-Results field (cmd_verify_full.c, JSON in
+ * cmd_verify_json.c). cmd_verify.c parses the options and picks the mode.
+ */
+#ifndef INKAN_CMD_VERIFY_FULL_H
+#define INKAN_CMD_VERIFY_FULL_H
+
+#include <inkan/dkim.h>
+#include <inkan/verify.h>
+
+#include "cli.h"
+
+struct verify_full {
+	const char *ip;		/* --ip, or NULL */
+	const char *helo;	/* --helo, or NULL */
+	const char *mail_from;	/* --mail-from ("" or "<>": null sender) */
+	const char *authserv_id; /* --authserv-id, or NULL: inkan.localhost */
+};
+
+/*
+ * Verify the message at @path (NULL or "-": stdin) and print the summary
+ * and the header (or JSON with --json). @dkim is the CLI's DKIM handle
+ * (flags, --keys). Returns the exit code for this message:
+ * 0 DMARC pass, or no DMARC policy and nothing failed; 1 a fail; 3 a
+ * temporary error; 4 unreadable or malformed input; 5 internal.
+ */
+int verify_full_file(struct cli *cli, inkan_dkim *dkim,
+	const struct verify_full *full, const char *path, int many);
+
+/* cmd_verify_json.c: the whole result as one JSON object line */
+void verify_full_json(struct cli *cli, const struct verify_full *full,
+	const char *name, const inkan_verify_result *r, int exit_code);
+
+/* the exit code of an outcome (see verify_full_file) */
+int verify_full_exit(inkan_verify_outcome o);
+
+#endif
