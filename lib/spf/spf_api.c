@@ -22,6 +22,10 @@
 #include "spf_check.h"
 #include "spf_eval.h"
 
+/* a MAIL FROM is at most 256 octets (RFC 5321 4.5.3.1.3); anything far
+ * longer is refused rather than carried through every expansion */
+#define SENDER_MAX (64 * 1024)
+
 /* the domain as A-labels; the caller frees with ik_free */
 static char *
 a_labels(const inkan_ctx *ctx, const char *d, size_t len)
@@ -58,8 +62,6 @@ envelope(ik_spf_check *c, const inkan_spf_request *req,
 {
 	const char *mf = req->mail_from, *at, *dom;
 	size_t len = 0, llen, dlen;
-	ik_buf b;
-	inkan_status st;
 
 	*domain = NULL;
 	if (id == INKAN_SPF_IDENTITY_MAILFROM && mf != NULL) {
@@ -98,25 +100,27 @@ envelope(ik_spf_check *c, const inkan_spf_request *req,
 	*domain = a_labels(c->ctx, dom, dlen);
 	if (*domain == NULL)
 		return INKAN_ERR_NOMEM;
-	ik_buf_init(&b, c->ctx, 64 * 1024);
 	/* RFC 7208 4.3: no local-part: "postmaster" */
-	if (llen == 0)
-		st = ik_buf_puts(&b, "postmaster");
-	else
-		st = ik_buf_append(&b, mf, llen);
-	c->local_len = b.len;
-	if (st == INKAN_OK)
-		st = ik_buf_putc(&b, '@');
-	if (st == INKAN_OK)
-		st = ik_buf_puts(&b, *domain);
-	if (st == INKAN_OK)
-		st = ik_buf_take(&b, &c->sender, NULL);
-	ik_buf_free(&b);
-	if (st != INKAN_OK) {
+	if (llen == 0) {
+		mf = "postmaster";
+		llen = 10;
+	}
+	dlen = strlen(*domain);
+	if (llen > SENDER_MAX || dlen > SENDER_MAX) {
 		ik_free(c->ctx, *domain);
 		*domain = NULL;
-		return st == INKAN_ERR_LIMIT ? INKAN_ERR_INVALID : st;
+		return INKAN_ERR_INVALID;
 	}
+	c->sender = ik_malloc(c->ctx, llen + dlen + 2);
+	if (c->sender == NULL) {
+		ik_free(c->ctx, *domain);
+		*domain = NULL;
+		return INKAN_ERR_NOMEM;
+	}
+	memcpy(c->sender, mf, llen);
+	c->sender[llen] = '@';
+	memcpy(c->sender + llen + 1, *domain, dlen + 1);
+	c->local_len = llen;
 	return INKAN_OK;
 }
 
@@ -139,9 +143,13 @@ set_deadline(ik_spf_check *c)
 static void
 cleanup(ik_spf_check *c)
 {
+	size_t i;
+
 	ik_spf_queries_free(c);
 	ik_spf_names_free(c, c->p_names, c->np);
 	ik_free(c->ctx, c->sender);
+	for (i = 0; i < IK_SPF_TBUFS; i++)
+		ik_buf_free(&c->tbuf[i]);
 	ik_spf_scratch_free(&c->scratch);
 }
 
@@ -172,6 +180,7 @@ inkan_spf_check(const inkan_ctx *ctx, const inkan_spf_request *req,
 	const char *msg;
 	inkan_spf_result r;
 	inkan_status st;
+	size_t i;
 
 	if (out == NULL)
 		return INKAN_ERR_INVALID;
@@ -189,7 +198,8 @@ inkan_spf_check(const inkan_ctx *ctx, const inkan_spf_request *req,
 		return INKAN_ERR_INVALID;
 	c.default_exp = req->default_explanation != NULL ?
 	    req->default_explanation : INKAN_SPF_DEFAULT_EXPLANATION;
-	if (!ik_spf_spec_check(c.default_exp, strlen(c.default_exp),
+	if (req->default_explanation != NULL &&
+	    !ik_spf_spec_check(c.default_exp, strlen(c.default_exp),
 	    IK_SPF_SPEC_EXPLAIN, &macros, &errpos, &msg))
 		return INKAN_ERR_INVALID;
 	ik_spf_ip_format(&c.ip, c.ipstr);
@@ -204,6 +214,8 @@ inkan_spf_check(const inkan_ctx *ctx, const inkan_spf_request *req,
 	c.max_mx = ik_limit(ctx, INKAN_LIMIT_SPF_MX_ADDRS);
 	c.max_ptr = ik_limit(ctx, INKAN_LIMIT_SPF_PTR_NAMES);
 	ik_spf_scratch_init(&c.scratch, ctx);
+	for (i = 0; i < IK_SPF_TBUFS; i++)
+		ik_buf_init(&c.tbuf[i], ctx, IK_SPF_EXPAND_MAX);
 	set_deadline(&c);
 	st = envelope(&c, req, identity, &domain);
 	if (st != INKAN_OK) {

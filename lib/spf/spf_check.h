@@ -33,6 +33,8 @@
 #define IK_SPF_MAX_DEPTH 64
 /* questions one check may keep (prefetched or asked) */
 #define IK_SPF_MAX_QUERIES 4096
+/* nesting levels with a target buffer kept for the whole check */
+#define IK_SPF_TBUFS 12
 /* trace entries kept */
 #define IK_SPF_MAX_TRACE 2048
 /* longest explanation kept (RFC 7208 6.2 lets us limit it) */
@@ -46,6 +48,7 @@ typedef struct ik_spf_box {
 	inkan_spf_verdict pub;		/* must stay first */
 	const inkan_ctx *ctx;
 	struct ik_spf_block *blocks;	/* arena for every string */
+	struct ik_spf_block *inline_block;	/* the one allocated with it */
 	inkan_spf_trace *trace;
 	size_t trace_cap;
 } ik_spf_box;
@@ -132,6 +135,8 @@ typedef struct ik_spf_check {
 	/* how the check ended (first writer of an error wins) */
 	inkan_spf_reason reason;
 	int have_reason;
+
+	ik_buf tbuf[IK_SPF_TBUFS];	/* target names, one per level */
 
 	ik_spf_scratch scratch;		/* last: not zeroed at the start */
 } ik_spf_check;

@@ -507,6 +507,13 @@ follow_redirect(ik_spf_check *c, struct frame *f, const ik_spf_record *rec)
 	return res;
 }
 
+static void
+done_buf(ik_buf *b, ik_buf *local)
+{
+	if (b == local)
+		ik_buf_free(local);
+}
+
 /*
  * @fetched: the record came from the network rather than a cache; what
  * its terms ask then most likely has to come from the network too, so it
@@ -519,28 +526,35 @@ evaluate(ik_spf_check *c, struct frame *f, const ik_spf_record *rec,
 {
 	inkan_spf_verdict *v = &c->box->pub;
 	inkan_spf_result res = INKAN_SPF_NEUTRAL;
-	ik_buf target;
+	ik_buf local, *target;
 	size_t i;
 
 	if (fetched)
 		prefetch(c, rec, f->domain);
-	ik_buf_init(&target, c->ctx, IK_SPF_EXPAND_MAX);
+	/* one target buffer per nesting level, kept for the whole check */
+	if (c->nest >= 1 && c->nest <= IK_SPF_TBUFS) {
+		target = &c->tbuf[c->nest - 1];
+	} else {
+		ik_buf_init(&local, c->ctx, IK_SPF_EXPAND_MAX);
+		target = &local;
+	}
 	for (i = 0; i < rec->nterms; i++) {
 		const ik_spf_term *t = &rec->terms[i];
-		char note[128] = "";
+		char note[128];
 		size_t slot = v->ntrace;
 		int m;
 
 		if (t->kind >= IK_SPF_REDIRECT)
 			continue;
+		note[0] = '\0';
 		if (t->kind == IK_SPF_INCLUDE)
 			/* placeholder, so the included record's steps come
 			 * after the include that caused them */
 			ik_spf_trace(c, INKAN_SPF_STEP_NO_MATCH, f->depth,
 				f->domain, t->text, t->text_len, NULL, NULL);
-		m = eval_term(c, f, t, &target, note, sizeof(note), &res);
+		m = eval_term(c, f, t, target, note, sizeof(note), &res);
 		if (c->fatal != INKAN_OK) {
-			ik_buf_free(&target);
+			done_buf(target, &local);
 			return INKAN_SPF_PERMERROR;
 		}
 		if (t->kind == IK_SPF_INCLUDE && slot < v->ntrace) {
@@ -548,24 +562,24 @@ evaluate(ik_spf_check *c, struct frame *f, const ik_spf_record *rec,
 			    m == 0 ? INKAN_SPF_STEP_NO_MATCH :
 			    INKAN_SPF_STEP_ERROR;
 			c->box->trace[slot].target = ik_spf_box_str(c->box,
-				ik_buf_str(&target), target.len);
+				ik_buf_str(target), target->len);
 			c->box->trace[slot].dns_terms = c->dns_terms;
 			c->box->trace[slot].void_lookups = c->void_lookups;
 		} else {
 			ik_spf_trace(c, m > 0 ? INKAN_SPF_STEP_MATCH : m == 0 ?
 				INKAN_SPF_STEP_NO_MATCH : INKAN_SPF_STEP_ERROR,
 				f->depth, f->domain, t->text, t->text_len,
-				ik_spf_kind_is_dns(t->kind) && target.len > 0 ?
-				ik_buf_str(&target) : NULL,
+				ik_spf_kind_is_dns(t->kind) && target->len > 0 ?
+				ik_buf_str(target) : NULL,
 				note[0] ? note : NULL);
 		}
 		if (m < 0) {
-			ik_buf_free(&target);
+			done_buf(target, &local);
 			return res;
 		}
 		if (m == 0)
 			continue;
-		ik_buf_free(&target);
+		done_buf(target, &local);
 		res = qualifier_result(t->qualifier);
 		if (f->depth == 0) {
 			v->mechanism = ik_spf_box_str(c->box, t->text,
@@ -580,7 +594,7 @@ evaluate(ik_spf_check *c, struct frame *f, const ik_spf_record *rec,
 		}
 		return res;
 	}
-	ik_buf_free(&target);
+	done_buf(target, &local);
 	/* RFC 7208 5.1: redirect is ignored when the record has "all" */
 	if (rec->redirect >= 0 && !rec->has_all)
 		return follow_redirect(c, f, rec);

@@ -81,13 +81,27 @@ ik_spf_scratch_free(ik_spf_scratch *s)
 	s->heap = NULL;
 }
 
+/* the box and its first arena block come in one allocation: a verdict
+ * usually needs a few hundred bytes of strings */
+#define BOX_FIRST_BLOCK 1024
+
 ik_spf_box *
 ik_spf_box_new(const inkan_ctx *ctx)
 {
-	ik_spf_box *box = ik_calloc(ctx, 1, sizeof(*box));
+	ik_spf_box *box = ik_malloc(ctx, sizeof(*box) +
+		sizeof(struct ik_spf_block) + BOX_FIRST_BLOCK);
+	struct ik_spf_block *b;
 
-	if (box != NULL)
-		box->ctx = ctx;
+	if (box == NULL)
+		return NULL;
+	memset(box, 0, sizeof(*box));
+	box->ctx = ctx;
+	b = (struct ik_spf_block *)(void *)(box + 1);
+	b->next = NULL;
+	b->used = 0;
+	b->size = BOX_FIRST_BLOCK;
+	box->blocks = b;
+	box->inline_block = b;
 	return box;
 }
 
@@ -100,7 +114,8 @@ ik_spf_box_free(ik_spf_box *box)
 		return;
 	for (b = box->blocks; b != NULL; b = next) {
 		next = b->next;
-		ik_free(box->ctx, b);
+		if (b != box->inline_block)
+			ik_free(box->ctx, b);
 	}
 	ik_free(box->ctx, box->trace);
 	ik_free(box->ctx, box);
