@@ -123,10 +123,9 @@ INKAN_API const inkan_domain_view *inkan_domain_get_view(
 	const inkan_domain *d);
 
 /*
- * Custom MAIL FROM: @sub is a name under the domain ("bounce.example.com"
- * or "bounce.example.com."), else it is taken as relative to it
- * ("bounce", "mail.bounce"); @mx_host the host that will receive bounces
- * for it. NULL
+ * Custom MAIL FROM: @sub is one label under the domain ("bounce") or a
+ * full name ("bounce.example.com"); @mx_host the host that will receive
+ * bounces for it. NULL
  * @sub removes it. INKAN_ERR_SYNTAX: not a DNS name, or not a proper
  * subdomain of the identity (Amazon SES and DMARC alignment need one).
  */
@@ -357,7 +356,8 @@ typedef struct inkan_domain_checker inkan_domain_checker;
  * @id (may be NULL) is the identity as set up: its selectors are
  * checked too, and the published keys and MAIL FROM are compared with
  * it. @opt may be NULL. On INKAN_OK *out is owned by the caller
- * (inkan_domain_checker_free()) and *report borrowed from it. DNS
+ * (inkan_domain_checker_free()) and *report borrowed from it; neither
+ * needs @ctx's resolver or @id after the call returns. DNS
  * failures become TEMPORARY_FAILURE items, not statuses. Errors:
  * INKAN_ERR_CONFIG (no resolver), INKAN_ERR_SYNTAX (bad domain, IP or
  * MAIL FROM), INKAN_ERR_NOMEM.

@@ -231,6 +231,28 @@ prepare(inkan_domain_checker *c, const char *domain, const inkan_domain *id,
 	return c->st;
 }
 
+/* the DNS questions and the DMARC inspection: needed while checking */
+static void
+release(inkan_domain_checker *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsel; i++) {
+		inkan_dns_query_free(c->sel[i].q);
+		c->sel[i].q = NULL;
+	}
+	for (i = 0; i < c->nips; i++) {
+		inkan_dns_query_free(c->ips[i].ptr_q);
+		c->ips[i].ptr_q = NULL;
+	}
+	inkan_dns_query_free(c->apex_q);
+	inkan_dns_query_free(c->mx_q);
+	inkan_dmarc_inspector_free(c->dmarc_in);
+	c->apex_q = c->mx_q = NULL;
+	c->dmarc_in = NULL;
+	c->dmarc = NULL;
+}
+
 static void
 finish(inkan_domain_checker *c)
 {
@@ -316,6 +338,8 @@ inkan_domain_check(inkan_ctx *ctx, const char *domain, const inkan_domain *id,
 	ck_ip(c);
 	ck_summary(c);
 	finish(c);
+	/* the report is built: it borrows nothing from the resolver */
+	release(c);
 	if (c->st != INKAN_OK) {
 		st = c->st;
 		inkan_domain_checker_free(c);
@@ -333,13 +357,7 @@ inkan_domain_checker_free(inkan_domain_checker *c)
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < c->nsel; i++)
-		inkan_dns_query_free(c->sel[i].q);
-	for (i = 0; i < c->nips; i++)
-		inkan_dns_query_free(c->ips[i].ptr_q);
-	inkan_dns_query_free(c->apex_q);
-	inkan_dns_query_free(c->mx_q);
-	inkan_dmarc_inspector_free(c->dmarc_in);
+	release(c);
 	for (i = 0; i < c->nstrs; i++)
 		ik_free(c->ctx, c->strs[i]);
 	ik_free(c->ctx, c->strs);

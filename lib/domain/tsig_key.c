@@ -229,8 +229,8 @@ body(struct lex *l, inkan_tsig_key *k, char *err, size_t errlen)
 					"twice");
 			t = next(l);
 			if (t != T_WORD && t != T_STRING)
-				return fail(l, err, errlen, "algorithm needs "
-					"a name");
+				return fail(l, err, errlen, t == T_BAD ? l->why :
+					"algorithm needs a name");
 			if (ik_ascii_eqz(l->tok, l->toklen, "hmac-md5") ||
 			    ik_ascii_eqz(l->tok, l->toklen,
 			    "hmac-md5.sig-alg.reg.int")) {
@@ -246,9 +246,9 @@ body(struct lex *l, inkan_tsig_key *k, char *err, size_t errlen)
 		} else if (strcmp(l->tok, "secret") == 0) {
 			if (seen_secret++)
 				return fail(l, err, errlen, "secret given twice");
-			if (next(l) != T_STRING)
-				return fail(l, err, errlen, "secret needs a "
-					"quoted base64 string");
+			if ((t = next(l)) != T_STRING)
+				return fail(l, err, errlen, t == T_BAD ? l->why :
+					"secret needs a quoted base64 string");
 			st = set_secret(k, l->tok, l->toklen);
 			if (st == INKAN_ERR_SYNTAX)
 				return fail(l, err, errlen, "the secret is not "
@@ -278,7 +278,8 @@ parse(struct lex *l, inkan_tsig_key *k, char *err, size_t errlen)
 			"expected a key statement");
 	t = next(l);
 	if (t != T_WORD && t != T_STRING)
-		return fail(l, err, errlen, "the key needs a name");
+		return fail(l, err, errlen, t == T_BAD ? l->why :
+			"the key needs a name");
 	if (set_name(k, l->tok) != INKAN_OK)
 		return fail(l, err, errlen, "the key name is not a DNS name");
 	if (next(l) != T_LBRACE)

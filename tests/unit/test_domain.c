@@ -301,10 +301,12 @@ test_bad_input(void **state)
 		INKAN_ERR_SYNTAX);
 	assert_int_equal(inkan_domain_set_mail_from(d, "bounce.example.org.",
 		"mx.x"), INKAN_ERR_SYNTAX);
-	assert_int_equal(inkan_domain_set_mail_from(d, "mail.Bounce", "mx.x"),
+	assert_int_equal(inkan_domain_set_mail_from(d, "mail.bounce", "mx.x"),
+		INKAN_ERR_SYNTAX);
+	assert_int_equal(inkan_domain_set_mail_from(d, "Bounce", "mx.x"),
 		INKAN_OK);
 	assert_string_equal(inkan_domain_get_view(d)->mail_from,
-		"mail.bounce.example.com");
+		"bounce.example.com");
 	assert_int_equal(inkan_domain_set_mail_from(d, "b.example.com.",
 		"mx.x"), INKAN_OK);
 	assert_string_equal(inkan_domain_get_view(d)->mail_from,
@@ -417,8 +419,9 @@ test_route53(void **state)
 	inkan_domain_free(d);
 }
 
-int
-test_domain_state_group(void);
+int test_domain_state_group(void);
+int test_domain_tsig_group(void);
+int test_domain_check_group(void);
 
 int
 main(void)
@@ -442,5 +445,7 @@ main(void)
 	};
 	int rc = cmocka_run_group_tests_name("domain", tests, NULL, NULL);
 
-	return rc | test_domain_state_group();
+	rc |= test_domain_state_group();
+	rc |= test_domain_tsig_group();
+	return rc | test_domain_check_group();
 }
