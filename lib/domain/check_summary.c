@@ -86,7 +86,9 @@ sentence(inkan_domain_checker *c, const struct ck_ip *ip, int *passes)
 		snprintf(how, sizeof(how), "will pass DMARC via %s",
 			res->spf_aligned && res->dkim_aligned ? "SPF and DKIM" :
 			res->spf_aligned ? "SPF only (no usable, aligned DKIM "
-			"key)" : "DKIM only (SPF does not pass aligned)");
+			"key)" : res->spf.alignment == INKAN_DMARC_ALIGN_UNKNOWN ?
+			"DKIM (SPF alignment unknown: a DNS lookup failed)" :
+			"DKIM only (SPF does not pass aligned)");
 		break;
 	case INKAN_DMARC_FAIL:
 		snprintf(how, sizeof(how), "will FAIL DMARC (SPF %s, %s "

@@ -192,6 +192,8 @@ def make_zones(tmp, r):
         'out IN A %s\n' % IP_GOOD)
     put("pub2.test", '@ IN TXT "v=spf1 include:_spf.elsewhere.test -all"\n')
     put("rot.test", "")
+    put("udp.test", "")
+    put("nsu.test", '@ IN TXT "unrelated"\n')
     # the parent: DMARC's tree walk asks _dmarc.test, which must be a
     # plain "no such name", as a real TLD answers
     put("test", "")
@@ -356,6 +358,52 @@ def test_publish(r, tmp, knot_server):
           "--replace-spf replaces it %s" % apex)
 
 
+def test_publish_udp(r, tmp, knot_server):
+    """A hand-written identity without keys: its update fits in a UDP
+    datagram (the keyed ones go over TCP: over 512 bytes)."""
+    st = r.state("udp")
+    os.mkdir(st, 0o700)
+    with open(os.path.join(st, "identity"), "w") as f:
+        f.write("# written by hand\ninkan-domain 1\ndomain udp.test\n"
+                "ttl 300\nmail-from bounce.udp.test mx.udp.test\n"
+                "spf-ip %s\nspf-all -all\ndmarc-policy reject\n"
+                "dmarc-rua mailto:d@udp.test\n" % IP_GOOD)
+    rc, _, err = r("domain", "publish", "udp.test", "--state", st,
+                   "--server", knot_server, "--tsig-key",
+                   keyfile(tmp, SECRET), "--wait", "10")
+    check(rc == 0 and kdig(knot_server, "_dmarc.udp.test", "TXT") ==
+          ['"v=DMARC1; p=reject; rua=mailto:d@udp.test"'] and
+          kdig(knot_server, "bounce.udp.test", "MX") == ["10 mx.udp.test."],
+          "publish a hand-written identity over UDP (exit %d: %s)" %
+          (rc, err.strip()))
+
+
+def test_nsupdate_format(r, knot_server):
+    """The nsupdate rendering, fed to Knot's knsupdate (nsupdate's
+    syntax), gives a zone that checks clean."""
+    if not shutil.which("knsupdate"):
+        print("skip nsupdate format: no knsupdate")
+        return
+    st = r.state("nsu")
+    rc, script, _ = r("domain", "setup", "nsu.test", "--state", st,
+                      "--mail-from-mx", "mx.nsu.test", "--spf-ip", IP_GOOD,
+                      "--rua", "mailto:d@nsu.test", "--key-type", "both",
+                      "--format", "nsupdate")
+    addr, port = knot_server.split("@")
+    p = subprocess.run(["knsupdate", "-y", "hmac-sha256:%s:%s" %
+                        (KEY_NAME, SECRET)], input="server %s %s\nzone "
+                       "nsu.test.\n%s" % (addr, port, script),
+                       capture_output=True, text=True, timeout=30)
+    check(rc == 0 and p.returncode == 0, "knsupdate takes the nsupdate "
+          "rendering (exit %d: %s)" % (p.returncode, p.stderr.strip()))
+    rc, rep, _ = r("domain", "check", "nsu.test", "--state", st, "--ip",
+                   IP_GOOD, json_out=True)
+    check(rc == 0 and all(i["status"] == "SUCCESS" for i in rep["items"]),
+          "after knsupdate: check all SUCCESS (exit %d)" % rc)
+    apex = kdig(knot_server, "nsu.test", "TXT")
+    check('"unrelated"' in apex, "the apex's other TXT record stays")
+
+
 def read_state(path):
     with open(os.path.join(path, "identity")) as f:
         return f.read()
@@ -437,7 +485,8 @@ def main():
     r = Run(args.inkan, tmp)
     zones = make_zones(tmp, r)
     knot = UpdateKnot(args.knotd, list(zones.items()),
-                      ["pub.test", "pub2.test", "rot.test"])
+                      ["pub.test", "pub2.test", "rot.test", "udp.test",
+                       "nsu.test"])
     atexit.register(knot.stop)
 
     def on_signal(signum, frame):
@@ -454,6 +503,8 @@ def main():
     test_good(r)
     test_broken(r)
     test_publish(r, tmp, server)
+    test_publish_udp(r, tmp, server)
+    test_nsupdate_format(r, server)
     test_rotate(r, tmp, server)
     if failures:
         print("%d failure(s)" % len(failures))
