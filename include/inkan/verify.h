@@ -208,12 +208,13 @@ typedef struct inkan_verify_note {
 	/* 1 when the result is not a pass: why and fix say more */
 	int problem;
 	/* what was checked: "bounce.example.com, client 192.0.2.25",
-	 * "example.com, selector s1", "example.com, policy reject" */
+	 * "example.com, selector s1", "example.com, p=reject" */
 	const char *subject;
 	/* a short reason in parentheses after the result ("body hash did
 	 * not verify"), or NULL */
 	const char *detail;
-	/* one sentence: what the result means for this message */
+	/* one sentence: what the result means for this message; it names
+	 * the domain (and the client IP or the selector) itself */
 	const char *why;
 	/* what the domain owner or sender should change, or NULL */
 	const char *fix;
@@ -283,8 +284,10 @@ INKAN_API inkan_status inkan_verify_authres(const inkan_verify *v,
 
 /*
  * The summary as text, one line per note, each ending with LF:
- *   "SPF:   pass - bounce.example.com, client 192.0.2.25: ..."
- * (the dash is an em dash when @utf8 is 1). On INKAN_OK *text is owned by
+ *   METHOD: result[ (detail)] - why[; fix]
+ *   "SPF:   softfail - 192.0.2.9 is not in the SPF record of
+ *    bounce.example.com; add it, or include your provider's SPF"
+ * (one line each; the dash is an em dash when @utf8 is 1). On INKAN_OK *text is owned by
  * the caller: inkan_free(ctx, *text). INKAN_ERR_STATE before eom.
  */
 INKAN_API inkan_status inkan_verify_summary(const inkan_verify *v, int utf8,
