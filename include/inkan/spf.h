@@ -7,10 +7,19 @@
  * postmaster@HELO, 2.4) or the HELO identity (2.3). DNS goes through the
  * resolver attached to the context (inkan_ctx_set_resolver(), see
  * inkan/dns.h). Once a record is parsed, the lookups its include, a, mx,
- * exists, ptr and redirect terms will need are started together and then
- * used left to right, so the outcome is exactly that of the sequential
- * algorithm, counts and limits included, but a check costs about one
- * round trip per level of include instead of one per term.
+ * exists, ptr and redirect terms will need are started together (unless
+ * the record itself came from a DNS cache, when they most likely will
+ * too) and then used left to right, so the outcome is exactly that of the
+ * sequential algorithm, counts and limits included, but a check costs
+ * about one round trip per level of include instead of one per term.
+ *
+ * Counting, where RFC 7208 leaves room (decided as pyspf and Mail::SPF
+ * do, see tests/interop/spf_pyspf_diff.py): every lookup made for a term
+ * that ends in NXDOMAIN or no data is one void lookup (an mx host's or a
+ * PTR name's address lookup included); a target name no query can be made
+ * for (empty or over-long label, 4.8) counts as non-existent; the TXT
+ * lookup of an include or redirect target is that term's lookup; nothing
+ * done for exp= counts. A null MX (".", RFC 7505) names no host.
  *
  * Limits come from the context (inkan/ctx.h): INKAN_LIMIT_SPF_DNS_TERMS
  * (10 terms that query DNS: include a mx ptr exists redirect, across the
