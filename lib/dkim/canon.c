@@ -190,35 +190,33 @@ static const unsigned char relaxed_class[256] = {
 	['\t'] = 1, [' '] = 1, ['\r'] = 2
 };
 
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-
-/* per byte: the high bit set where that byte of @v is zero, exactly */
-static uint64_t
-zero_bytes(uint64_t v)
-{
-	return ~(((v & ~HIGHS) + ~HIGHS) | v) & HIGHS;
-}
+/*
+ * 16 bytes at a time, with the compilers' generic vector extension (SIMD
+ * where the target has it, plain code elsewhere). A lane is all ones where
+ * the comparison holds.
+ */
+typedef unsigned char ik_v16 __attribute__((vector_size(16)));
 
 /*
- * 1 when the 8 bytes @x need the state machine: an HTAB, a CR, or an SP
+ * 1 when the 16 bytes @x need the state machine: an HTAB, a CR, or an SP
  * followed (in @y, the same bytes shifted by one) by SP, HTAB or CR. A
- * lone SP between ordinary bytes is canonical as it is. Byte lanes of
- * @x and @y match in memory order, so byte order does not matter.
+ * lone SP between ordinary bytes is canonical as it is.
  */
 static int
-special8(uint64_t x, uint64_t y)
+special16(ik_v16 x, ik_v16 y)
 {
-	uint64_t sp = ' ' * ONES, tab = '\t' * ONES, cr = '\r' * ONES;
+	ik_v16 m = (ik_v16)((x == '\t') | (x == '\r') |
+		((x == ' ') & ((y == ' ') | (y == '\t') | (y == '\r'))));
+	uint64_t a, b;
 
-	return (zero_bytes(x ^ tab) | zero_bytes(x ^ cr) |
-		(zero_bytes(x ^ sp) & (zero_bytes(y ^ sp) |
-		zero_bytes(y ^ tab) | zero_bytes(y ^ cr)))) != 0;
+	memcpy(&a, &m, 8);
+	memcpy(&b, (const char *)&m + 8, 8);
+	return (a | b) != 0;
 }
 
 /* relaxed (3.4.4 a): WSP runs become one SP, WSP before CRLF goes.
  *
- * Inside a line with content and nothing pending, text goes 8 bytes at
+ * Inside a line with content and nothing pending, text goes 16 bytes at
  * a time when those bytes are already canonical (the common case), and
  * otherwise byte by byte without data-dependent branches: each byte is
  * stored, a pending SP before it, and the counters only move for what is
@@ -230,7 +228,7 @@ update_relaxed(ik_body_canon *bc, const unsigned char *p, size_t len)
 {
 	const unsigned char *end = p + len;
 	unsigned char *stage = bc->stage;
-	uint64_t x, y;
+	ik_v16 x, y;
 	size_t ns;
 	unsigned wsp, k;
 	inkan_status st;
@@ -240,19 +238,19 @@ update_relaxed(ik_body_canon *bc, const unsigned char *p, size_t len)
 			ns = bc->nstage;
 			wsp = (unsigned)bc->wsp;
 			while (p < end) {
-				if (ns > IK_BODY_STAGE - 8) {
+				if (ns > IK_BODY_STAGE - 16) {
 					bc->nstage = ns;
 					if ((st = body_flush(bc)) != INKAN_OK)
 						return st;
 					ns = 0;
 				}
-				if (!wsp && end - p > 8) {
-					memcpy(&x, p, 8);
-					memcpy(&y, p + 1, 8);
-					if (!special8(x, y)) {
-						memcpy(stage + ns, p, 8);
-						ns += 8;
-						p += 8;
+				if (!wsp && end - p > 16) {
+					memcpy(&x, p, 16);
+					memcpy(&y, p + 1, 16);
+					if (!special16(x, y)) {
+						memcpy(stage + ns, p, 16);
+						ns += 16;
+						p += 16;
 						continue;
 					}
 				}
@@ -359,4 +357,33 @@ ik_body_canon_final(ik_body_canon *bc, unsigned char *out)
 	if (st == INKAN_OK)
 		st = ik_digest_final(bc->digest, out);
 	return st;
+}
+
+/* ---- gathering small pieces ----------------------------------------- */
+
+inkan_status
+ik_batch_flush(char *buf, size_t *n, ik_feed_fn fn, void *ud)
+{
+	size_t len = *n;
+
+	*n = 0;
+	return len > 0 ? fn(ud, buf, len) : INKAN_OK;
+}
+
+inkan_status
+ik_batch_add(char *buf, size_t *n, const char *data, size_t len,
+	ik_feed_fn fn, void *ud)
+{
+	inkan_status st;
+
+	if (len >= IK_BATCH_SMALL) {
+		if ((st = ik_batch_flush(buf, n, fn, ud)) != INKAN_OK)
+			return st;
+		return fn(ud, data, len);
+	}
+	if (len > IK_BATCH - *n && (st = ik_batch_flush(buf, n, fn, ud)))
+		return st;
+	memcpy(buf + *n, data, len);
+	*n += len;
+	return INKAN_OK;
 }

@@ -54,4 +54,20 @@ inkan_status ik_body_canon_update(ik_body_canon *bc, const char *data,
  * to @out; bc->total is then the canonical body length. */
 inkan_status ik_body_canon_final(ik_body_canon *bc, unsigned char *out);
 
+/*
+ * Gathering small body pieces: a message parser may hand the body over
+ * line by line, and each call into the canonicalizers has a fixed cost
+ * (and the 8-byte fast path stops short of a piece's end). Pieces under
+ * IK_BATCH_SMALL are copied into @buf (IK_BATCH bytes, the caller's) and
+ * passed on to @fn in larger runs; larger pieces go straight through.
+ */
+#define IK_BATCH 8192
+#define IK_BATCH_SMALL 1024
+
+typedef inkan_status (*ik_feed_fn)(void *ud, const char *data, size_t len);
+
+inkan_status ik_batch_add(char *buf, size_t *n, const char *data, size_t len,
+	ik_feed_fn fn, void *ud);
+inkan_status ik_batch_flush(char *buf, size_t *n, ik_feed_fn fn, void *ud);
+
 #endif

@@ -191,26 +191,27 @@ is_field_name_char(unsigned char c)
 static inkan_dkim_reason
 parse_h(const inkan_ctx *ctx, ik_dkim_sig *s, const ik_tag *h)
 {
-	size_t pos = 0, n, i, count = 0;
-	const char *item;
+	size_t pos = 0, n, i, count = 1;
+	const char *item, *p = h->value, *end = h->value + h->value_len;
 	int from = 0;
 
+	/* room for every item: one more than the colons */
+	while ((p = memchr(p, ':', (size_t)(end - p))) != NULL) {
+		p++;
+		if (++count > IK_DKIM_MAX_H)
+			return INKAN_DKIM_R_SYNTAX;
+	}
+	s->h = ik_malloc(ctx, count * sizeof(*s->h));
+	if (s->h == NULL)
+		return INKAN_DKIM_R_INTERNAL;
 	while (ik_colon_list_next(h->value, h->value_len, &pos, &item, &n)) {
-		if (n == 0)
+		if (n == 0 || s->nh == count)
 			return INKAN_DKIM_R_SYNTAX;
 		for (i = 0; i < n; i++)
 			if (!is_field_name_char((unsigned char)item[i]))
 				return INKAN_DKIM_R_SYNTAX;
-		if (++count > IK_DKIM_MAX_H)
-			return INKAN_DKIM_R_SYNTAX;
-	}
-	s->h = ik_calloc(ctx, count, sizeof(*s->h));
-	if (s->h == NULL)
-		return INKAN_DKIM_R_INTERNAL;
-	pos = 0;
-	while (ik_colon_list_next(h->value, h->value_len, &pos, &item, &n)) {
 		s->h[s->nh++] = arena_put(s, item, n);
-		if (ik_ascii_eqz(item, n, "from"))
+		if (n == 4 && ik_ascii_eqz(item, n, "from"))
 			from = 1;
 	}
 	return from ? INKAN_DKIM_R_OK : INKAN_DKIM_R_FROM_NOT_SIGNED;
@@ -410,7 +411,7 @@ inkan_status
 ik_dkim_sig_parse(const inkan_ctx *ctx, const inkan_header *hdr,
 	unsigned flags, int64_t now, uint64_t skew, ik_dkim_sig *sig)
 {
-	ik_taglist *tl;
+	ik_taglist tl;		/* spans only: about 2 KB of stack */
 	size_t vlen;
 	const char *value = inkan_header_value(hdr, &vlen);
 
@@ -419,15 +420,13 @@ ik_dkim_sig_parse(const inkan_ctx *ctx, const inkan_header *hdr,
 	/* every copy together is shorter than twice the value */
 	sig->arena_cap = 2 * vlen + 64;
 	sig->arena = ik_malloc(ctx, sig->arena_cap);
-	tl = ik_malloc(ctx, sizeof(*tl));
-	if (sig->arena == NULL || tl == NULL) {
-		ik_free(ctx, tl);
+	if (sig->arena == NULL) {
 		sig->error = INKAN_DKIM_R_INTERNAL;
 		return INKAN_ERR_NOMEM;
 	}
-	switch (ik_taglist_parse(value, vlen, tl)) {
+	switch (ik_taglist_parse(value, vlen, &tl)) {
 	case IK_TAGLIST_OK:
-		sig->error = check_tags(ctx, sig, tl, flags, now, skew);
+		sig->error = check_tags(ctx, sig, &tl, flags, now, skew);
 		break;
 	case IK_TAGLIST_DUPLICATE:
 		sig->error = INKAN_DKIM_R_DUPLICATE_TAG;
@@ -436,7 +435,6 @@ ik_dkim_sig_parse(const inkan_ctx *ctx, const inkan_header *hdr,
 		sig->error = INKAN_DKIM_R_SYNTAX;
 		break;
 	}
-	ik_free(ctx, tl);
 	return sig->error == INKAN_DKIM_R_INTERNAL ? INKAN_ERR_NOMEM :
 		INKAN_OK;
 }

@@ -49,21 +49,36 @@ struct inkan_dkim_sign {
 	ik_digest *digest[2];		/* body, per ik_canon */
 	ik_body_canon *bc[2];
 	unsigned char bh[2][IK_HASH_MAX];
+	char *batch;			/* IK_BATCH bytes, see canon.h */
+	size_t nbatch;
 };
 
 static inkan_status
-sign_sink(void *ud, const char *data, size_t len)
+feed_hashers(void *ud, const char *data, size_t len)
 {
 	inkan_dkim_sign *s = ud;
 	inkan_status st;
 	int c;
 
-	s->started = 1;
 	for (c = 0; c < 2; c++)
 		if (s->bc[c] != NULL &&
 		    (st = ik_body_canon_update(s->bc[c], data, len)) != INKAN_OK)
 			return s->error = st;
 	return INKAN_OK;
+}
+
+static inkan_status
+sign_sink(void *ud, const char *data, size_t len)
+{
+	inkan_dkim_sign *s = ud;
+
+	s->started = 1;
+	if (s->error != INKAN_OK)
+		return s->error;
+	if (s->batch == NULL &&
+	    (s->batch = ik_malloc(s->d->ctx, IK_BATCH)) == NULL)
+		return s->error = INKAN_ERR_NOMEM;
+	return ik_batch_add(s->batch, &s->nbatch, data, len, feed_hashers, s);
 }
 
 INKAN_API inkan_status
@@ -122,6 +137,7 @@ inkan_dkim_sign_free(inkan_dkim_sign *s)
 		ik_digest_free(s->digest[i]);
 		ik_free(ctx, s->bc[i]);
 	}
+	ik_free(ctx, s->batch);
 	ik_free(ctx, s);
 }
 
@@ -519,6 +535,8 @@ inkan_dkim_sign_eom(inkan_dkim_sign *s)
 	/* 5.4: From MUST be signed, so there must be one */
 	if (inkan_msg_count_named(s->msg, "From") == 0)
 		return s->error = INKAN_ERR_SYNTAX;
+	if (s->batch != NULL)
+		st = ik_batch_flush(s->batch, &s->nbatch, feed_hashers, s);
 	for (c = 0; c < 2 && st == INKAN_OK; c++)
 		if (s->bc[c] != NULL)
 			st = ik_body_canon_final(s->bc[c], s->bh[c]);
