@@ -132,24 +132,57 @@ own_failed(const inkan_dmarc_result *r)
 	return NULL;
 }
 
+/*
+ * The way out (RFC 9989 3.2.10): an aligned DKIM signature or an aligned
+ * SPF pass. Each half names what is closest: the author's own signature
+ * that failed, or SPF of a MAIL FROM already under the author's domain.
+ */
 static inkan_status
 explain_fail(inkan_verify *v, inkan_verify_note *n,
 	const inkan_dmarc_result *r, const char *pol)
 {
-	char sp[PART_MAX], dk[PART_MAX];
+	char sp[PART_MAX], dk[PART_MAX], dfix[PART_MAX], sfix[PART_MAX];
 	const inkan_dmarc_identity *own = own_failed(r);
+	const char *ad = r->author_domain;
 
 	spf_part(r, sp, sizeof(sp));
 	dkim_part(r, dk, sizeof(dk));
+	if (own != NULL)
+		snprintf(dfix, sizeof(dfix), "repair the signature from d=%s "
+			"(see its DKIM line)", own->domain);
+	else
+		snprintf(dfix, sizeof(dfix), "sign with d=%s", ad);
+	if (r->spf.domain != NULL && within(r->spf.domain, base_of(r)) &&
+	    r->spf.result != INKAN_DMARC_SPF_PASS)
+		snprintf(sfix, sizeof(sfix), "make SPF pass for %s (see the "
+			"SPF line)", r->spf.domain);
+	else
+		snprintf(sfix, sizeof(sfix), "use a custom MAIL FROM under %s",
+			ad);
 	n->why = ik_verify_strf(v, "%s (%s): neither SPF (%s) nor DKIM (%s) "
-		"aligned", r->author_domain, pol, sp, dk);
-	n->fix = own != NULL ?
-		ik_verify_strf(v, "repair the signature from d=%s (see its "
-		"DKIM line), or use a custom MAIL FROM under %s", own->domain,
-		r->author_domain) :
-		ik_verify_strf(v, "sign with d=%s or use a custom MAIL FROM "
-		"under %s", r->author_domain, r->author_domain);
+		"aligned", ad, pol, sp, dk);
+	n->fix = ik_verify_strf(v, "%s or %s", dfix, sfix);
 	return n->why != NULL ? INKAN_OK : INKAN_ERR_NOMEM;
+}
+
+/* a record was there but unusable, or there were several */
+static const char *
+none_fix(inkan_verify *v, const inkan_dmarc_result *r, const char *ad)
+{
+	size_t i;
+
+	for (i = 0; i < r->ntrace; i++) {
+		if (r->trace[i].outcome == INKAN_DMARC_STEP_MULTIPLE)
+			return ik_verify_strf(v, "publish exactly one DMARC "
+				"record at _dmarc.%s", r->trace[i].domain);
+		if (r->trace[i].outcome == INKAN_DMARC_STEP_RECORD)
+			return ik_verify_strf(v, "give the DMARC record at "
+				"_dmarc.%s a valid p= (none, quarantine or "
+				"reject) or a valid rua", r->trace[i].domain);
+	}
+	return ik_verify_strf(v, "publish a record at _dmarc.%s, e.g. "
+		"\"v=DMARC1; p=none; rua=mailto:dmarc-reports@%s\", and move "
+		"to quarantine or reject once the reports look right", ad, ad);
 }
 
 static inkan_status
@@ -193,11 +226,7 @@ ik_verify_explain_dmarc(inkan_verify *v)
 		return explain_fail(v, n, r, pol ? pol : "");
 	case INKAN_DMARC_NONE:
 		n->why = ik_verify_strf(v, "%s: %s", ad, r->reason);
-		n->fix = r->author_domain == NULL ? NULL :
-			ik_verify_strf(v, "publish a record at _dmarc.%s, e.g. "
-			"\"v=DMARC1; p=none; rua=mailto:dmarc-reports@%s\", and "
-			"move to quarantine or reject once the reports look "
-			"right", ad, ad);
+		n->fix = r->author_domain != NULL ? none_fix(v, r, ad) : NULL;
 		break;
 	case INKAN_DMARC_TEMPERROR:
 		n->why = ik_verify_strf(v, "%s: %s", ad, r->reason);

@@ -84,7 +84,7 @@ check "body modified: header" has "$tmp/out" "dkim=fail reason=\"body hash did n
 # body modified and sent through a provider's MAIL FROM: DMARC fails
 "$inkan" $z verify $esp "$tmp/footer.eml" >"$tmp/out" 2>&1
 check "modified via provider: exit 1" test $? -eq 1
-check "modified via provider: DMARC why and fix" has "$tmp/out" "DMARC: fail — example.com (p=reject): neither SPF (bounce.esp.example is not aligned with example.com) nor DKIM (the signature from d=example.com did not pass) aligned; repair the signature from d=example.com (see its DKIM line), or use a custom MAIL FROM under example.com"
+check "modified via provider: DMARC why and fix" has "$tmp/out" "DMARC: fail — example.com (p=reject): neither SPF (bounce.esp.example is not aligned with example.com) nor DKIM (the signature from d=example.com did not pass) aligned; repair the signature from d=example.com (see its DKIM line) or use a custom MAIL FROM under example.com"
 check "modified via provider: dis=REJECT" has "$tmp/out" "dmarc=fail (p=REJECT sp=REJECT dis=REJECT) header.from=example.com"
 
 # unsigned through the provider: the two ways to align

@@ -362,6 +362,10 @@ test_softfail(void **state)
 		"bounce.example.com) nor DKIM (no signature from example.com, "
 		"only from esp.example) aligned");
 	assert_int_equal(r->outcome, INKAN_VERIFY_FAIL);
+	/* the MAIL FROM is already under example.com: fix its SPF */
+	assert_string_equal(vt_note(r, "dmarc", 0)->fix, "sign with "
+		"d=example.com or make SPF pass for bounce.example.com (see the "
+		"SPF line)");
 	VT_HAS(r->authres, "spf=softfail");
 	free(s);
 	free(m);
@@ -377,7 +381,10 @@ test_no_dmarc_record(void **state)
 	char *s = vt_sign(f, m, f->rsa, "nodmarc.example", "rsa", NULL, NULL,
 		NULL);
 
-	vt_zone(f, "$FAULT rsa._domainkey.broken.example TXT servfail\n");
+	char *np = vt_message("nop.example", NULL);
+
+	vt_zone(f, "$FAULT rsa._domainkey.broken.example TXT servfail\n"
+		"_dmarc.nop.example. TXT \"v=DMARC1; sp=reject\"\n");
 	r = vt_run(f, s, "192.0.2.25", "mail.example.com",
 		"x@nodmarc.example", 0, 0);
 	assert_int_equal(r->spf->result, INKAN_SPF_PASS);
@@ -387,6 +394,12 @@ test_no_dmarc_record(void **state)
 	VT_HAS(vt_note(r, "dmarc", 0)->why, "no DMARC record");
 	VT_HAS(vt_note(r, "dmarc", 0)->fix, "_dmarc.nodmarc.example");
 	VT_HAS(r->authres, "dmarc=none header.from=nodmarc.example");
+	/* a record without p= and rua= does not apply: say what to mend */
+	r = vt_run(f, np, NULL, NULL, NULL, 0, 0);
+	assert_int_equal(r->dmarc->verdict, INKAN_DMARC_NONE);
+	VT_HAS(vt_note(r, "dmarc", 0)->fix, "give the DMARC record at "
+		"_dmarc.nop.example a valid p=");
+	free(np);
 	/* the same from outside its SPF range: softfail is a fail */
 	r = vt_run(f, s, "10.1.2.3", "mail.example.com", "x@nodmarc.example",
 		0, 0);
