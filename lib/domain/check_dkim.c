@@ -103,11 +103,7 @@ judge_key(inkan_domain_checker *c, size_t it, struct ck_sel *s,
 			"use 2048 bits", "%u-bit RSA key: verifiers need only "
 			"handle up to 4096 bits (RFC 8301 3.2)", bits);
 	}
-	if (key->k == IK_DKIM_K_ED25519)
-		ck_find(c, it, INKAN_DOMAIN_NOTE, "dkim-ed25519", "always sign "
-			"with an RSA key too", "Ed25519 key: Gmail and many "
-			"other receivers do not verify Ed25519 (RFC 8463) "
-			"signatures yet");
+	s->ed25519 = key->k == IK_DKIM_K_ED25519;
 	if (key->testing)
 		ck_find(c, it, INKAN_DOMAIN_WARNING, "dkim-testing", "remove "
 			"t=y from the key record once signing works",
@@ -215,6 +211,7 @@ one(inkan_domain_checker *c, struct ck_sel *s)
 	it = ck_item_new(c, INKAN_DOMAIN_AREA_DKIM, name);
 	if (it == SIZE_MAX)
 		return;
+	s->item = it;
 	if (s->q == NULL || inkan_dns_wait(s->q, &a) != INKAN_OK ||
 	    a->outcome == INKAN_DNS_TEMPFAIL) {
 		ck_status(c, it, INKAN_DOMAIN_TEMPORARY_FAILURE);
@@ -258,8 +255,21 @@ ck_dkim(inkan_domain_checker *c)
 {
 	size_t i;
 
-	for (i = 0; i < c->nsel; i++)
+	int rsa = 0;
+
+	for (i = 0; i < c->nsel; i++) {
 		one(c, &c->sel[i]);
+		rsa |= c->sel[i].usable && c->sel[i].rsa;
+	}
+	/* Ed25519 alone is not enough for Gmail: say so only then */
+	for (i = 0; i < c->nsel && !rsa; i++)
+		if (c->sel[i].usable && c->sel[i].ed25519)
+			ck_find(c, c->sel[i].item, INKAN_DOMAIN_WARNING,
+				"dkim-ed25519-only", "add an RSA-2048 key and "
+				"sign with both (inkan domain setup --key-type "
+				"both)", "Ed25519 key, and no usable RSA key: "
+				"Gmail and many other receivers do not verify "
+				"Ed25519 (RFC 8463) signatures yet");
 	if (c->nsel == 0) {
 		size_t it = ck_item_new(c, INKAN_DOMAIN_AREA_DKIM,
 			c->domain);

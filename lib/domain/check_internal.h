@@ -39,7 +39,9 @@ struct ck_sel {
 	inkan_dns_query *q;
 	int usable;			/* a key a verifier would accept */
 	int rsa;
+	int ed25519;
 	unsigned bits;
+	size_t item;			/* its item in the report */
 };
 
 struct ck_ip {

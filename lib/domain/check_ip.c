@@ -188,6 +188,9 @@ one(inkan_domain_checker *c, struct ck_ip *ip)
 	if (c->mail_from[0] != '\0' && spf(c, ip, c->domain, &r, &mech) &&
 	    r != INKAN_SPF_PASS && r != INKAN_SPF_TEMPERROR)
 		ck_find(c, it, INKAN_DOMAIN_WARNING, "ip-spf-domain",
+			r == INKAN_SPF_PERMERROR || r == INKAN_SPF_NONE ?
+			ck_str(c, "repair the SPF record of %s (see its SPF "
+			"item)", c->domain) :
 			ck_str(c, "add %s:%s to the SPF record of %s too",
 			ip->v6 ? "ip6" : "ip4", ip->ip, c->domain), "the SPF "
 			"record of %s itself gives %s for %s: mail sent "

@@ -103,14 +103,17 @@ issue(inkan_domain_checker *c, size_t it, const inkan_spf_lint *l,
 	inkan_domain_severity sev = fx != NULL ? fx->sev :
 		(inkan_domain_severity)(is->severity > 2 ? 2 : is->severity);
 	const char *where = "";
+	int prefix;
 
 	if (strcmp(is->code, "syntax") == 0 && is->pos != SIZE_MAX &&
 	    l->record != NULL && strcmp(is->domain, l->domain) == 0 &&
 	    is->pos <= l->record_len)
 		where = ck_str(c, " (at \"%.24s\")", l->record + is->pos);
+	/* name the record concerned unless the message already does */
+	prefix = strcmp(is->domain, l->domain) != 0 &&
+		strstr(is->message, is->domain) == NULL;
 	ck_find(c, it, sev, our_code(is->code), fx ? fx->fix : NULL,
-		"%s%s%s%s", strcmp(is->domain, l->domain) != 0 ? is->domain :
-		"", strcmp(is->domain, l->domain) != 0 ? ": " : "",
+		"%s%s%s%s", prefix ? is->domain : "", prefix ? ": " : "",
 		is->message, where ? where : "");
 	if (strcmp(is->code, "no-record") == 0)
 		ck_worsen(c, it, INKAN_DOMAIN_PENDING);

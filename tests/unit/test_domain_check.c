@@ -282,6 +282,17 @@ test_dkim(void **state)
 	/* the mismatched s1 does not count; the others do */
 	assert_null(strstr(f->rep->summary[0], "s1"));
 	assert_non_null(strstr(f->rep->summary[0], "weak"));
+	/* with an RSA key, an Ed25519 key is fine */
+	assert_null(finding(item(f, INKAN_DOMAIN_AREA_DKIM,
+		"test._domainkey.example.com"), "dkim-ed25519-only"));
+	/* without one, Gmail cannot verify */
+	zone(f, 1, "s1._domainkey", "$ORIGIN example.com.\n"
+		"test._domainkey IN TXT \"v=DKIM1; k=ed25519; "
+		"p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\"\n");
+	run(f, NULL, sels + 3, 1);
+	expect(f, INKAN_DOMAIN_AREA_DKIM, "test._domainkey.example.com",
+		INKAN_DOMAIN_SUCCESS, "dkim-ed25519-only",
+		INKAN_DOMAIN_WARNING);
 }
 
 static void
