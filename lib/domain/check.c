@@ -104,7 +104,8 @@ ck_detail(inkan_domain_checker *c, size_t item, const char *fmt, ...)
 	char buf[CK_STR_MAX];
 	va_list ap;
 
-	if (item >= c->nitems)
+	/* after a failure an argument may be a NULL from ck_str() */
+	if (item >= c->nitems || c->st != INKAN_OK)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
@@ -121,7 +122,7 @@ ck_find(inkan_domain_checker *c, size_t item, inkan_domain_severity sev,
 	char buf[CK_STR_MAX];
 	va_list ap;
 
-	if (item >= c->nitems)
+	if (item >= c->nitems || c->st != INKAN_OK)
 		return;
 	it = &c->items[item];
 	if (it->pub.nfindings == CK_MAX_FINDINGS)

@@ -298,9 +298,10 @@ one_line(struct rd *r, char *line, size_t len)
 		if (n != 2 || r->d != NULL)
 			return bad(r, "one domain line, first");
 		st = inkan_domain_new(r->ctx, f[1], &r->d);
-		if (st == INKAN_OK &&
-		    (ik_domain_norm(r->ctx, f[1], norm) != INKAN_OK ||
-		    strcmp(norm, f[1]) != 0))
+		/* written normalised: lower case, no final dot */
+		if (st == INKAN_OK)
+			st = ik_domain_norm(r->ctx, f[1], norm);
+		if (st == INKAN_OK && strcmp(norm, f[1]) != 0)
 			st = INKAN_ERR_SYNTAX;
 		return syntax_or(r, st, "bad domain");
 	}

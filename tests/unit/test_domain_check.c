@@ -23,6 +23,17 @@
 
 int test_domain_check_group(void);
 
+/* the state parser is internal (domain_internal.h); a small wrapper */
+inkan_status ik_domain_state_parse(inkan_ctx *ctx, const char *text,
+	size_t len, inkan_domain **out, char *err, size_t errlen);
+
+static inkan_status
+ik_domain_state_parse_for_test(inkan_ctx *ctx, const char *t,
+	inkan_domain **d)
+{
+	return ik_domain_state_parse(ctx, t, strlen(t), d, NULL, 0);
+}
+
 struct cf {
 	inkan_ctx *ctx;
 	inkan_resolver *r;
@@ -467,6 +478,124 @@ test_rotate(void **state)
 	inkan_domain_free(e);
 }
 
+/* ---- allocation failures ---------------------------------------- */
+
+struct failing {
+	long left;		/* allocations to allow; < 0: all */
+	int failed;
+};
+
+static void *
+f_alloc(void *ud, size_t n)
+{
+	struct failing *f = ud;
+
+	if (f->left == 0) {
+		f->failed = 1;
+		return NULL;
+	}
+	if (f->left > 0)
+		f->left--;
+	return malloc(n);
+}
+
+static void *
+f_realloc(void *ud, void *p, size_t n)
+{
+	struct failing *f = ud;
+
+	if (f->left == 0) {
+		f->failed = 1;
+		return NULL;
+	}
+	if (f->left > 0)
+		f->left--;
+	return realloc(p, n);
+}
+
+static void
+f_free(void *ud, void *p)
+{
+	(void)ud;
+	free(p);
+}
+
+/* every allocation of records, rendering, the state parser, the key
+ * parser and a whole check fails once in turn: a status comes back,
+ * nothing crashes or leaks (run under ASan) */
+static void
+test_nomem(void **state)
+{
+	struct cf *f = *state;
+	struct failing fl = { -1, 0 };
+	inkan_allocator a = { f_alloc, f_realloc, f_free, &fl };
+	inkan_ctx *ctx;
+	inkan_resolver *r;
+	inkan_domain *d;
+	inkan_domain_records *rs;
+	inkan_domain_checker *ck;
+	const inkan_domain_report *rep;
+	inkan_tsig_key *k;
+	char *text, err[64];
+	long n;
+	int fmt, done;
+	inkan_status st;
+	static const char key[] = "key k { algorithm hmac-sha256; secret "
+		"\"QUJD\"; };";
+	static const char ident[] = "inkan-domain 1\ndomain example.com\n"
+		"mail-from bounce.example.com mx.example.com\nspf-ip 192.0.2.1"
+		"\ndmarc-rua mailto:d@example.com\nkey s1 rsa 2048 active 1 "
+		"s1.pem AAAA\nevent 1 made\n";
+
+	assert_int_equal(inkan_ctx_new(&a, &ctx), INKAN_OK);
+	assert_int_equal(inkan_resolver_zone_new(ctx, &r), INKAN_OK);
+	assert_int_equal(inkan_resolver_zone_load_mem(r, BASE, SIZE_MAX, NULL,
+		NULL, err, sizeof(err)), INKAN_OK);
+	assert_int_equal(inkan_resolver_zone_load_mem(r, f->zone, SIZE_MAX,
+		NULL, NULL, err, sizeof(err)), INKAN_OK);
+	inkan_ctx_set_resolver(ctx, r);
+	for (n = 0, done = 0; !done && n < 100000; n++) {
+		fl.left = n;
+		fl.failed = 0;
+		d = NULL;
+		rs = NULL;
+		st = ik_domain_state_parse_for_test(ctx, ident, &d);
+		if (st == INKAN_OK)
+			st = inkan_domain_records_make(d, &rs);
+		for (fmt = 0; st == INKAN_OK && fmt < 4; fmt++) {
+			st = inkan_domain_render(ctx, rs,
+				(inkan_domain_format)fmt, &text);
+			if (st == INKAN_OK)
+				inkan_free(ctx, text);
+		}
+		if (st == INKAN_OK) {
+			st = inkan_tsig_key_parse(ctx, key, strlen(key), &k,
+				NULL, 0);
+			inkan_tsig_key_free(k);
+		}
+		if (st == INKAN_OK) {
+			ck = NULL;
+			st = inkan_domain_check(ctx, "example.com", d, NULL,
+				&ck, &rep);
+			inkan_domain_checker_free(ck);
+		}
+		inkan_domain_records_free(rs);
+		inkan_domain_free(d);
+		if (!fl.failed) {
+			assert_int_equal(st, INKAN_OK);
+			done = 1;
+		} else if (st != INKAN_OK && st != INKAN_ERR_NOMEM) {
+			fail_msg("allocation %ld failed: %s", n,
+				inkan_strerror(st));
+		}
+	}
+	assert_true(done);
+	fl.left = -1;
+	inkan_ctx_set_resolver(ctx, NULL);
+	inkan_resolver_free(r);
+	inkan_ctx_free(ctx);
+}
+
 int
 test_domain_check_group(void)
 {
@@ -482,6 +611,7 @@ test_domain_check_group(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(test_ips, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rotate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nomem, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("domain_check", tests, NULL, NULL);
