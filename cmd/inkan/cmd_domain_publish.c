@@ -224,8 +224,8 @@ cmd_domain_publish(struct cli *cli, int argc, char **argv)
 		goto usage;
 	p.wait_ms = secs * 1000;
 	if ((rc = domain_state_dir(cli, state, argv[optind], dir,
-	    sizeof(dir))) != CLI_OK || (rc = domain_load(cli, dir, argv[optind], 1, &d)) !=
-	    CLI_OK)
+	    sizeof(dir))) != CLI_OK ||
+	    (rc = domain_load(cli, dir, argv[optind], 1, &d)) != CLI_OK)
 		return rc;
 	rc = domain_publish_and_wait(cli, d, &p);
 	inkan_domain_free(d);

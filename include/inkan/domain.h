@@ -167,7 +167,7 @@ INKAN_API inkan_status inkan_domain_generate_key(inkan_domain *d,
 /* ---- the state directory ---------------------------------------------- */
 
 /*
- * The default state directory for @domain, written to @buf: 
+ * The default state directory for @domain, written to @buf:
  * $XDG_STATE_HOME/inkan/DOMAIN, else $HOME/.local/state/inkan/DOMAIN.
  * INKAN_ERR_CONFIG when neither variable is set, INKAN_ERR_LIMIT when
  * @len is too small.
