@@ -220,6 +220,11 @@ cmd_domain_check(struct cli *cli, int argc, char **argv)
 		goto usage;
 	co.selectors = sels;
 	co.ips = ips;
+	/* the state is optional here: without HOME there is just none */
+	if (!no_state && state == NULL &&
+	    inkan_domain_default_state_dir(argv[optind], dir, sizeof(dir)) !=
+	    INKAN_OK)
+		no_state = 1;
 	if (!no_state) {
 		if ((rc = domain_state_dir(cli, state, argv[optind], dir,
 		    sizeof(dir))) != CLI_OK)
