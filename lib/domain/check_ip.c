@@ -174,7 +174,9 @@ one(inkan_domain_checker *c, struct ck_ip *ip)
 	} else if (r != INKAN_SPF_PASS) {
 		ck_worsen(c, it, INKAN_DOMAIN_FAILED);
 		ck_find(c, it, INKAN_DOMAIN_ERROR, "ip-spf",
-			r == INKAN_SPF_PERMERROR || r == INKAN_SPF_NONE ?
+			r == INKAN_SPF_NONE ? ck_str(c, "publish the SPF "
+			"record of %s first (see its SPF item)", dom) :
+			r == INKAN_SPF_PERMERROR ?
 			ck_str(c, "repair the SPF record of %s first (see its "
 			"SPF item)", dom) : ck_str(c, "add %s:%s to the SPF "
 			"record of %s (inkan domain setup --spf-ip %s)",
@@ -188,7 +190,9 @@ one(inkan_domain_checker *c, struct ck_ip *ip)
 	if (c->mail_from[0] != '\0' && spf(c, ip, c->domain, &r, &mech) &&
 	    r != INKAN_SPF_PASS && r != INKAN_SPF_TEMPERROR)
 		ck_find(c, it, INKAN_DOMAIN_WARNING, "ip-spf-domain",
-			r == INKAN_SPF_PERMERROR || r == INKAN_SPF_NONE ?
+			r == INKAN_SPF_NONE ? ck_str(c, "publish an SPF "
+			"record for %s (see its SPF item)", c->domain) :
+			r == INKAN_SPF_PERMERROR ?
 			ck_str(c, "repair the SPF record of %s (see its SPF "
 			"item)", c->domain) :
 			ck_str(c, "add %s:%s to the SPF record of %s too",

@@ -145,8 +145,9 @@ ck_spf(inkan_domain_checker *c, const char *name, int is_mail_from)
 		return;
 	}
 	if (l->record != NULL)
-		ck_detail(c, it, "\"%s\" (%u DNS lookups, %u void, %zu "
-			"bytes)", l->record, l->dns_terms, l->void_lookups,
+		ck_detail(c, it, "\"%s\" (%u of 10 DNS lookups, %u of 2 "
+			"lookups of names without records, %zu bytes)",
+			l->record, l->dns_terms, l->void_lookups,
 			l->record_len);
 	else {
 		int several = 0;

@@ -83,12 +83,25 @@ sentence(inkan_domain_checker *c, const struct ck_ip *ip, int *passes)
 	switch (res->verdict) {
 	case INKAN_DMARC_PASS:
 		*passes = 1;
-		snprintf(how, sizeof(how), "will pass DMARC via %s",
-			res->spf_aligned && res->dkim_aligned ? "SPF and DKIM" :
-			res->spf_aligned ? "SPF only (no usable, aligned DKIM "
-			"key)" : res->spf.alignment == INKAN_DMARC_ALIGN_UNKNOWN ?
-			"DKIM (SPF alignment unknown: a DNS lookup failed)" :
-			"DKIM only (SPF does not pass aligned)");
+		if (res->spf_aligned)
+			snprintf(how, sizeof(how), "will pass DMARC via %s",
+				res->dkim_aligned ? "SPF and DKIM" : "SPF only "
+				"(no usable DKIM key aligned with From)");
+		else if (spf != INKAN_DMARC_SPF_PASS)
+			snprintf(how, sizeof(how), "will pass DMARC via DKIM "
+				"only (SPF gives %s for MAIL FROM %s)",
+				spf == INKAN_DMARC_SPF_NONE ? "none" :
+				spf == INKAN_DMARC_SPF_FAIL ? "fail" :
+				spf == INKAN_DMARC_SPF_SOFTFAIL ? "softfail" :
+				spf == INKAN_DMARC_SPF_NEUTRAL ? "neutral" :
+				spf == INKAN_DMARC_SPF_TEMPERROR ? "temperror" :
+				"permerror", mf);
+		else
+			snprintf(how, sizeof(how), "will pass DMARC via DKIM "
+				"only (%s)", res->spf.alignment ==
+				INKAN_DMARC_ALIGN_UNKNOWN ? "whether SPF aligns "
+				"is unknown: a DNS lookup failed" :
+				"MAIL FROM does not align with From");
 		break;
 	case INKAN_DMARC_FAIL:
 		snprintf(how, sizeof(how), "will FAIL DMARC (SPF %s, %s "

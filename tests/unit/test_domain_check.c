@@ -400,7 +400,8 @@ test_ips(void **state)
 	/* DKIM still carries it */
 	assert_int_equal(f->rep->nsummary, 2);
 	assert_non_null(strstr(f->rep->summary[1], "192.0.2.99 will pass "
-		"DMARC via DKIM only"));
+		"DMARC via DKIM only (SPF gives softfail for MAIL FROM "
+		"bounce.example.com)"));
 }
 
 /* ---- rotation ------------------------------------------------------ */
