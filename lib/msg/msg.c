@@ -273,19 +273,20 @@ body_bytes(inkan_msg *msg, const char *data, size_t len)
 	const char *lf;
 	inkan_status st;
 
-	while (start < len &&
-	    (lf = memchr(data + start, '\n', len - start)) != NULL) {
+	/* Runs that are already CRLF go out whole; the chunk is cut only
+	 * where a bare LF needs its CR, so sinks see few, large pieces. */
+	size_t scan = 0;
+	while (scan < len &&
+	    (lf = memchr(data + scan, '\n', len - scan)) != NULL) {
 		i = (size_t)(lf - data);
 		int prev_cr = i > 0 ? data[i - 1] == '\r' : msg->body_prev_cr;
-		if (!prev_cr) {
-			if ((st = emit_body(msg, data + start, i - start)) ||
-			    (st = emit_body(msg, "\r\n", 2)))
-				return st;
-			start = i + 1;
-		} else if ((st = emit_body(msg, data + start, i + 1 - start)))
+		scan = i + 1;
+		if (prev_cr)
+			continue;
+		if ((st = emit_body(msg, data + start, i - start)) ||
+		    (st = emit_body(msg, "\r\n", 2)))
 			return st;
-		else
-			start = i + 1;
+		start = i + 1;
 	}
 	if ((st = emit_body(msg, data + start, len - start)))
 		return st;
