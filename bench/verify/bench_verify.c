@@ -62,6 +62,7 @@ struct wq {
 	uint16_t type;
 	inkan_dns_query *q;
 	double started;
+	int waited;
 };
 
 static inkan_status
@@ -107,6 +108,7 @@ w_wait(void *impl, void *qstate, const inkan_dns_answer **answer)
 			return st;
 	}
 	st = inkan_dns_wait(q->q, answer);
+	q->waited = 1;
 	if (w->trace)
 		printf("  %6.1f -> %6.1f ms  %-5s %s\n", q->started - w->t0,
 			now_ms() - w->t0, inkan_dns_type_name(q->type) ?
@@ -118,8 +120,12 @@ static void
 w_free(void *impl, void *qstate)
 {
 	struct wq *q = qstate;
+	struct wrap *w = impl;
 
-	(void)impl;
+	if (w->trace && q->q != NULL && !q->waited)
+		printf("  %6.1f -> (never waited for)  %-5s %s\n",
+			q->started - w->t0, inkan_dns_type_name(q->type) ?
+			inkan_dns_type_name(q->type) : "?", q->name);
 	inkan_dns_query_free(q->q);
 	free(q);
 }

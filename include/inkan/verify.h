@@ -28,7 +28,9 @@
  *    own (inkan_spf_check() is synchronous and prefetches the lookups of
  *    each record it parses), so it runs while the message arrives;
  *  - at the end of the header section the DKIM key lookups and the DMARC
- *    discovery questions (RFC 9989 4.10 tree walk) are started;
+ *    discovery questions (RFC 9989 4.10 tree walk) are started, and, when
+ *    the resolver is a cache, the DMARC questions that relaxed alignment
+ *    of the MAIL FROM domain will need;
  *  - at the end of the message DKIM finishes its hashes and waits for its
  *    keys, the SPF thread is joined, and DMARC is evaluated with the SPF
  *    result of the MAIL FROM identity (postmaster@HELO for a null sender,

@@ -6,6 +6,8 @@
  * Order of work, so that DNS questions overlap (ARCHITECTURE.md "DNS"):
  *   envelope        -> SPF starts (spf_job.c: worker thread)
  *   end of headers  -> From authors, DKIM key lookups, DMARC discovery
+ *                      (and, through a cache, the DMARC questions SPF
+ *                      alignment will need: prefetch.c)
  *   body            -> DKIM body hashes (a body sink of the message)
  *   end of message  -> DKIM verdicts, SPF joined, DMARC evaluated with
  *                      both (RFC 9989 4.4), notes and the A-R field
@@ -104,6 +106,7 @@ inkan_verify_free(inkan_verify *v)
 		return;
 	/* the SPF thread uses the context: join it before anything goes */
 	ik_verify_spf_clear(v);
+	ik_verify_prefetch_clear(v);
 	inkan_dmarc_eval_free(v->dmarc);
 	inkan_authors_free(v->authors);
 	inkan_dkim_verify_free(v->dv);
@@ -165,6 +168,8 @@ end_of_headers(inkan_verify *v)
 		return st;
 	if (v->dmarc != NULL && (st = inkan_dmarc_start(v->dmarc)) != INKAN_OK)
 		return st;
+	if (v->dmarc != NULL)
+		ik_verify_prefetch_alignment(v);
 	return INKAN_OK;
 }
 

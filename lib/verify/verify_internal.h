@@ -29,6 +29,10 @@ struct ik_verify_spf {
 					 * early, for a cache to join */
 };
 
+/* DMARC questions for SPF alignment started early (prefetch.c) */
+#define IK_VERIFY_PREFETCH_MAX 4
+#define IK_VERIFY_NAME_MAX 253
+
 struct inkan_verify {
 	inkan_ctx *ctx;
 	inkan_verify_options opt;
@@ -39,6 +43,8 @@ struct inkan_verify {
 	inkan_dmarc_eval *dmarc;
 	inkan_authors *authors;
 	struct ik_verify_spf spf;
+	inkan_dns_query *prefetch[IK_VERIFY_PREFETCH_MAX];
+	size_t nprefetch;
 	int envelope_set;
 	int eoh_done;
 	int finished;
@@ -60,6 +66,10 @@ inkan_status ik_verify_spf_setup(inkan_verify *v,
 void ik_verify_spf_start(inkan_verify *v);
 inkan_status ik_verify_spf_finish(inkan_verify *v);
 void ik_verify_spf_clear(inkan_verify *v);
+
+/* prefetch.c */
+void ik_verify_prefetch_alignment(inkan_verify *v);
+void ik_verify_prefetch_clear(inkan_verify *v);
 
 /* outcome.c */
 inkan_verify_outcome ik_verify_outcome(const inkan_verify_result *r);
