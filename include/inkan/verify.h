@@ -289,8 +289,9 @@ INKAN_API inkan_status inkan_verify_authres(const inkan_verify *v,
  *   METHOD: result[ (detail)] - why[; fix]
  *   "SPF:   softfail - 192.0.2.9 is not in the SPF record of
  *    bounce.example.com; add it, or include your provider's SPF"
- * (one line each; the dash is an em dash when @utf8 is 1). On INKAN_OK *text is owned by
- * the caller: inkan_free(ctx, *text). INKAN_ERR_STATE before eom.
+ * (one line each; the dash is an em dash when @utf8 is 1). On INKAN_OK
+ * *text is owned by the caller: inkan_free(ctx, *text). INKAN_ERR_STATE
+ * before eom.
  */
 INKAN_API inkan_status inkan_verify_summary(const inkan_verify *v, int utf8,
 	char **text, size_t *len);

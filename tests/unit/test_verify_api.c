@@ -274,9 +274,10 @@ now_ms(void)
 
 /*
  * With every answer 100 ms away (long, so that CPU time under a
- * sanitizer or a loaded machine does not blur the count of round trips), SPF (its record, then the included one),
- * the two DKIM keys and the DMARC discovery overlap: the wall time is
- * well under the sum of the round trips the backend answered.
+ * sanitizer or on a loaded machine does not blur the count of round
+ * trips), SPF (its record, then the included one), the two DKIM keys and
+ * the DMARC discovery overlap: the wall time is well under the sum of
+ * the round trips the backend answered.
  */
 static void
 test_dns_overlap(void **state)
