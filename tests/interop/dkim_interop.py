@@ -236,14 +236,46 @@ def verify_maildkim(keys, msg):
     return res
 
 
+def world_writable_ancestor(path):
+    """The first directory at or above @path that other users may write
+    (opendkim refuses configuration and key files below one, even a
+    sticky /tmp), or None."""
+    path = os.path.abspath(path)
+    while True:
+        if os.path.isdir(path) and os.stat(path).st_mode & 0o002:
+            return path
+        up = os.path.dirname(path)
+        if up == path:
+            return None
+        path = up
+
+
+def work_parent(preferred):
+    """A parent for the work directory that opendkim accepts: the build
+    directory when no ancestor of it is world-writable (a clone under /tmp
+    fails that), else ~/.cache/inkan-tests."""
+    os.makedirs(preferred, exist_ok=True)
+    if world_writable_ancestor(preferred) is None:
+        return preferred
+    home = os.path.expanduser("~")
+    fallback = os.path.join(home, ".cache", "inkan-tests")
+    if os.path.isdir(home) and world_writable_ancestor(home) is None:
+        os.makedirs(fallback, mode=0o700, exist_ok=True)
+        if world_writable_ancestor(fallback) is None:
+            return fallback
+    raise SystemExit("no directory without a world-writable ancestor for "
+                     "opendkim's files (tried %s and %s)" %
+                     (preferred, fallback))
+
+
 def main():
     if shutil.which("opendkim") is None or subprocess.run(
             ["perl", "-MMail::DKIM::Verifier", "-e", "1"],
             capture_output=True).returncode != 0:
         print("opendkim or libmail-dkim-perl is missing: skipped")
         return 77
-    inkan, parent = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    os.makedirs(parent, exist_ok=True)
+    inkan = os.path.abspath(sys.argv[1])
+    parent = work_parent(os.path.abspath(sys.argv[2]))
     work = tempfile.mkdtemp(prefix="dkim-interop-", dir=parent)
     os.chmod(work, 0o700)
     try:
