@@ -90,7 +90,7 @@ spf_part(const inkan_dmarc_result *r, char *out, size_t len)
 
 /* why no DKIM signature aligned (RFC 9989 4.4.1) */
 static void
-dkim_part(const inkan_dmarc_result *r, char *out, size_t len)
+dkim_part(const inkan_dmarc_result *r, size_t nsigs, char *out, size_t len)
 {
 	const char *strict = r->record && r->record->adkim ==
 		INKAN_DMARC_ALIGN_STRICT ? " (strict alignment, adkim=s)" : "";
@@ -112,7 +112,9 @@ dkim_part(const inkan_dmarc_result *r, char *out, size_t len)
 		return;
 	}
 	if (r->ndkim == 0)
-		snprintf(out, len, "no signature");
+		/* signatures too broken to name a d= never reach DMARC */
+		snprintf(out, len, nsigs > 0 ? "no usable signature" :
+			"no signature");
 	else
 		snprintf(out, len, "no signature from %s, only from %s%s",
 			r->author_domain, r->dkim[0].domain,
@@ -146,7 +148,7 @@ explain_fail(inkan_verify *v, inkan_verify_note *n,
 	const char *ad = r->author_domain;
 
 	spf_part(r, sp, sizeof(sp));
-	dkim_part(r, dk, sizeof(dk));
+	dkim_part(r, v->res.ndkim, dk, sizeof(dk));
 	if (own != NULL)
 		snprintf(dfix, sizeof(dfix), "repair the signature from d=%s "
 			"(see its DKIM line)", own->domain);
