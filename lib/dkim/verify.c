@@ -233,8 +233,11 @@ prepare(inkan_dkim_verify *v)
 		return INKAN_OK;
 	v->sigs = ik_calloc(ctx, v->nsigs, sizeof(*v->sigs));
 	v->keyqs = ik_calloc(ctx, v->nsigs, sizeof(*v->keyqs));
-	if (v->sigs == NULL || v->keyqs == NULL)
+	if (v->sigs == NULL || v->keyqs == NULL) {
+		/* the free path walks nsigs entries of sigs: none exist */
+		v->nsigs = 0;
 		return v->error = INKAN_ERR_NOMEM;
+	}
 	/* 6.1: the order is not significant; we go top down */
 	for (i = 0; i < v->nsigs; i++) {
 		struct vsig *s = &v->sigs[i];

@@ -460,24 +460,38 @@ run_failing(struct vt *f, const char *msg, long n)
 
 /*
  * Every allocation of a whole verification, failed in turn: a status or
- * a verdict, never a crash or a leak (ASan). The message is unsigned
- * (SPF aligns, DMARC passes): a failed allocation inside the DKIM
- * verifier's signature set-up currently crashes its free (reported to
- * the DKIM module's owner); that path is the DKIM module's to test.
+ * a verdict, never a crash or a leak (ASan). Once with an unsigned
+ * message (SPF aligns, DMARC passes) and once with a signed one, so the
+ * DKIM verifier's signature set-up is failed at each allocation too.
  */
-static void
-test_allocation_failures(void **state)
+static long
+fail_every_allocation(struct vt *f, const char *s)
 {
-	struct vt *f = *state;
-	char *s = vt_message(NULL, NULL);
 	long n;
 
 	for (n = 1; n < 50000; n++)
 		if (run_failing(f, s, n))
 			break;
-	print_message("# %ld allocation points failed in turn\n", n - 1);
+	return n;
+}
+
+static void
+test_allocation_failures(void **state)
+{
+	struct vt *f = *state;
+	char *plain = vt_message(NULL, NULL), *signed_msg = signed_message(f);
+	long n;
+
+	n = fail_every_allocation(f, plain);
+	print_message("# unsigned: %ld allocation points failed in turn\n",
+		n - 1);
 	assert_true(n > 50 && n < 50000);
-	free(s);
+	n = fail_every_allocation(f, signed_msg);
+	print_message("# signed: %ld allocation points failed in turn\n",
+		n - 1);
+	assert_true(n > 50 && n < 50000);
+	free(plain);
+	free(signed_msg);
 }
 
 int
