@@ -16,12 +16,12 @@
  * Exit: 0 every message has a passing signature; 1 some message has none;
  * 3 no pass and a temporary error; 4 unreadable input; 2 usage.
  *
- * That is the DKIM-only mode, the default. With an envelope option
- * (--ip, --helo, --mail-from) or --full, `inkan verify` gives the full
- * receiving verdict instead: SPF, DKIM and DMARC with a summary and the
- * combined Authentication-Results field (cmd_verify_full.c, whose exit
- * codes differ: see there and docs/inkan.1). --dkim-only forces the
- * DKIM-only mode.
+ * That is the DKIM-only mode, chosen with --dkim-only, or by --keys
+ * without an envelope option (a key file means offline DKIM: DMARC needs
+ * DNS). Otherwise `inkan verify` gives the full receiving verdict: SPF
+ * (when --ip is given), DKIM and DMARC with a summary and the combined
+ * Authentication-Results field (cmd_verify_full.c, whose exit codes
+ * differ: see there and docs/inkan.1).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -359,9 +359,11 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 			return CLI_USAGE;
 		}
 	}
-	/* the full verdict when the envelope (or --full) asks for it */
+	/* the full verdict unless DKIM alone is asked for */
 	fullopt.authserv_id = authserv_id;
-	full = !dkim_only && envelope ? &fullopt : NULL;
+	if (keys != NULL && !envelope)
+		dkim_only = 1;
+	full = dkim_only ? NULL : &fullopt;
 	st = inkan_dkim_new(cli->ctx, &dkim);
 	if (st != INKAN_OK) {
 		cli_error(cli, "%s", inkan_strerror(st));

@@ -59,16 +59,17 @@ int cmd_dmarc(struct cli *cli, int argc, char **argv);
 int cmd_sign(struct cli *cli, int argc, char **argv);
 
 #define CMD_VERIFY_USAGE "inkan verify [--ip IP] [--helo NAME] " \
-	"[--mail-from ADDR] [--full] [--authserv-id ID] [FILE ...]\n" \
-	"       inkan verify [--keys FILE] [--authserv-id ID] [FILE ...]   " \
-	"(DKIM only)\n\n" \
+	"[--mail-from ADDR] [--authserv-id ID] [FILE ...]\n" \
+	"       inkan verify --dkim-only [--keys FILE] [--authserv-id ID] " \
+	"[FILE ...]\n\n" \
 	"  --ip IP           the SMTP client's address (without it, no SPF)\n" \
 	"  --helo NAME       the HELO/EHLO name\n" \
 	"  --mail-from ADDR  the envelope sender; '' or '<>' is the null " \
 	"sender\n" \
-	"  --full            SPF, DKIM and DMARC even without an envelope " \
-	"option\n" \
-	"  --dkim-only       DKIM only, even with an envelope option\n" \
+	"  --full            the full verdict (the default; kept for " \
+	"scripts)\n" \
+	"  --dkim-only       DKIM only (also implied by --keys without an " \
+	"envelope option)\n" \
 	"  --authserv-id ID  full: the A-R authserv-id; DKIM only: print an " \
 	"A-R field\n" \
 	"  --keys FILE       DKIM key records from FILE (lines \"qname " \
@@ -76,7 +77,7 @@ int cmd_sign(struct cli *cli, int argc, char **argv);
 	"  --allow-rsa-sha1  verify rsa-sha1 (RFC 8301 forbids it)\n" \
 	"  --now EPOCH       judge t= and x= at this time\n" \
 	"  --list FILE       message paths, one per line (- for stdin)\n\n" \
-	"Full (with --ip/--helo/--mail-from/--full): a summary of SPF, DKIM " \
+	"Full (the default): a summary of SPF, DKIM " \
 	"and DMARC\n(for each non-pass: why, and what to fix) and the " \
 	"Authentication-Results\nfield. Exit status: 0 DMARC pass, or no " \
 	"DMARC policy and nothing failed;\n1 a fail; 3 temporary DNS " \

@@ -150,8 +150,14 @@ check "bad --ip: exit 2" test $? -eq 2
 check "--authserv-id" has "$tmp/out" "Authentication-Results: mx.test;"
 check "SPF comment names the receiver" has "$tmp/out" "spf=pass (mx.test: domain of"
 
-# DKIM-only mode is unchanged without an envelope option
+# no envelope option: still the full verdict, with SPF not checked
 "$inkan" $z verify "$tmp/s.eml" >"$tmp/out" 2>&1
+check "no envelope: exit 0 (DMARC passes on DKIM)" test $? -eq 0
+check "no envelope: DMARC summary" grep -q '^DMARC: *pass' "$tmp/out"
+check "no envelope: SPF not checked" has "$tmp/out" "spf=none"
+
+# --dkim-only: one line per signature, no summary
+"$inkan" $z verify --dkim-only "$tmp/s.eml" >"$tmp/out" 2>&1
 check "DKIM only: exit 0" test $? -eq 0
 check "DKIM only: one line" has "$tmp/out" "dkim=pass header.i=@example.com header.s=rsa"
 check "DKIM only: no summary" sh -c "! grep -q '^DMARC:' '$tmp/out'"
