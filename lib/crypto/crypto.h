@@ -120,4 +120,19 @@ size_t ik_b64_encoded_len(size_t len);
 /* encode into @out, which has ik_b64_encoded_len(len) + 1 bytes; NUL added */
 void ik_b64_encode(const unsigned char *in, size_t len, char *out);
 
+/*
+ * HMAC with the OpenSSL digest named @digest ("SHA256", "SHA512", ...)
+ * over @data with @key; writes at most @outmax bytes to @out and the MAC
+ * length to *outlen. INKAN_ERR_CRYPTO for an unknown digest or a failure.
+ */
+inkan_status ik_hmac(const char *digest, const unsigned char *key,
+	size_t keylen, const unsigned char *data, size_t len,
+	unsigned char *out, size_t outmax, size_t *outlen);
+/* 1 when the @n bytes at @a and @b are equal, in constant time */
+int ik_crypto_memeq(const void *a, const void *b, size_t n);
+/* @n bytes from the system's cryptographic random source */
+inkan_status ik_crypto_random(void *buf, size_t n);
+/* overwrite @n bytes at @p so the compiler cannot drop it (NULL ok) */
+void ik_crypto_wipe(void *p, size_t n);
+
 #endif
