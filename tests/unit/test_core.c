@@ -8,7 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include <inkan/ctx.h>
+/* the umbrella header must compile on its own (C11, -Werror) */
+#include <inkan/inkan.h>
 #include "core/alloc.h"
 #include "core/ascii.h"
 #include "core/buf.h"
