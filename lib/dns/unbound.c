@@ -182,6 +182,47 @@ event_loop(void *arg)
 	return NULL;
 }
 
+/*
+ * The zones libunbound answers by itself (RFC 6303 private and special
+ * reverse zones, RFC 6761 special names), as unbound's default
+ * local-zones. When inkan forwards to a resolver (a named server, or
+ * resolv.conf's), that resolver is the authority the operator chose: a
+ * site's DNS serving PTRs for 10.0.0.0/8 must be asked, or a PTR check of
+ * an internal relay says "does not exist" although the records are there.
+ * With full recursion the defaults stay: they keep such questions away
+ * from the root servers (RFC 6303 3).
+ */
+static const char *const forwarded_local_zones[] = {
+	"test.", "10.in-addr.arpa.", "16.172.in-addr.arpa.",
+	"17.172.in-addr.arpa.", "18.172.in-addr.arpa.", "19.172.in-addr.arpa.",
+	"20.172.in-addr.arpa.", "21.172.in-addr.arpa.", "22.172.in-addr.arpa.",
+	"23.172.in-addr.arpa.", "24.172.in-addr.arpa.", "25.172.in-addr.arpa.",
+	"26.172.in-addr.arpa.", "27.172.in-addr.arpa.", "28.172.in-addr.arpa.",
+	"29.172.in-addr.arpa.", "30.172.in-addr.arpa.", "31.172.in-addr.arpa.",
+	"168.192.in-addr.arpa.", "254.169.in-addr.arpa.",
+	"2.0.192.in-addr.arpa.", "100.51.198.in-addr.arpa.",
+	"113.0.203.in-addr.arpa.", "home.arpa.",
+	"d.f.ip6.arpa.", "8.e.f.ip6.arpa.", "9.e.f.ip6.arpa.",
+	"a.e.f.ip6.arpa.", "b.e.f.ip6.arpa.", "8.b.d.0.1.0.0.2.ip6.arpa.",
+};
+
+/* under mu, before the first question; 0 or a libunbound error */
+static int
+forward_local_zones(struct ubr *b)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof(forwarded_local_zones) /
+	    sizeof(forwarded_local_zones[0]); i++) {
+		r = ub_ctx_zone_remove(b->ub, forwarded_local_zones[i]);
+		/* a zone this libunbound version does not have is fine */
+		if (r != 0 && r != UB_NOERROR && r != UB_SYNTAX)
+			return r;
+	}
+	return 0;
+}
+
 /* apply the deferred configuration and start the event thread; under mu */
 static inkan_status
 ensure_started(struct ubr *b)
@@ -194,11 +235,11 @@ ensure_started(struct ubr *b)
 		r = ub_ctx_resolvconf(b->ub, NULL);
 	if (r == 0 && b->trust_anchor != NULL)
 		r = ub_ctx_add_ta_file(b->ub, b->trust_anchor);
-	/* RFC 6761 6.2: .test is for testing; unbound answers it NXDOMAIN
-	 * by itself, so ask the server the user named instead (this also
-	 * ends the set-up phase of the ub_ctx) */
-	if (r == 0 && b->have_server)
-		r = ub_ctx_zone_remove(b->ub, "test.");
+	/* forwarding: the chosen resolver answers the special zones too,
+	 * .test (RFC 6761 6.2) and the RFC 6303 reverse zones; this also
+	 * ends the set-up phase of the ub_ctx */
+	if (r == 0 && (b->have_server || b->trust_anchor == NULL))
+		r = forward_local_zones(b);
 	if (r != 0) {
 		ik_log(b->ctx, INKAN_LOG_ERROR, "libunbound: %s",
 			ub_strerror(r));

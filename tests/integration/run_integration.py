@@ -68,6 +68,13 @@ def cli_checks(inkan, server, hole):
     took = time.monotonic() - t0
     check(rc == 3 and out["timed_out"] and took < 0.5 + 2.0,
           "cli: no answer: exit 3 within the budget (%.2f s)" % took)
+    # RFC 6303 zones go to the server we forward to, not answered locally
+    rc, out, _ = inkan_dns(inkan, server, "5.0.0.10.in-addr.arpa", "PTR")
+    check(rc == 0 and out["records"][0]["target"] == "relay.inkan.test",
+          "cli: 10.in-addr.arpa PTR asked of the server (RFC 6303 zone)")
+    rc, out, _ = inkan_dns(inkan, server, "25.2.0.192.in-addr.arpa", "PTR")
+    check(rc == 0 and out["records"][0]["target"] == "mail.inkan.test",
+          "cli: 2.0.192.in-addr.arpa PTR asked of the server")
 
 
 def main():
@@ -82,8 +89,12 @@ def main():
         return 77
     zone = os.path.join(here, "data", "integration.zone")
     signed = os.path.join(here, "data", "signed.zone")
-    knot, hole = knot_rig.rig(args.knotd, [("inkan.test", zone),
-                                           ("signed.test", signed, "sign")])
+    knot, hole = knot_rig.rig(args.knotd, [
+        ("inkan.test", zone),
+        ("signed.test", signed, "sign"),
+        ("10.in-addr.arpa", os.path.join(here, "data", "reverse-10.zone")),
+        ("2.0.192.in-addr.arpa",
+         os.path.join(here, "data", "reverse-192-0-2.zone"))])
     server = "127.0.0.1@%d" % knot.port
     blackhole = "127.0.0.1@%d" % hole.port
     print("knotd on %s, black hole on %s" % (server, blackhole), flush=True)
