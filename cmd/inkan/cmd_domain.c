@@ -115,3 +115,30 @@ cmd_domain(struct cli *cli, int argc, char **argv)
 		"rotate)", argv[1]);
 	return CLI_USAGE;
 }
+
+void
+domain_pub_init(struct domain_pub *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->timeout_ms = 5000;
+}
+
+int
+domain_pub_option(int c, const char *arg, struct domain_pub *p,
+	const char **state, unsigned long *wait_s)
+{
+	switch (c) {
+	case 'S': p->server = arg; return 1;
+	case 'k': p->tsig_key = arg; return 1;
+	case 'z': p->zone = arg; return 1;
+	case 't': p->tcp_only = 1; return 1;
+	case 'd': *state = arg; return 1;
+	case 'w':
+		return domain_parse_uint(arg, 86400, wait_s) ? 1 : -1;
+	case 'T':
+		return domain_parse_uint(arg, 600000, &p->timeout_ms) &&
+		    p->timeout_ms > 0 ? 1 : -1;
+	default:
+		return 0;
+	}
+}

@@ -45,4 +45,23 @@ struct domain_pub {
 int domain_publish_and_wait(struct cli *cli, const inkan_domain *d,
 	const struct domain_pub *p);
 
+/* The getopt_long entries publish and rotate share; each command adds its
+ * own and handles the rest with domain_pub_option(). */
+#define DOMAIN_PUB_OPTIONS \
+	{ "server", required_argument, NULL, 'S' }, \
+	{ "tsig-key", required_argument, NULL, 'k' }, \
+	{ "zone", required_argument, NULL, 'z' }, \
+	{ "tcp", no_argument, NULL, 't' }, \
+	{ "wait", required_argument, NULL, 'w' }, \
+	{ "timeout", required_argument, NULL, 'T' }, \
+	{ "state", required_argument, NULL, 'd' }
+
+/* Defaults: no server, a 5 s DNS timeout per exchange. */
+void domain_pub_init(struct domain_pub *p);
+
+/* Take shared option @c with value @arg into @p, *state or *wait_s
+ * (seconds). 1 taken, 0 not a shared option, -1 a bad value. */
+int domain_pub_option(int c, const char *arg, struct domain_pub *p,
+	const char **state, unsigned long *wait_s);
+
 #endif

@@ -179,14 +179,8 @@ int
 cmd_domain_publish(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "server", required_argument, NULL, 'S' },
-		{ "tsig-key", required_argument, NULL, 'k' },
-		{ "zone", required_argument, NULL, 'z' },
-		{ "tcp", no_argument, NULL, 't' },
+		DOMAIN_PUB_OPTIONS,
 		{ "replace-spf", no_argument, NULL, 'R' },
-		{ "wait", required_argument, NULL, 'w' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "state", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct domain_pub p;
@@ -194,31 +188,19 @@ cmd_domain_publish(struct cli *cli, int argc, char **argv)
 	char dir[DOMAIN_PATH_MAX];
 	inkan_domain *d = NULL;
 	unsigned long secs = 60;
-	int c, rc;
+	int c, rc, taken;
 
-	memset(&p, 0, sizeof(p));
-	p.timeout_ms = 5000;
+	domain_pub_init(&p);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'S': p.server = optarg; break;
-		case 'k': p.tsig_key = optarg; break;
-		case 'z': p.zone = optarg; break;
-		case 't': p.tcp_only = 1; break;
-		case 'R': p.replace_spf = 1; break;
-		case 'd': state = optarg; break;
-		case 'w':
-			if (!domain_parse_uint(optarg, 86400, &secs))
-				goto usage;
-			break;
-		case 'T':
-			if (!domain_parse_uint(optarg, 600000, &p.timeout_ms) ||
-			    p.timeout_ms == 0)
-				goto usage;
-			break;
-		default:
+		taken = domain_pub_option(c, optarg, &p, &state, &secs);
+		if (taken < 0)
 			goto usage;
-		}
+		if (taken)
+			continue;
+		if (c != 'R')
+			goto usage;
+		p.replace_spf = 1;
 	}
 	if (optind + 1 != argc || p.server == NULL || p.tsig_key == NULL)
 		goto usage;
