@@ -25,68 +25,7 @@
 #include <spf2/spf.h>
 #include <spf2/spf_dns_zone.h>
 
-#define MAX_CLIENTS 64
-#define ROUNDS 5
-#define SENDER "user@example.bench.test"
-
-struct client {
-	char ip[64];
-	char want[16];
-};
-
-static char *
-slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0) {
-		perror(path);
-		exit(2);
-	}
-	buf = malloc((size_t)n + 1);
-	if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		perror(path);
-		exit(2);
-	}
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
-static char *
-field(char **p)
-{
-	char *f;
-
-	while (**p == ' ')
-		(*p)++;
-	f = *p;
-	while (**p != ' ' && **p != '\0')
-		(*p)++;
-	if (**p == ' ')
-		*(*p)++ = '\0';
-	return f;
-}
-
-static char *
-next_line(char **p)
-{
-	char *l = *p, *nl;
-
-	if (*l == '\0')
-		return NULL;
-	nl = strchr(l, '\n');
-	if (nl != NULL) {
-		*nl = '\0';
-		*p = nl + 1;
-	} else {
-		*p = l + strlen(l);
-	}
-	return l;
-}
+#include "workload.h"
 
 static void
 load_zone(SPF_dns_server_t *dns, const char *dir)
@@ -125,46 +64,6 @@ load_zone(SPF_dns_server_t *dns, const char *dir)
 	free(in);
 }
 
-static size_t
-clients(const char *dir, struct client *c)
-{
-	char path[4096], *in, *p, *line;
-	size_t n = 0;
-
-	snprintf(path, sizeof(path), "%s/clients.txt", dir);
-	in = p = slurp(path);
-	while ((line = next_line(&p)) != NULL && n < MAX_CLIENTS) {
-		char *ip, *want;
-
-		if (line[0] == '#' || line[0] == '\0')
-			continue;
-		ip = field(&line);
-		want = field(&line);
-		snprintf(c[n].ip, sizeof(c[n].ip), "%s", ip);
-		snprintf(c[n].want, sizeof(c[n].want), "%s", want);
-		n++;
-	}
-	free(in);
-	return n;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-now(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static const char *
 check(SPF_server_t *srv, const struct client *c)
 {
@@ -185,14 +84,20 @@ check(SPF_server_t *srv, const struct client *c)
 	return r;
 }
 
+/* timed_rounds() callback */
+static void
+check_one(void *ud, const struct client *c)
+{
+	(void)check(ud, c);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct client cl[MAX_CLIENTS];
 	SPF_server_t *srv;
-	double secs = 3, t0, t, c0, cpu, wall = 0, rate[ROUNDS];
-	int round;
-	unsigned long n = 0;
+	double secs = 3, wall, rate[ROUNDS];
+	unsigned long n;
 	size_t nc, i;
 	int zone;
 
@@ -219,24 +124,7 @@ main(int argc, char **argv)
 			return 1;
 		}
 	}
-	/* CPU time is what the comparison uses: the machine is shared, and
-	 * wall time counts other people's work. Five rounds; the median
-	 * and the best are reported. */
-	for (round = 0; round < ROUNDS; round++) {
-		unsigned long k = 0;
-
-		t0 = now(CLOCK_MONOTONIC);
-		c0 = now(CLOCK_PROCESS_CPUTIME_ID);
-		do {
-			for (i = 0; i < 256; i++, k++, n++)
-				(void)check(srv, &cl[n % nc]);
-			t = now(CLOCK_MONOTONIC) - t0;
-		} while (t < secs / ROUNDS);
-		cpu = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
-		rate[round] = (double)k / cpu;
-		wall += t;
-	}
-	qsort(rate, ROUNDS, sizeof(rate[0]), cmp_double);
+	timed_rounds(check_one, srv, cl, nc, secs, rate, &n, &wall);
 	printf("libspf2 %s: %lu checks in %.1f s; checks per CPU second: "
 		"median %.0f, best %.0f\n", zone ? "in-memory zone" :
 		"real DNS (cache over resolv)", n, wall, rate[ROUNDS / 2],
