@@ -13,8 +13,8 @@
  *
  * The identity lives in a state directory (mode 0700) as a line-format
  * state file ("identity") next to the private keys (mode 0600); see
- * docs/domain.md. A milter finds the current signing keys with
- * inkan_domain_signing_keys().
+ * docs/domain.md. A signer (inkan sign --state, inkan domain selftest)
+ * finds the current signing keys with inkan_domain_signing_keys_get().
  *
  * Names: domains are taken as A-labels or UTF-8 (converted), case and one
  * trailing dot ignored; they are handed out lower-case, without the

@@ -108,44 +108,44 @@ issue(inkan_domain_checker *c, size_t it, const inkan_spf_lint *l,
 	if (strcmp(is->code, "syntax") == 0 && is->pos != SIZE_MAX &&
 	    l->record != NULL && strcmp(is->domain, l->domain) == 0 &&
 	    is->pos <= l->record_len)
-		where = ck_str(c, " (at \"%.24s\")", l->record + is->pos);
+		where = ik_check_str(c, " (at \"%.24s\")", l->record + is->pos);
 	/* name the record concerned unless the message already does */
 	prefix = strcmp(is->domain, l->domain) != 0 &&
 		strstr(is->message, is->domain) == NULL;
-	ck_find(c, it, sev, our_code(is->code), fx ? fx->fix : NULL,
+	ik_check_find(c, it, sev, our_code(is->code), fx ? fx->fix : NULL,
 		"%s%s%s%s", prefix ? is->domain : "", prefix ? ": " : "",
 		is->message, where ? where : "");
 	if (strcmp(is->code, "no-record") == 0)
-		ck_worsen(c, it, INKAN_DOMAIN_PENDING);
+		ik_check_worsen(c, it, INKAN_DOMAIN_PENDING);
 	else if (strcmp(is->code, "dns-error") == 0 &&
 	    strcmp(is->domain, l->domain) == 0)
-		ck_worsen(c, it, INKAN_DOMAIN_TEMPORARY_FAILURE);
+		ik_check_worsen(c, it, INKAN_DOMAIN_TEMPORARY_FAILURE);
 	else if (sev == INKAN_DOMAIN_ERROR)
-		ck_worsen(c, it, INKAN_DOMAIN_FAILED);
+		ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
 }
 
 void
-ck_spf(inkan_domain_checker *c, const char *name, int is_mail_from)
+ik_check_spf(inkan_domain_checker *c, const char *name, int is_mail_from)
 {
 	inkan_spf_lint *l = NULL;
 	size_t it, i;
 	int errors = 0;
 	inkan_status st;
 
-	it = ck_item_new(c, INKAN_DOMAIN_AREA_SPF, name);
+	it = ik_check_item_new(c, INKAN_DOMAIN_AREA_SPF, name);
 	if (it == SIZE_MAX)
 		return;
 	st = inkan_spf_lint_domain(c->ctx, name, &l);
 	if (st != INKAN_OK) {
 		if (st == INKAN_ERR_NOMEM)
 			c->st = st;
-		ck_status(c, it, INKAN_DOMAIN_TEMPORARY_FAILURE);
-		ck_detail(c, it, "SPF could not be checked: %s",
+		ik_check_status(c, it, INKAN_DOMAIN_TEMPORARY_FAILURE);
+		ik_check_detail(c, it, "SPF could not be checked: %s",
 			inkan_strerror(st));
 		return;
 	}
 	if (l->record != NULL)
-		ck_detail(c, it, "\"%s\" (%u of 10 DNS lookups, %u of 2 "
+		ik_check_detail(c, it, "\"%s\" (%u of 10 DNS lookups, %u of 2 "
 			"lookups of names without records, %zu bytes)",
 			l->record, l->dns_terms, l->void_lookups,
 			l->record_len);
@@ -156,7 +156,7 @@ ck_spf(inkan_domain_checker *c, const char *name, int is_mail_from)
 			if (strcmp(l->issues[i].code, "multiple-records") ==
 			    0 && strcmp(l->issues[i].domain, name) == 0)
 				several = 1;
-		ck_detail(c, it, several ? "several SPF records" :
+		ik_check_detail(c, it, several ? "several SPF records" :
 			"no SPF record");
 	}
 	for (i = 0; i < l->nissues; i++) {

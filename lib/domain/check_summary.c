@@ -51,7 +51,7 @@ usable_keys(const inkan_domain_checker *c, char *list, size_t len)
 static const char *
 sentence(inkan_domain_checker *c, const struct ck_ip *ip, int *passes)
 {
-	const char *mf = ck_spf_domain(c);
+	const char *mf = ik_check_spf_domain(c);
 	inkan_dmarc_spf_result spf;
 	inkan_dmarc_eval *ev = NULL;
 	const inkan_dmarc_result *res;
@@ -122,12 +122,12 @@ sentence(inkan_domain_checker *c, const struct ck_ip *ip, int *passes)
 		break;
 	}
 	if (nkeys)
-		verdict = ck_str(c, "mail From: x@%s sent with MAIL FROM %s "
+		verdict = ik_check_str(c, "mail From: x@%s sent with MAIL FROM %s "
 			"and DKIM d=%s s=%s from %s %s", c->domain, mf,
 			c->domain, keys, ip != NULL ? ip->ip :
 			"an IP its SPF record authorizes", how);
 	else
-		verdict = ck_str(c, "mail From: x@%s sent with MAIL FROM %s, "
+		verdict = ik_check_str(c, "mail From: x@%s sent with MAIL FROM %s, "
 			"without a usable DKIM key, from %s %s", c->domain, mf,
 			ip != NULL ? ip->ip : "an IP its SPF record authorizes",
 			how);
@@ -149,7 +149,7 @@ req(inkan_domain_checker *c, const char *text, int met, const char *detail)
 }
 
 void
-ck_summary(inkan_domain_checker *c)
+ik_check_summary(inkan_domain_checker *c)
 {
 	char keys[256];
 	size_t i, n = 0, nkeys = usable_keys(c, keys, sizeof(keys));

@@ -332,11 +332,45 @@ test_mail_from_and_dmarc(void **state)
 	expect(f, INKAN_DOMAIN_AREA_MAIL_FROM, "bounce.example.com",
 		INKAN_DOMAIN_FAILED, "mail-from-null-mx", INKAN_DOMAIN_ERROR);
 	zone(f, 1, "MX", "$ORIGIN example.com.\n"
-		"bounce IN MX 10 elsewhere.example.net.\n");
+		"bounce IN MX 10 elsewhere.example.net.\n"
+		"elsewhere.example.net. IN AAAA 2001:db8::25\n");
 	run(f, NULL, NULL, 0);
 	expect(f, INKAN_DOMAIN_AREA_MAIL_FROM, "bounce.example.com",
 		INKAN_DOMAIN_SUCCESS, "mail-from-mx-other",
 		INKAN_DOMAIN_WARNING);
+	/* RFC 5321 5.1: an MX whose target has no address takes no
+	 * bounce: the target name does not exist, or exists without A/AAAA */
+	zone(f, 1, "MX", "$ORIGIN example.com.\n"
+		"bounce IN MX 10 gone.example.com.\n");
+	run(f, NULL, NULL, 0);
+	expect(f, INKAN_DOMAIN_AREA_MAIL_FROM, "bounce.example.com",
+		INKAN_DOMAIN_FAILED, "mail-from-mx-target",
+		INKAN_DOMAIN_ERROR);
+	zone(f, 1, "MX", "$ORIGIN example.com.\n"
+		"bounce IN MX 10 txtonly.example.com.\n"
+		"txtonly IN TXT \"no address here\"\n");
+	run(f, NULL, NULL, 0);
+	expect(f, INKAN_DOMAIN_AREA_MAIL_FROM, "bounce.example.com",
+		INKAN_DOMAIN_FAILED, "mail-from-mx-target",
+		INKAN_DOMAIN_ERROR);
+	/* the set-up's own MX (mx.example.com has an A): no such finding */
+	zone(f, 1, NULL, "");
+	run(f, NULL, NULL, 0);
+	assert_null(finding(item(f, INKAN_DOMAIN_AREA_MAIL_FROM,
+		"bounce.example.com"), "mail-from-mx-target"));
+	/* np: absent sp and np fall back to p=reject (RFC 9989 4.10.1), so
+	 * there is nothing to add; sp=quarantine leaves np at quarantine */
+	zone(f, 1, "_dmarc", "$ORIGIN example.com.\n_dmarc IN TXT "
+		"\"v=DMARC1; p=reject; rua=mailto:dmarc@example.com\"\n");
+	run(f, NULL, NULL, 0);
+	assert_null(finding(item(f, INKAN_DOMAIN_AREA_DMARC,
+		"_dmarc.example.com"), "dmarc-np"));
+	zone(f, 1, "_dmarc", "$ORIGIN example.com.\n_dmarc IN TXT "
+		"\"v=DMARC1; p=reject; sp=quarantine; "
+		"rua=mailto:dmarc@example.com\"\n");
+	run(f, NULL, NULL, 0);
+	expect(f, INKAN_DOMAIN_AREA_DMARC, "_dmarc.example.com",
+		INKAN_DOMAIN_SUCCESS, "dmarc-np", INKAN_DOMAIN_NOTE);
 	/* removed tags, sp=none under p=reject, no rua */
 	zone(f, 1, "_dmarc", "$ORIGIN example.com.\n_dmarc IN TXT "
 		"\"v=DMARC1; p=reject; sp=none; pct=50; ri=3600\"\n");
