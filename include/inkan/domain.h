@@ -38,6 +38,7 @@
 #include <inkan/dmarc.h>
 #include <inkan/dns.h>
 #include <inkan/keys.h>
+#include <inkan/verify.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -485,6 +486,73 @@ typedef enum inkan_domain_rotate_need {
 INKAN_API INKAN_MUST_CHECK inkan_status inkan_domain_rotate_step(
 	inkan_domain *d, const char *state_dir, int published, int64_t grace,
 	inkan_domain_rotate_need *need, int64_t *until);
+
+/* ---- self-test: what a receiver would show ---------------------------- */
+
+/*
+ * Amazon SES's "send test email", without sending anything: a test
+ * message From selftest@DOMAIN is made, signed with the ACTIVE keys of
+ * the state directory (as inkan_domain_signing_keys_get() lists them),
+ * given the envelope MAIL FROM bounce@MAILFROM (the custom MAIL FROM, or
+ * the domain itself when none is set up) and a sending IP, and verified
+ * as a receiver would (inkan/verify.h) through the context's resolver:
+ * live DNS, or zone files of the records before they are published.
+ */
+typedef struct inkan_domain_selftest inkan_domain_selftest;
+
+typedef struct inkan_domain_selftest_options {
+	/* the IP the message comes from; NULL: the address of the first
+	 * ip4/ip6 entry of the identity's SPF list */
+	const char *client_ip;
+	/* authserv-id of the Authentication-Results ("selftest.invalid"
+	 * when NULL) */
+	const char *authserv_id;
+} inkan_domain_selftest_options;
+
+/* Borrowed from the selftest handle until inkan_domain_selftest_free(). */
+typedef struct inkan_domain_selftest_result {
+	/* 1: SPF, every DKIM signature and DMARC pass. DMARC alone needs
+	 * only one aligned pass; a set-up resting on one breaks when a
+	 * forwarder or a key rotation touches it, so both are required. */
+	int passed;
+	inkan_verify_outcome outcome;	/* the receiver's verdict */
+	const char *from;		/* "selftest@example.com" */
+	const char *mail_from;		/* "bounce@bounce.example.com" */
+	const char *client_ip;
+	/* the lines of Gmail's "Show original", without the method name:
+	 * "PASS with IP 192.0.2.10", "'PASS' with domain example.com
+	 * (selector s1)" (one per signature), "'PASS'" */
+	const char *spf;
+	const char *const *dkim;
+	size_t ndkim;
+	const char *dmarc;
+	/* "Authentication-Results: ...", as the receiver would add it */
+	const char *authres;
+	/* one note per method: result, why, and the fix when not a pass */
+	const inkan_verify_note *notes;
+	size_t nnotes;
+	/* remarks on the set-up itself (no custom MAIL FROM ...) */
+	const char *const *advice;
+	size_t nadvice;
+	/* the signed test message (CRLF), as it would have been sent */
+	const char *message;
+} inkan_domain_selftest_result;
+
+/*
+ * Run the self-test for the identity in @state_dir. @opt may be NULL.
+ * On INKAN_OK *out is owned by the caller (inkan_domain_selftest_free())
+ * and *res borrowed from it; a test that does not pass is still
+ * INKAN_OK (read res->passed). Statuses: INKAN_ERR_CONFIG (no resolver on
+ * @ctx), INKAN_ERR_INVALID (no client IP given and the identity lists
+ * none), the errors of inkan_domain_load() and
+ * inkan_domain_signing_keys_get() (INKAN_ERR_NOT_FOUND: no identity, or
+ * no ACTIVE key), of inkan_key_load_file(), INKAN_ERR_NOMEM.
+ */
+INKAN_API INKAN_MUST_CHECK inkan_status inkan_domain_selftest_run(
+	inkan_ctx *ctx, const char *state_dir,
+	const inkan_domain_selftest_options *opt, inkan_domain_selftest **out,
+	const inkan_domain_selftest_result **res);
+INKAN_API void inkan_domain_selftest_free(inkan_domain_selftest *t);
 
 #ifdef __cplusplus
 }
