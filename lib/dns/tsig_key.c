@@ -25,7 +25,7 @@
 #include "core/ascii.h"
 #include "crypto/crypto.h"
 #include "dns/dns_internal.h"
-#include "domain/tsig.h"
+#include "dns/tsig.h"
 
 #define KEY_TEXT_MAX (16 * 1024)
 #define TOKEN_MAX 1024
@@ -321,7 +321,7 @@ inkan_tsig_key_parse(inkan_ctx *ctx, const char *text, size_t len,
 	l.line = 1;
 	st = parse(&l, k, err, errlen);
 	/* the token buffer may hold the secret */
-	ik_domain_wipe(l.tok, sizeof(l.tok));
+	ik_crypto_wipe(l.tok, sizeof(l.tok));
 	if (st != INKAN_OK) {
 		inkan_tsig_key_free(k);
 		return st;
@@ -362,7 +362,7 @@ inkan_tsig_key_load(inkan_ctx *ctx, const char *path, inkan_tsig_key **out,
 	close(fd);
 	st = n < 0 ? INKAN_ERR_IO : len > KEY_TEXT_MAX ? INKAN_ERR_LIMIT :
 		inkan_tsig_key_parse(ctx, buf, len, out, err, errlen);
-	ik_domain_wipe(buf, len);
+	ik_crypto_wipe(buf, len);
 	ik_free(ctx, buf);
 	return st;
 }
@@ -373,7 +373,7 @@ inkan_tsig_key_free(inkan_tsig_key *k)
 	if (k == NULL)
 		return;
 	if (k->secret != NULL) {
-		ik_domain_wipe(k->secret, SECRET_MAX);
+		ik_crypto_wipe(k->secret, SECRET_MAX);
 		ik_free(k->ctx, k->secret);
 	}
 	ik_free(k->ctx, k);
