@@ -14,6 +14,7 @@
 
 #include <inkan/ctx.h>
 
+#include "core/base64.h"
 #include "crypto/crypto.h"
 #include "dkim/dkim_internal.h"
 
@@ -28,11 +29,11 @@ check_base64(inkan_ctx *ctx, const char *s, size_t len)
 
 	(void)ctx;
 	if (out && again && enc &&
-	    ik_b64_decode(s, len, out, cap, &n) == INKAN_OK) {
+	    ik_b64_decode(s, len, IK_B64_FWS, out, cap, &n) == INKAN_OK) {
 		ik_b64_encode(out, n, enc);
 		if (strlen(enc) != ik_b64_encoded_len(n) ||
-		    ik_b64_decode(enc, strlen(enc), again, cap, &n2) !=
-		    INKAN_OK || n2 != n || memcmp(out, again, n) != 0)
+		    ik_b64_decode(enc, strlen(enc), IK_B64_FWS, again, cap,
+		    &n2) != INKAN_OK || n2 != n || memcmp(out, again, n) != 0)
 			abort();
 	}
 	free(out);

@@ -21,6 +21,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include "core/base64.h"
 #include "core/alloc.h"
 #include "core/ctx_internal.h"
 #include "crypto_internal.h"
@@ -79,8 +80,8 @@ load_seed(const char *data, size_t len)
 	size_t n = 0;
 	EVP_PKEY *pkey = NULL;
 
-	if (len < 200 && ik_b64_decode(data, len, seed, sizeof(seed), &n) ==
-	    INKAN_OK && n == 32)
+	if (len < 200 && ik_b64_decode(data, len, IK_B64_FWS, seed,
+	    sizeof(seed), &n) == INKAN_OK && n == 32)
 		pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL,
 			seed, 32);
 	OPENSSL_cleanse(seed, sizeof(seed));

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/base64.h"
 #include "core/alloc.h"
 #include "core/ascii.h"
 #include "crypto/crypto.h"
@@ -199,7 +200,7 @@ set_secret(inkan_tsig_key *k, const char *b64, size_t len)
 	k->secret = ik_malloc(k->ctx, SECRET_MAX);
 	if (k->secret == NULL)
 		return INKAN_ERR_NOMEM;
-	st = ik_b64_decode(b64, len, k->secret, SECRET_MAX, &n);
+	st = ik_b64_decode(b64, len, IK_B64_FWS, k->secret, SECRET_MAX, &n);
 	if (st != INKAN_OK || n == 0)
 		return INKAN_ERR_SYNTAX;
 	k->secret_len = n;

@@ -32,6 +32,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/base64.h"
 #include "core/alloc.h"
 #include "core/ascii.h"
 #include "domain/domain_internal.h"
@@ -107,15 +108,10 @@ pick(const char *s, const char *const *names, size_t n, int *out)
 static int
 base64_ok(const char *s)
 {
-	size_t n = strlen(s);
+	size_t n = strlen(s), bytes;
 
-	if (n == 0 || n > IK_DOMAIN_PUBKEY_MAX || n % 4 != 0)
-		return 0;
-	for (; *s != '\0'; s++)
-		if (!ik_is_alnum((unsigned char)*s) && *s != '+' &&
-		    *s != '/' && *s != '=')
-			return 0;
-	return 1;
+	return n > 0 && n <= IK_DOMAIN_PUBKEY_MAX &&
+		ik_b64_decode(s, n, 0, NULL, 0, &bytes) == INKAN_OK;
 }
 
 /* a key file name: the selector's own, in the directory (no '/') */

@@ -12,6 +12,7 @@
 #include <inkan/inkan.h>
 #include "core/alloc.h"
 #include "core/ascii.h"
+#include "core/base64.h"
 #include "core/buf.h"
 
 static void
@@ -157,6 +158,33 @@ test_ascii_helpers(void **state)
 	assert_false(ik_is_alpha(0xC3));
 }
 
+/* one decoder: FWS only where asked (DKIM), strict padding, counting */
+static void
+test_base64(void **state)
+{
+	unsigned char out[16];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(ik_b64_decode("aGVs bG8=", 9, IK_B64_FWS, out,
+		sizeof(out), &n), INKAN_OK);
+	assert_int_equal(n, 5);
+	assert_memory_equal(out, "hello", 5);
+	/* RFC 2047 4.1 has no whitespace inside an encoded-word */
+	assert_int_equal(ik_b64_decode("aGVs bG8=", 9, 0, out, sizeof(out),
+		&n), INKAN_ERR_SYNTAX);
+	assert_int_equal(ik_b64_decode("aGVsbG8", 7, 0, out, sizeof(out),
+		&n), INKAN_ERR_SYNTAX);
+	assert_int_equal(ik_b64_decode("aG=sbG8=", 8, 0, out, sizeof(out),
+		&n), INKAN_ERR_SYNTAX);
+	assert_int_equal(ik_b64_decode("aGVsbG8=", 8, 0, out, 4, &n),
+		INKAN_ERR_LIMIT);
+	/* no output: check and count only */
+	assert_int_equal(ik_b64_decode("aGVsbG8=", 8, 0, NULL, 0, &n),
+		INKAN_OK);
+	assert_int_equal(n, 5);
+}
+
 int
 main(void)
 {
@@ -167,6 +195,7 @@ main(void)
 		cmocka_unit_test(test_allocator_hook_and_failure),
 		cmocka_unit_test(test_buf_is_bounded),
 		cmocka_unit_test(test_ascii_helpers),
+		cmocka_unit_test(test_base64),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
