@@ -15,12 +15,10 @@
  * (RFC 4635); HMAC-MD5 is refused. The secret is wiped when the key is
  * freed.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "core/file.h"
 #include "core/base64.h"
 #include "core/alloc.h"
 #include "core/ascii.h"
@@ -336,9 +334,7 @@ inkan_tsig_key_load(inkan_ctx *ctx, const char *path, inkan_tsig_key **out,
 	char *err, size_t errlen)
 {
 	char *buf;
-	size_t len = 0;
-	ssize_t n = 0;
-	int fd;
+	size_t len;
 	inkan_status st;
 
 	if (out == NULL)
@@ -346,25 +342,11 @@ inkan_tsig_key_load(inkan_ctx *ctx, const char *path, inkan_tsig_key **out,
 	*out = NULL;
 	if (ctx == NULL || path == NULL)
 		return INKAN_ERR_INVALID;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return INKAN_ERR_IO;
-	if ((buf = ik_malloc(ctx, KEY_TEXT_MAX + 1)) == NULL) {
-		close(fd);
-		return INKAN_ERR_NOMEM;
-	}
-	while (len <= KEY_TEXT_MAX) {
-		n = read(fd, buf + len, KEY_TEXT_MAX + 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	st = n < 0 ? INKAN_ERR_IO : len > KEY_TEXT_MAX ? INKAN_ERR_LIMIT :
-		inkan_tsig_key_parse(ctx, buf, len, out, err, errlen);
-	ik_crypto_wipe(buf, len);
-	ik_free(ctx, buf);
+	st = ik_file_read(ctx, path, KEY_TEXT_MAX, IK_FILE_SECRET, &buf, &len);
+	if (st != INKAN_OK)
+		return st == INKAN_ERR_NOT_FOUND ? INKAN_ERR_IO : st;
+	st = inkan_tsig_key_parse(ctx, buf, len, out, err, errlen);
+	ik_file_free(ctx, buf, len, IK_FILE_SECRET);
 	return st;
 }
 

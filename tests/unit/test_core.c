@@ -5,7 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 /* the umbrella header must compile on its own (C11, -Werror) */
@@ -14,6 +16,7 @@
 #include "core/ascii.h"
 #include "core/base64.h"
 #include "core/buf.h"
+#include "core/file.h"
 
 static void
 test_defaults_follow_rfc(void **state)
@@ -185,6 +188,37 @@ test_base64(void **state)
 	assert_int_equal(n, 5);
 }
 
+/* the one bounded reader: exactly full is fine, one byte more is not */
+static void
+test_file_read(void **state)
+{
+	char path[] = "/tmp/inkan-test-file-XXXXXX", *buf;
+	size_t len;
+	inkan_ctx *ctx;
+	int fd;
+
+	(void)state;
+	assert_int_equal(inkan_ctx_new(NULL, &ctx), INKAN_OK);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "12345678", 8), 8);
+	close(fd);
+	assert_int_equal(ik_file_read(ctx, path, 8, IK_FILE_SECRET, &buf,
+		&len), INKAN_OK);
+	assert_int_equal(len, 8);
+	assert_string_equal(buf, "12345678");
+	ik_file_free(ctx, buf, len, IK_FILE_SECRET);
+	assert_int_equal(ik_file_read(ctx, path, 7, 0, &buf, &len),
+		INKAN_ERR_LIMIT);
+	assert_null(buf);
+	unlink(path);
+	assert_int_equal(ik_file_read(ctx, path, 8, 0, &buf, &len),
+		INKAN_ERR_NOT_FOUND);
+	assert_int_equal(ik_file_read(ctx, "/", 8, 0, &buf, &len),
+		INKAN_ERR_IO);
+	inkan_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -196,6 +230,7 @@ main(void)
 		cmocka_unit_test(test_buf_is_bounded),
 		cmocka_unit_test(test_ascii_helpers),
 		cmocka_unit_test(test_base64),
+		cmocka_unit_test(test_file_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
