@@ -7,10 +7,10 @@
  * Inspection shows the discovery trace (every _dmarc name asked, in the
  * RFC's order), the organizational domain, the record that applies and
  * its tags, the policy for the domain itself, for its existing and for
- * its non-existent subdomains, and advice (removed tags, p=none, no rua,
- * strict aspf, bad values).
- * Exit: 0 a record applies; 1 no record applies (or, with --strict, any
- * advice was given); 3 DNS failure; 2 usage; 4 bad domain or zone file.
+ * its non-existent subdomains, and findings with their fixes (removed
+ * tags, p=none, no rua, strict aspf, bad values).
+ * Exit: 0 a record applies; 1 no record applies (or, with --strict, a
+ * finding was made); 3 DNS failure; 2 usage; 4 bad domain or zone file.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -196,10 +196,13 @@ print_inspection(const struct cli *cli, const inkan_dmarc_inspection *v)
 		v->subdomains_unknown ? "(unknown: DNS failure)" :
 		shown(v->policy_nxdomain, v->published_nxdomain, b3,
 		sizeof(b3)));
-	if (v->nadvice > 0)
-		fputs("Advice:\n", o);
-	for (i = 0; i < v->nadvice; i++)
-		fprintf(o, "  - %s\n", v->advice[i]);
+	if (v->nfindings > 0)
+		fputs("Findings:\n", o);
+	for (i = 0; i < v->nfindings; i++)
+		fprintf(o, "  - %s [%s] %s\n    fix: %s\n",
+			inkan_severity_name(v->findings[i].severity),
+			v->findings[i].code, v->findings[i].message,
+			v->findings[i].fix);
 }
 
 static void
@@ -229,13 +232,19 @@ print_inspection_json(const struct cli *cli, const inkan_dmarc_inspection *v)
 	dmarc_json_str(o, "subdomain", pol(v->published_subdomain), 1);
 	dmarc_json_str(o, "nxdomain", pol(v->published_nxdomain), 1);
 	fprintf(o, "},\"domain_exists\":%s,\"subdomains_unknown\":%s,"
-		"\"advice\":[",
+		"\"findings\":[",
 		v->self_exists < 0 ? "null" : v->self_exists ? "true" : "false",
 		v->subdomains_unknown ? "true" : "false");
-	for (i = 0; i < v->nadvice; i++) {
-		if (i)
-			fputc(',', o);
-		cli_json_string(o, v->advice[i], strlen(v->advice[i]));
+	for (i = 0; i < v->nfindings; i++) {
+		const inkan_finding *f = &v->findings[i];
+
+		fprintf(o, "%s{\"severity\":\"%s\",\"code\":\"%s\","
+			"\"message\":", i ? "," : "",
+			inkan_severity_name(f->severity), f->code);
+		cli_json_string(o, f->message, strlen(f->message));
+		fputs(",\"fix\":", o);
+		cli_json_string(o, f->fix, strlen(f->fix));
+		fputc('}', o);
 	}
 	fputs("]}\n", o);
 }
@@ -265,7 +274,7 @@ inspect(struct cli *cli, struct dmarc_cli *o, const char *domain)
 		inkan_dmarc_inspector_free(in);
 		return CLI_TEMPFAIL;
 	}
-	if (v->status != INKAN_DMARC_PASS || (o->strict && v->nadvice > 0)) {
+	if (v->status != INKAN_DMARC_PASS || (o->strict && v->nfindings > 0)) {
 		inkan_dmarc_inspector_free(in);
 		return CLI_VERDICT_FAIL;
 	}

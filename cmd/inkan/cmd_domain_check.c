@@ -73,11 +73,11 @@ print_text(const struct cli *cli, const inkan_domain_report *r)
 			wrapped(o, it->detail, 11, 11);
 		}
 		for (j = 0; j < it->nfindings; j++) {
-			const inkan_domain_finding *f = &it->findings[j];
+			const inkan_finding *f = &it->findings[j];
 			char head[96];
 
 			snprintf(head, sizeof(head), "  %-7s [%s]",
-				inkan_domain_severity_name(f->severity), f->code);
+				inkan_severity_name(f->severity), f->code);
 			fputs(head, o);
 			fputc(' ', o);
 			wrapped(o, f->message, strlen(head) + 1, 11);
@@ -143,10 +143,10 @@ print_json(const struct cli *cli, const inkan_domain_report *r)
 		jstr(o, "detail", it->detail, 1);
 		fputs(",\"findings\":[", o);
 		for (j = 0; j < it->nfindings; j++) {
-			const inkan_domain_finding *f = &it->findings[j];
+			const inkan_finding *f = &it->findings[j];
 
 			fputs(j ? ",{" : "{", o);
-			jstr(o, "severity", inkan_domain_severity_name(
+			jstr(o, "severity", inkan_severity_name(
 				f->severity), 0);
 			jstr(o, "code", f->code, 1);
 			jstr(o, "message", f->message, 1);

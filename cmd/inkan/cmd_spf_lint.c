@@ -12,12 +12,6 @@
 #include "cli.h"
 #include "commands.h"
 
-static const char *
-severity_name(int s)
-{
-	return s >= 2 ? "error" : s == 1 ? "warning" : "note";
-}
-
 static void
 print_json(const struct cli *cli, const inkan_spf_lint *l)
 {
@@ -37,12 +31,15 @@ print_json(const struct cli *cli, const inkan_spf_lint *l)
 		l->uses_ptr ? "true" : "false", l->has_spf_rr ? "true" : "false");
 	for (i = 0; i < l->nissues; i++) {
 		const inkan_spf_lint_issue *is = &l->issues[i];
+		const inkan_finding *f = &is->finding;
 
 		fprintf(o, "%s{\"severity\":\"%s\",\"code\":\"%s\",\"domain\":",
-			i ? "," : "", severity_name(is->severity), is->code);
+			i ? "," : "", inkan_severity_name(f->severity), f->code);
 		cli_json_string(o, is->domain, strlen(is->domain));
 		fputs(",\"message\":", o);
-		cli_json_string(o, is->message, strlen(is->message));
+		cli_json_string(o, f->message, strlen(f->message));
+		fputs(",\"fix\":", o);
+		cli_json_string(o, f->fix, strlen(f->fix));
 		if (is->pos == SIZE_MAX)
 			fputs(",\"pos\":null}", o);
 		else
@@ -65,9 +62,9 @@ cmd_spf_lint(struct cli *cli, const char *domain)
 		return cli_exit_for_status(st);
 	}
 	for (i = 0; i < l->nissues; i++) {
-		if (l->issues[i].severity >= 2)
+		if (l->issues[i].finding.severity == INKAN_SEVERITY_ERROR)
 			errors++;
-		if (strcmp(l->issues[i].code, "dns-error") == 0)
+		if (strcmp(l->issues[i].finding.code, "dns-error") == 0)
 			dns = 1;
 	}
 	if (cli->json) {
@@ -81,9 +78,10 @@ cmd_spf_lint(struct cli *cli, const char *domain)
 		for (i = 0; i < l->nissues; i++) {
 			const inkan_spf_lint_issue *is = &l->issues[i];
 
-			fprintf(cli->out, "%s [%s] %s: %s\n",
-				severity_name(is->severity), is->code,
-				is->domain, is->message);
+			fprintf(cli->out, "%s [%s] %s: %s\n  fix: %s\n",
+				inkan_severity_name(is->finding.severity),
+				is->finding.code, is->domain,
+				is->finding.message, is->finding.fix);
 		}
 	}
 	inkan_spf_lint_free(l);

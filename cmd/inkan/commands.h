@@ -37,12 +37,12 @@ int cmd_spf_lint(struct cli *cli, const char *domain);
 	"  --psl[=FILE]        find organizational domains with the Public " \
 	"Suffix List\n" \
 	"  --tree-walk         the RFC 9989 DNS tree walk (the default)\n" \
-	"  --strict            inspection: exit 1 when there is any advice\n" \
+	"  --strict            inspection: exit 1 when there is any finding\n" \
 	"  --mail-from ''      the null sender: SPF's identity is the HELO\n" \
 	"  --allow-partial-body  let a DKIM pass with a short l= align\n" \
 	"  --authserv-id ID    for the Authentication-Results field\n\n" \
 	"Inspection exit status: 0 a record applies, 1 none applies (or " \
-	"advice with --strict),\n3 DNS failure. Evaluation: 0 pass, 1 " \
+	"findings with --strict),\n3 DNS failure. Evaluation: 0 pass, 1 " \
 	"fail/none/permerror, 3 temperror."
 int cmd_dmarc(struct cli *cli, int argc, char **argv);
 

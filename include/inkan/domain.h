@@ -37,6 +37,7 @@
 #include <inkan/ctx.h>
 #include <inkan/dmarc.h>
 #include <inkan/dns.h>
+#include <inkan/finding.h>
 #include <inkan/keys.h>
 #include <inkan/verify.h>
 
@@ -286,18 +287,7 @@ typedef enum inkan_domain_status {
 	INKAN_DOMAIN_TEMPORARY_FAILURE = 3	/* DNS failed: ask again */
 } inkan_domain_status;
 
-typedef enum inkan_domain_severity {
-	INKAN_DOMAIN_NOTE = 0,
-	INKAN_DOMAIN_WARNING = 1,
-	INKAN_DOMAIN_ERROR = 2
-} inkan_domain_severity;
-
-typedef struct inkan_domain_finding {
-	inkan_domain_severity severity;
-	const char *code;	/* stable short id: "spf-multiple", ... */
-	const char *message;	/* what is wrong, one or two sentences */
-	const char *fix;	/* what to do about it, or NULL */
-} inkan_domain_finding;
+/* Findings are the shared inkan_finding (inkan/finding.h). */
 
 /* What the checker looked at. */
 typedef enum inkan_domain_area {
@@ -313,7 +303,7 @@ typedef struct inkan_domain_item {
 	const char *name;	/* the DNS name (or IP) concerned */
 	inkan_domain_status status;
 	const char *detail;	/* what was found, one line, or NULL */
-	const inkan_domain_finding *findings;
+	const inkan_finding *findings;
 	size_t nfindings;
 } inkan_domain_item;
 
@@ -372,7 +362,6 @@ INKAN_API void inkan_domain_checker_free(inkan_domain_checker *c);
 /* "SUCCESS" "PENDING" "FAILED" "TEMPORARY_FAILURE"; static */
 INKAN_API const char *inkan_domain_status_name(inkan_domain_status s);
 /* "note" "warning" "error"; static */
-INKAN_API const char *inkan_domain_severity_name(inkan_domain_severity s);
 /* "SPF" "DKIM" "MAIL FROM" "DMARC" "IP"; static */
 INKAN_API const char *inkan_domain_area_name(inkan_domain_area a);
 

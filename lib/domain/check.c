@@ -114,11 +114,11 @@ ik_check_detail(inkan_domain_checker *c, size_t item, const char *fmt, ...)
 }
 
 void
-ik_check_find(inkan_domain_checker *c, size_t item, inkan_domain_severity sev,
+ik_check_find(inkan_domain_checker *c, size_t item, inkan_severity sev,
 	const char *code, const char *fix, const char *fmt, ...)
 {
 	struct ck_item *it;
-	inkan_domain_finding *f;
+	inkan_finding *f;
 	char buf[CK_STR_MAX];
 	va_list ap;
 
@@ -134,7 +134,8 @@ ik_check_find(inkan_domain_checker *c, size_t item, inkan_domain_severity sev,
 	f->severity = sev;
 	f->code = code;
 	f->message = ik_check_str(c, "%s", buf);
-	f->fix = fix != NULL ? ik_check_str(c, "%s", fix) : NULL;
+	/* a note about what is right has nothing to fix */
+	f->fix = ik_check_str(c, "%s", fix != NULL ? fix : "nothing to do");
 }
 
 const char *
@@ -276,8 +277,8 @@ finish(inkan_domain_checker *c)
 			c->pub.temporary++;
 		for (j = 0; j < it->nfindings; j++) {
 			switch (it->findings[j].severity) {
-			case INKAN_DOMAIN_ERROR: c->pub.errors++; break;
-			case INKAN_DOMAIN_WARNING: c->pub.warnings++; break;
+			case INKAN_SEVERITY_ERROR: c->pub.errors++; break;
+			case INKAN_SEVERITY_WARNING: c->pub.warnings++; break;
 			default: c->pub.notes++; break;
 			}
 		}
@@ -377,13 +378,6 @@ inkan_domain_status_name(inkan_domain_status s)
 	case INKAN_DOMAIN_TEMPORARY_FAILURE: return "TEMPORARY_FAILURE";
 	}
 	return "?";
-}
-
-INKAN_API const char *
-inkan_domain_severity_name(inkan_domain_severity s)
-{
-	return s == INKAN_DOMAIN_ERROR ? "error" :
-		s == INKAN_DOMAIN_WARNING ? "warning" : "note";
 }
 
 INKAN_API const char *

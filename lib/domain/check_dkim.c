@@ -85,7 +85,7 @@ judge_key(inkan_domain_checker *c, size_t it, struct ck_sel *s,
 	s->bits = bits;
 	s->usable = 1;
 	if (rsa && bits < 1024) {
-		ik_check_find(c, it, INKAN_DOMAIN_ERROR, "dkim-key-too-small",
+		ik_check_find(c, it, INKAN_SEVERITY_ERROR, "dkim-key-too-small",
 			"make a new key of 2048 bits (`inkan domain rotate`) "
 			"and publish it", "%u-bit RSA key: verifiers refuse keys "
 			"under 1024 bits (RFC 8301 3.2), so every signature "
@@ -93,31 +93,31 @@ judge_key(inkan_domain_checker *c, size_t it, struct ck_sel *s,
 		ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
 		s->usable = 0;
 	} else if (rsa && bits < 2048) {
-		ik_check_find(c, it, INKAN_DOMAIN_WARNING, "dkim-key-1024",
+		ik_check_find(c, it, INKAN_SEVERITY_WARNING, "dkim-key-1024",
 			"rotate to a 2048-bit key (`inkan domain rotate`)",
 			"1024-bit RSA key: accepted, but RFC 8301 3.2 asks "
 			"signers for 2048 bits and 1024 is within reach of "
 			"attackers");
 	} else if (rsa && bits > 4096) {
-		ik_check_find(c, it, INKAN_DOMAIN_WARNING, "dkim-key-large",
+		ik_check_find(c, it, INKAN_SEVERITY_WARNING, "dkim-key-large",
 			"use 2048 bits", "%u-bit RSA key: verifiers need only "
 			"handle up to 4096 bits (RFC 8301 3.2)", bits);
 	}
 	s->ed25519 = key->k == IK_DKIM_K_ED25519;
 	if (key->testing)
-		ik_check_find(c, it, INKAN_DOMAIN_WARNING, "dkim-testing", "remove "
+		ik_check_find(c, it, INKAN_SEVERITY_WARNING, "dkim-testing", "remove "
 			"t=y from the key record once signing works",
 			"t=y: the domain says it is testing DKIM; receivers may "
 			"treat failures as if the mail were unsigned");
 	if (!key->email_ok) {
-		ik_check_find(c, it, INKAN_DOMAIN_ERROR, "dkim-service", "drop s= "
+		ik_check_find(c, it, INKAN_SEVERITY_ERROR, "dkim-service", "drop s= "
 			"or make it s=email", "the key's s= does not allow "
 			"email, so it signs nothing");
 		ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
 		s->usable = 0;
 	}
 	if (!(key->hashes & (1u << IK_HASH_SHA256))) {
-		ik_check_find(c, it, INKAN_DOMAIN_ERROR, "dkim-hash", "drop h= or "
+		ik_check_find(c, it, INKAN_SEVERITY_ERROR, "dkim-hash", "drop h= or "
 			"make it h=sha256", "the key's h= excludes sha256, the "
 			"only hash RFC 8301 allows");
 		ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
@@ -128,7 +128,7 @@ judge_key(inkan_domain_checker *c, size_t it, struct ck_sel *s,
 	p_value(text, pub, sizeof(pub));
 	if (strcmp(pub, e->public_key) != 0 ||
 	    (e->type == INKAN_KEY_RSA) != rsa) {
-		ik_check_find(c, it, INKAN_DOMAIN_ERROR, "dkim-key-mismatch",
+		ik_check_find(c, it, INKAN_SEVERITY_ERROR, "dkim-key-mismatch",
 			"publish the records again (`inkan domain publish`)",
 			"the published key is not the key of %s in the state "
 			"directory: mail signed with it fails", e->selector);
@@ -156,14 +156,14 @@ judge_record(inkan_domain_checker *c, size_t it, struct ck_sel *s,
 	switch (key->error) {
 	case INKAN_DKIM_R_OK:
 		if (key->k == IK_DKIM_K_UNKNOWN) {
-			ik_check_find(c, it, INKAN_DOMAIN_ERROR, "dkim-key-type",
+			ik_check_find(c, it, INKAN_SEVERITY_ERROR, "dkim-key-type",
 				"use k=rsa or k=ed25519", "unknown key type k=");
 			ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
 			break;
 		}
 		judge_key(c, it, s, key, text);
 		if (e != NULL && e->state == INKAN_DOMAIN_KEY_REVOKED) {
-			ik_check_find(c, it, INKAN_DOMAIN_WARNING, "dkim-not-revoked",
+			ik_check_find(c, it, INKAN_SEVERITY_WARNING, "dkim-not-revoked",
 				"publish the records again", "the key was "
 				"revoked in the state but is still published "
 				"with its p=");
@@ -174,14 +174,14 @@ judge_record(inkan_domain_checker *c, size_t it, struct ck_sel *s,
 		ik_check_detail(c, it, "revoked key (empty p=)");
 		if (e != NULL && e->state == INKAN_DOMAIN_KEY_REVOKED)
 			break;	/* as the rotation wants */
-		ik_check_find(c, it, INKAN_DOMAIN_ERROR, "dkim-revoked", "sign with "
+		ik_check_find(c, it, INKAN_SEVERITY_ERROR, "dkim-revoked", "sign with "
 			"another selector, or publish a key here (`inkan domain "
 			"rotate`)", "the key is revoked (empty p=, RFC 6376 "
 			"3.6.1): every signature with this selector fails");
 		ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
 		break;
 	case INKAN_DKIM_R_KEY_INVALID:
-		ik_check_find(c, it, INKAN_DOMAIN_ERROR, "dkim-key-invalid", "copy "
+		ik_check_find(c, it, INKAN_SEVERITY_ERROR, "dkim-key-invalid", "copy "
 			"the p= value again, whole and without spaces inside "
 			"the base64", "p= is not a usable %s public key (often "
 			"a key cut short or mangled by a DNS editor)",
@@ -189,7 +189,7 @@ judge_record(inkan_domain_checker *c, size_t it, struct ck_sel *s,
 		ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
 		break;
 	default:
-		ik_check_find(c, it, INKAN_DOMAIN_ERROR, "dkim-key-syntax", "publish "
+		ik_check_find(c, it, INKAN_SEVERITY_ERROR, "dkim-key-syntax", "publish "
 			"the record exactly as `inkan domain setup` prints it",
 			"the key record does not parse (RFC 6376 3.6.1: "
 			"tag=value pairs, v=DKIM1 first if present, p= "
@@ -221,7 +221,7 @@ one(inkan_domain_checker *c, struct ck_sel *s)
 		return;
 	}
 	if (a->ncnames > 0)
-		ik_check_find(c, it, INKAN_DOMAIN_NOTE, "dkim-cname", NULL,
+		ik_check_find(c, it, INKAN_SEVERITY_NOTE, "dkim-cname", NULL,
 			"delegated by CNAME to %s (as Amazon SES Easy DKIM "
 			"does); the key is read there",
 			a->cnames[a->ncnames - 1]);
@@ -230,7 +230,7 @@ one(inkan_domain_checker *c, struct ck_sel *s)
 		ik_check_detail(c, it, "no key record (%s)", a->outcome ==
 			INKAN_DNS_NXDOMAIN ? "the name does not exist" :
 			"no TXT record");
-		ik_check_find(c, it, INKAN_DOMAIN_ERROR, "dkim-missing", "publish "
+		ik_check_find(c, it, INKAN_SEVERITY_ERROR, "dkim-missing", "publish "
 			"the DKIM record from `inkan domain setup` (or wait for "
 			"it to reach the name servers)", "no DKIM key at %s: "
 			"signatures with selector %s cannot be verified",
@@ -238,7 +238,7 @@ one(inkan_domain_checker *c, struct ck_sel *s)
 		return;
 	}
 	if (a->nrrs > 1) {
-		ik_check_find(c, it, INKAN_DOMAIN_ERROR, "dkim-several-records",
+		ik_check_find(c, it, INKAN_SEVERITY_ERROR, "dkim-several-records",
 			"keep one TXT record at this name (a long key is "
 			"several strings of ONE record, not several records)",
 			"%zu TXT records: verifiers may use either or give up "
@@ -264,7 +264,7 @@ ik_check_dkim(inkan_domain_checker *c)
 	/* Ed25519 alone is not enough for Gmail: say so only then */
 	for (i = 0; i < c->nsel && !rsa; i++)
 		if (c->sel[i].usable && c->sel[i].ed25519)
-			ik_check_find(c, c->sel[i].item, INKAN_DOMAIN_WARNING,
+			ik_check_find(c, c->sel[i].item, INKAN_SEVERITY_WARNING,
 				"dkim-ed25519-only", "add an RSA-2048 key and "
 				"sign with both (inkan domain setup --key-type "
 				"both)", "Ed25519 key, and no usable RSA key: "
@@ -276,7 +276,7 @@ ik_check_dkim(inkan_domain_checker *c)
 
 		ik_check_status(c, it, INKAN_DOMAIN_PENDING);
 		ik_check_detail(c, it, "no selector to check");
-		ik_check_find(c, it, INKAN_DOMAIN_ERROR, "dkim-no-selector", "give "
+		ik_check_find(c, it, INKAN_SEVERITY_ERROR, "dkim-no-selector", "give "
 			"--selector NAME (the s= of your DKIM-Signature "
 			"fields), or set up keys with `inkan domain setup`",
 			"DKIM keys live at SELECTOR._domainkey.%s and cannot "

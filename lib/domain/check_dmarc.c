@@ -32,7 +32,7 @@ apex(inkan_domain_checker *c, size_t it)
 	for (i = 0; i < a->nrrs; i++)
 		if (ik_dmarc_is_record(a->rrs[i].u.txt.joined.data,
 		    a->rrs[i].u.txt.joined.len, NULL)) {
-			ik_check_find(c, it, INKAN_DOMAIN_ERROR, "dmarc-at-apex",
+			ik_check_find(c, it, INKAN_SEVERITY_ERROR, "dmarc-at-apex",
 				ik_check_str(c, "move it: publish it at _dmarc.%s "
 				"and delete it from %s", c->domain, c->domain),
 				"a DMARC record is published at %s itself, "
@@ -43,88 +43,40 @@ apex(inkan_domain_checker *c, size_t it)
 		}
 }
 
-static void
-warnings(inkan_domain_checker *c, size_t it, const inkan_dmarc_record *r)
+/* where the set-up itself can make the change, say how */
+static const char *
+setup_fix(const inkan_finding *f)
 {
-	size_t i;
-
-	for (i = 0; i < r->nwarnings; i++) {
-		const inkan_dmarc_warning *w = &r->warnings[i];
-
-		switch (w->code) {
-		case INKAN_DMARC_WARN_REMOVED_TAG:
-			ik_check_find(c, it, INKAN_DOMAIN_WARNING,
-				"dmarc-removed-tag", "delete the tag: RFC 9989 "
-				"removed pct, rf and ri and receivers ignore "
-				"them", "%s", w->text);
-			break;
-		case INKAN_DMARC_WARN_NO_POLICY:
-			ik_check_find(c, it, INKAN_DOMAIN_ERROR, "dmarc-no-policy",
-				"write p=none, p=quarantine or p=reject", "%s",
-				w->text);
-			ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
-			break;
-		case INKAN_DMARC_WARN_FO_WITHOUT_RUF:
-			ik_check_find(c, it, INKAN_DOMAIN_NOTE, "dmarc-fo", "drop fo= "
-				"or add ruf=", "%s", w->text);
-			break;
-		default:
-			ik_check_find(c, it, INKAN_DOMAIN_WARNING, "dmarc-tag",
-				"correct the tag as the message says", "%s",
-				w->text);
-			break;
-		}
-	}
+	if (strcmp(f->code, "dmarc-p-none") == 0)
+		return "when aggregate reports show all your mail passing, "
+			"move to p=quarantine, later to p=reject (inkan "
+			"domain setup --dmarc-policy quarantine)";
+	if (strcmp(f->code, "dmarc-no-rua") == 0)
+		return "add rua=mailto:ADDRESS (inkan domain setup --rua ...)";
+	return f->fix;
 }
 
+/* the DMARC inspector's findings about the record that applies; the
+ * check reports a missing or inherited record itself, with the set-up's
+ * fix */
 static void
-stage(inkan_domain_checker *c, size_t it, const inkan_dmarc_record *r)
+record_findings(inkan_domain_checker *c, size_t it)
 {
-	if (r->p == INKAN_DMARC_POLICY_NONE)
-		ik_check_find(c, it, INKAN_DOMAIN_NOTE, "dmarc-p-none", "when the "
-			"aggregate reports show all your mail passing, move to "
-			"p=quarantine, later to p=reject (inkan domain setup "
-			"--dmarc-policy quarantine)", "p=none: monitoring only, "
-			"the first stage of a roll-out; failing mail is still "
-			"delivered");
-	else if (r->p == INKAN_DMARC_POLICY_QUARANTINE)
-		ik_check_find(c, it, INKAN_DOMAIN_NOTE, "dmarc-p-quarantine",
-			"once reports stay clean, move to p=reject",
-			"p=quarantine: failing mail goes to spam");
-	if (r->p != INKAN_DMARC_POLICY_NONE && r->p != INKAN_DMARC_POLICY_ABSENT
-	    && r->sp == INKAN_DMARC_POLICY_NONE)
-		ik_check_find(c, it, INKAN_DOMAIN_WARNING, "dmarc-sp-none", "drop "
-			"sp=none so subdomains get p's policy", "sp=none: "
-			"mail claiming to be from any subdomain is not "
-			"protected, while %s itself is", c->domain);
-	/* RFC 9989 4.10.1: an absent np falls back to sp, an absent sp to
-	 * p; suggest np only when what applies is not reject already */
-	if (r->p == INKAN_DMARC_POLICY_REJECT &&
-	    r->np == INKAN_DMARC_POLICY_ABSENT &&
-	    c->dmarc->published_nxdomain != INKAN_DMARC_POLICY_REJECT)
-		ik_check_find(c, it, INKAN_DOMAIN_NOTE, "dmarc-np",
-			"add np=reject",
-			"non-existent subdomains get the subdomain policy; "
-			"np=reject (RFC 9989 4.7) rejects mail from made-up "
-			"names outright");
-	if (r->testing)
-		ik_check_find(c, it, INKAN_DOMAIN_WARNING, "dmarc-testing", "remove "
-			"t=y when you mean the policy", "t=y: test mode, "
-			"receivers apply the policy one level softer");
-	if (r->adkim == INKAN_DMARC_ALIGN_STRICT)
-		ik_check_find(c, it, INKAN_DOMAIN_NOTE, "dmarc-adkim-strict", NULL,
-			"adkim=s: DKIM aligns only when d= is exactly the From "
-			"domain (the keys set up here sign d=%s, which is "
-			"fine)", c->domain);
-	if (r->nrua == 0)
-		ik_check_find(c, it, INKAN_DOMAIN_WARNING, "dmarc-no-rua", "add "
-			"rua=mailto:ADDRESS (inkan domain setup --rua ...)",
-			"no rua: receivers send no aggregate reports, so you "
-			"cannot see what fails before tightening the policy");
-	if (r->nruf > 0)
-		ik_check_find(c, it, INKAN_DOMAIN_NOTE, "dmarc-ruf", NULL, "ruf: few "
-			"receivers send failure reports, and those may carry "
-			"personal data of the recipients");
+	const inkan_dmarc_inspection *v = c->dmarc;
+	size_t i;
+
+	for (i = 0; i < v->nfindings; i++) {
+		const inkan_finding *f = &v->findings[i];
+
+		if (strcmp(f->code, "dmarc-missing") == 0 ||
+		    strcmp(f->code, "dmarc-inherited") == 0 ||
+		    strcmp(f->code, "dmarc-unusable") == 0)
+			continue;
+		ik_check_find(c, it, f->severity, f->code, setup_fix(f), "%s",
+			f->message);
+		if (f->severity == INKAN_SEVERITY_ERROR)
+			ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
+	}
 }
 
 struct dest {
@@ -167,14 +119,14 @@ destinations(inkan_domain_checker *c, size_t it, const inkan_dmarc_record *r,
 			r->ruf[i - r->nrua].uri;
 
 		if (strncmp(uri, "mailto:", 7) != 0) {
-			ik_check_find(c, it, INKAN_DOMAIN_NOTE, "dmarc-uri-scheme",
+			ik_check_find(c, it, INKAN_SEVERITY_NOTE, "dmarc-uri-scheme",
 				"use a mailto: URI", "%s: receivers send "
 				"reports by mail; other URI schemes are rarely "
 				"served", uri);
 			continue;
 		}
 		if (!uri_domain(c, uri, d[n].domain)) {
-			ik_check_find(c, it, INKAN_DOMAIN_ERROR, "dmarc-uri-bad",
+			ik_check_find(c, it, INKAN_SEVERITY_ERROR, "dmarc-uri-bad",
 				"write mailto:user@domain", "%s has no usable "
 				"address", uri);
 			ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
@@ -202,7 +154,7 @@ destinations(inkan_domain_checker *c, size_t it, const inkan_dmarc_record *r,
 			c->dmarc->policy_domain, d[i].domain);
 		if (d[i].q == NULL || inkan_dns_wait(d[i].q, &a) != INKAN_OK ||
 		    a->outcome == INKAN_DNS_TEMPFAIL) {
-			ik_check_find(c, it, INKAN_DOMAIN_WARNING, "dmarc-auth-dns",
+			ik_check_find(c, it, INKAN_SEVERITY_WARNING, "dmarc-auth-dns",
 				"check again later", "could not look up %s",
 				name);
 			inkan_dns_query_free(d[i].q);
@@ -213,11 +165,11 @@ destinations(inkan_domain_checker *c, size_t it, const inkan_dmarc_record *r,
 			    a->rrs[k].u.txt.joined.len, NULL))
 				ok = 1;
 		if (ok)
-			ik_check_find(c, it, INKAN_DOMAIN_NOTE, "dmarc-auth-ok", NULL,
+			ik_check_find(c, it, INKAN_SEVERITY_NOTE, "dmarc-auth-ok", NULL,
 				"%s may receive reports: %s authorizes it",
 				d[i].uri, name);
 		else {
-			ik_check_find(c, it, INKAN_DOMAIN_ERROR,
+			ik_check_find(c, it, INKAN_SEVERITY_ERROR,
 				"dmarc-rua-unauthorized", ik_check_str(c, "ask the "
 				"owner of %s to publish TXT \"v=DMARC1\" at "
 				"%s, or send reports to an address under %s",
@@ -255,7 +207,7 @@ ik_check_dmarc(inkan_domain_checker *c)
 			multiple = 1;
 	if (multiple) {
 		ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
-		ik_check_find(c, it, INKAN_DOMAIN_ERROR, "dmarc-multiple",
+		ik_check_find(c, it, INKAN_SEVERITY_ERROR, "dmarc-multiple",
 			ik_check_str(c, "delete all but one record at _dmarc.%s",
 			c->domain), "several DMARC records at _dmarc.%s: "
 			"receivers ignore all of them (RFC 9989 4.10)",
@@ -267,7 +219,7 @@ ik_check_dmarc(inkan_domain_checker *c)
 			"the record is not usable");
 		if (!multiple && r == NULL) {
 			ik_check_worsen(c, it, INKAN_DOMAIN_PENDING);
-			ik_check_find(c, it, INKAN_DOMAIN_ERROR, "dmarc-missing",
+			ik_check_find(c, it, INKAN_SEVERITY_ERROR, "dmarc-missing",
 				ik_check_str(c, "publish the DMARC record from `inkan "
 				"domain setup` at _dmarc.%s", c->domain),
 				"no DMARC record applies to %s: receivers "
@@ -276,7 +228,7 @@ ik_check_dmarc(inkan_domain_checker *c)
 				c->domain);
 		}
 		if (r != NULL)
-			warnings(c, it, r);
+			record_findings(c, it);
 		return;
 	}
 	ik_check_detail(c, it, "\"%s\"%s%s", r->text,
@@ -284,13 +236,12 @@ ik_check_dmarc(inkan_domain_checker *c)
 		strcmp(v->policy_domain, c->domain) != 0 ? v->policy_domain :
 		"");
 	if (strcmp(v->policy_domain, c->domain) != 0)
-		ik_check_find(c, it, INKAN_DOMAIN_NOTE, "dmarc-inherited",
+		ik_check_find(c, it, INKAN_SEVERITY_NOTE, "dmarc-inherited",
 			ik_check_str(c, "publish a record at _dmarc.%s to set this "
 			"domain's own policy and reports", c->domain), "%s has "
 			"no record of its own; the record of %s applies to it "
 			"(as a subdomain)", c->domain, v->policy_domain);
-	warnings(c, it, r);
-	stage(c, it, r);
+	record_findings(c, it);
 	destinations(c, it, r, v->org_domain != NULL ? v->org_domain :
 		v->policy_domain);
 }

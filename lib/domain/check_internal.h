@@ -30,7 +30,7 @@
 
 struct ck_item {
 	inkan_domain_item pub;
-	inkan_domain_finding f[CK_MAX_FINDINGS];
+	inkan_finding f[CK_MAX_FINDINGS];
 };
 
 /* what one selector showed, for the summary */
@@ -102,9 +102,10 @@ void ik_check_status(inkan_domain_checker *c, size_t item, inkan_domain_status s
 void ik_check_worsen(inkan_domain_checker *c, size_t item, inkan_domain_status s);
 void ik_check_detail(inkan_domain_checker *c, size_t item, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* add a finding; @fix may be NULL; the message is printf-formatted */
+/* add a finding; @fix NULL (notes on what is right) becomes "nothing to
+ * do"; the message is printf-formatted */
 void ik_check_find(inkan_domain_checker *c, size_t item,
-	inkan_domain_severity sev, const char *code, const char *fix,
+	inkan_severity sev, const char *code, const char *fix,
 	const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* ---- the parts -------------------------------------------------------- */

@@ -81,7 +81,7 @@ reverse(inkan_domain_checker *c, size_t it, struct ck_ip *ip)
 	}
 	if (a->outcome != INKAN_DNS_DATA) {
 		ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
-		ik_check_find(c, it, INKAN_DOMAIN_ERROR, "ip-no-ptr", ik_check_str(c, "ask "
+		ik_check_find(c, it, INKAN_SEVERITY_ERROR, "ip-no-ptr", ik_check_str(c, "ask "
 			"whoever runs %s (the hosting provider) for a PTR "
 			"record naming a host whose A/AAAA record is %s",
 			ip->ip, ip->ip), "no PTR record for %s: Gmail requires "
@@ -90,7 +90,7 @@ reverse(inkan_domain_checker *c, size_t it, struct ck_ip *ip)
 		return;
 	}
 	if (a->nrrs > 1)
-		ik_check_find(c, it, INKAN_DOMAIN_WARNING, "ip-ptr-several",
+		ik_check_find(c, it, INKAN_SEVERITY_WARNING, "ip-ptr-several",
 			"keep one PTR record", "%zu PTR records: receivers "
 			"may look at only one of them", a->nrrs);
 	n = a->nrrs < CK_MAX_PTR ? a->nrrs : CK_MAX_PTR;
@@ -117,7 +117,7 @@ reverse(inkan_domain_checker *c, size_t it, struct ck_ip *ip)
 		return;
 	}
 	ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
-	ik_check_find(c, it, INKAN_DOMAIN_ERROR, "ip-no-fcrdns", ik_check_str(c, "give %s "
+	ik_check_find(c, it, INKAN_SEVERITY_ERROR, "ip-no-fcrdns", ik_check_str(c, "give %s "
 		"an %s record for %s, or change the PTR to a name that has "
 		"one", a->rrs[0].u.name, ip->v6 ? "AAAA" : "A", ip->ip),
 		"the PTR name %s does not resolve back to %s: Gmail wants "
@@ -173,7 +173,7 @@ one(inkan_domain_checker *c, struct ck_ip *ip)
 		ik_check_status(c, it, INKAN_DOMAIN_TEMPORARY_FAILURE);
 	} else if (r != INKAN_SPF_PASS) {
 		ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
-		ik_check_find(c, it, INKAN_DOMAIN_ERROR, "ip-spf",
+		ik_check_find(c, it, INKAN_SEVERITY_ERROR, "ip-spf",
 			r == INKAN_SPF_NONE ? ik_check_str(c, "publish the SPF "
 			"record of %s first (see its SPF item)", dom) :
 			r == INKAN_SPF_PERMERROR ?
@@ -189,7 +189,7 @@ one(inkan_domain_checker *c, struct ck_ip *ip)
 	 * domain's own record */
 	if (c->mail_from[0] != '\0' && spf(c, ip, c->domain, &r, &mech) &&
 	    r != INKAN_SPF_PASS && r != INKAN_SPF_TEMPERROR)
-		ik_check_find(c, it, INKAN_DOMAIN_WARNING, "ip-spf-domain",
+		ik_check_find(c, it, INKAN_SEVERITY_WARNING, "ip-spf-domain",
 			r == INKAN_SPF_NONE ? ik_check_str(c, "publish an SPF "
 			"record for %s (see its SPF item)", c->domain) :
 			r == INKAN_SPF_PERMERROR ?

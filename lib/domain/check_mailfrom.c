@@ -62,13 +62,13 @@ mx_targets(inkan_domain_checker *c, size_t it, const inkan_dns_answer *a)
 		r = has_address(c, x);
 		if (r < 0) {
 			ik_check_worsen(c, it, INKAN_DOMAIN_TEMPORARY_FAILURE);
-			ik_check_find(c, it, INKAN_DOMAIN_WARNING,
+			ik_check_find(c, it, INKAN_SEVERITY_WARNING,
 				"mail-from-mx-target-dns", "check again later",
 				"the address lookup of MX target %s failed", x);
 		} else if (r == 0) {
 			c->mf_ok = 0;
 			ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
-			ik_check_find(c, it, INKAN_DOMAIN_ERROR,
+			ik_check_find(c, it, INKAN_SEVERITY_ERROR,
 				"mail-from-mx-target",
 				ik_check_str(c, "publish an A or AAAA record "
 				"for %s, or point the MX of %s at a host that "
@@ -95,7 +95,7 @@ mx(inkan_domain_checker *c, size_t it)
 	}
 	if (a->outcome != INKAN_DNS_DATA) {
 		ik_check_worsen(c, it, INKAN_DOMAIN_PENDING);
-		ik_check_find(c, it, INKAN_DOMAIN_ERROR, "mail-from-no-mx", "publish "
+		ik_check_find(c, it, INKAN_SEVERITY_ERROR, "mail-from-no-mx", "publish "
 			"the MX record from `inkan domain setup`", "no MX "
 			"record at %s: bounces to the MAIL FROM address have "
 			"nowhere to go, and Amazon SES falls back to its own "
@@ -105,7 +105,7 @@ mx(inkan_domain_checker *c, size_t it)
 	}
 	if (a->nrrs != 1) {
 		ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
-		ik_check_find(c, it, INKAN_DOMAIN_ERROR, "mail-from-mx-count",
+		ik_check_find(c, it, INKAN_SEVERITY_ERROR, "mail-from-mx-count",
 			"keep exactly one MX record at the MAIL FROM name",
 			"%zu MX records at %s: a custom MAIL FROM needs exactly "
 			"one (Amazon SES refuses the set-up otherwise)",
@@ -117,13 +117,13 @@ mx(inkan_domain_checker *c, size_t it)
 
 		if (strcmp(x, ".") == 0) {
 			ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
-			ik_check_find(c, it, INKAN_DOMAIN_ERROR, "mail-from-null-mx",
+			ik_check_find(c, it, INKAN_SEVERITY_ERROR, "mail-from-null-mx",
 				"point the MX at the host that takes bounces",
 				"a null MX (RFC 7505): bounces are refused");
 			c->mf_ok = 0;
 		} else if (c->expected_mx != NULL && !ik_ascii_eqz(x,
 		    strlen(x), c->expected_mx)) {
-			ik_check_find(c, it, INKAN_DOMAIN_WARNING,
+			ik_check_find(c, it, INKAN_SEVERITY_WARNING,
 				"mail-from-mx-other", "publish the records "
 				"again, or run setup with the right "
 				"--mail-from-mx", "the MX points to %s, the "
@@ -152,7 +152,7 @@ alignment(inkan_domain_checker *c, size_t it)
 	if (strict && strcmp(c->mail_from, c->domain) != 0) {
 		c->mf_aligns = 0;
 		ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
-		ik_check_find(c, it, INKAN_DOMAIN_ERROR, "mail-from-aspf-strict",
+		ik_check_find(c, it, INKAN_SEVERITY_ERROR, "mail-from-aspf-strict",
 			"drop aspf=s from the DMARC record (relaxed is the "
 			"default), or send with a MAIL FROM at the domain "
 			"itself", "the DMARC record of %s has aspf=s (strict): "
@@ -169,7 +169,7 @@ alignment(inkan_domain_checker *c, size_t it)
 	c->mf_aligns = ik_domain_is_under(c->mail_from, org);
 	if (!c->mf_aligns) {
 		ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
-		ik_check_find(c, it, INKAN_DOMAIN_ERROR, "mail-from-unaligned",
+		ik_check_find(c, it, INKAN_SEVERITY_ERROR, "mail-from-unaligned",
 			ik_check_str(c, "use a MAIL FROM under %s (for example "
 			"bounce.%s)", org, c->domain), "MAIL FROM %s is outside "
 			"the organizational domain %s: SPF can never align "
@@ -189,7 +189,7 @@ ik_check_mail_from(inkan_domain_checker *c)
 	    strcmp(c->mail_from, c->domain) == 0) {
 		c->mf_ok = 0;
 		ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
-		ik_check_find(c, it, INKAN_DOMAIN_ERROR, "mail-from-not-subdomain",
+		ik_check_find(c, it, INKAN_SEVERITY_ERROR, "mail-from-not-subdomain",
 			ik_check_str(c, "use a subdomain such as bounce.%s (inkan "
 			"domain setup --mail-from bounce)", c->domain),
 			"MAIL FROM %s is not a subdomain of %s: Amazon SES "
