@@ -13,7 +13,7 @@
 #include "commands.h"
 
 static void
-print_json(const struct cli *cli, const inkan_spf_lint *l)
+print_json(struct cli *cli, const inkan_spf_lint *l)
 {
 	FILE *o = cli->out;
 	size_t i;
@@ -45,7 +45,8 @@ print_json(const struct cli *cli, const inkan_spf_lint *l)
 		else
 			fprintf(o, ",\"pos\":%zu}", is->pos);
 	}
-	fputs("]}\n", o);
+	fputs("]}", o);
+	cli_json_done(cli);
 }
 
 int
