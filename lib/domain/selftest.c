@@ -18,10 +18,13 @@
  * identity alone breaks as soon as a forwarder or a key rotation touches
  * that one (Gmail's sender requirements ask for both, see check_summary.c).
  */
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <inkan/authres.h>
 #include <inkan/verify.h>
 
 #include "core/alloc.h"
@@ -29,9 +32,9 @@
 #include "domain/domain_internal.h"
 
 #define MSG_MAX (64 * 1024)	/* the test message: a few hundred bytes */
-#define LINE_MAX_ 512
+#define LINE_MAX_ 2048	/* a line or a fix with a 4096-bit key record */
 #define ST_MAX_KEYS IK_DOMAIN_MAX_SELECTORS
-#define ST_MAX_STRS (12 + 2 * ST_MAX_KEYS)
+#define ST_MAX_STRS (16 + 3 * ST_MAX_KEYS)
 
 struct inkan_domain_selftest {
 	inkan_domain_selftest_result pub;	/* first: the public view */
@@ -41,6 +44,7 @@ struct inkan_domain_selftest {
 	size_t nstrs;
 	const char *dkim_lines[ST_MAX_KEYS];
 	const char *advice[4];
+	inkan_verify_note *notes;		/* owned copy, set-up fixes */
 	inkan_status st;			/* first memory failure */
 };
 
@@ -126,24 +130,40 @@ rfc5322_date(int64_t now, char *out, size_t len)
 		(int)(secs / 60 % 60), (int)(secs % 60));
 }
 
-/* the first sending IP of the identity: an ip4/ip6 network as written,
- * its address part (inside the network, so SPF's ip4/ip6 matches it) */
+/* the first sending IP of the identity: the first host of its first
+ * ip4/ip6 network (the address itself when it has no prefix, or one too
+ * long to hold hosts), which SPF's ip4/ip6 match */
 static int
 first_ip(const inkan_domain_view *v, char *out, size_t len)
 {
+	unsigned char a[16];
+	char addr[INET6_ADDRSTRLEN];
 	const char *net, *slash;
+	int v6, i;
 	size_t n;
+	unsigned long bits = 0;
 
 	if (v->nspf_ips == 0)
 		return 0;
 	net = v->spf_ips[0];
 	slash = strchr(net, '/');
 	n = slash != NULL ? (size_t)(slash - net) : strlen(net);
-	if (n == 0 || n >= len)
+	if (n == 0 || n >= sizeof(addr))
 		return 0;
-	memcpy(out, net, n);
-	out[n] = '\0';
-	return 1;
+	memcpy(addr, net, n);
+	addr[n] = '\0';
+	v6 = strchr(addr, ':') != NULL;
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, addr, a) != 1)
+		return 0;
+	if (slash != NULL)
+		bits = strtoul(slash + 1, NULL, 10);
+	/* RFC 7208 5.6: the network matches every address in it; the
+	 * network's own address is no host (for prefixes that have hosts) */
+	if (slash != NULL && bits < (v6 ? 127u : 31u))
+		for (i = v6 ? 15 : 3; i >= 0 && ++a[i] == 0; i--)
+			;
+	return inet_ntop(v6 ? AF_INET6 : AF_INET, a, out, (socklen_t)len) !=
+		NULL;
 }
 
 static inkan_status
@@ -260,6 +280,90 @@ shown(inkan_domain_selftest *t, const inkan_verify_result *r)
 		inkan_dmarc_verdict_name(r->dmarc->verdict)));
 }
 
+/* the record of @type at @name the identity would publish, or NULL */
+static const inkan_domain_record *
+record(const inkan_domain_records *rs, const char *name, uint16_t type)
+{
+	size_t i;
+
+	for (i = 0; rs != NULL && i < rs->nrecords; i++)
+		if (rs->records[i].type == type &&
+		    strcmp(rs->records[i].name, name) == 0)
+			return &rs->records[i];
+	return NULL;
+}
+
+/*
+ * The receiver's notes, with the fix said in the set-up's terms where
+ * the identity knows the record that is missing: its exact text, and the
+ * command that publishes it.
+ */
+static void
+setup_fixes(inkan_domain_selftest *t, const inkan_domain *d,
+	const inkan_verify_result *r)
+{
+	const inkan_domain_view *view = inkan_domain_get_view(d);
+	inkan_domain_records *rs = NULL;
+	const inkan_domain_record *rec;
+	const char *name;
+	size_t i, k;
+
+	t->notes = ik_calloc(t->ctx, r->nnotes ? r->nnotes : 1,
+		sizeof(*t->notes));
+	if (t->notes == NULL) {
+		t->st = INKAN_ERR_NOMEM;
+		return;
+	}
+	memcpy(t->notes, r->notes, r->nnotes * sizeof(*t->notes));
+	if (inkan_domain_records_make(d, &rs) != INKAN_OK)
+		rs = NULL;
+	for (i = 0; i < r->nnotes; i++) {
+		inkan_verify_note *n = &t->notes[i];
+
+		if (!n->problem)
+			continue;
+		if (strcmp(n->method, "spf") == 0 && r->spf != NULL &&
+		    (r->spf->result == INKAN_SPF_NONE ||
+		    r->spf->result == INKAN_SPF_PERMERROR) &&
+		    (rec = record(rs, r->spf->domain, INKAN_DNS_TYPE_TXT)) !=
+		    NULL)
+			n->fix = fmt(t, "publish the SPF record of %s, TXT "
+				"\"%s\" (`inkan domain publish %s`, or the "
+				"zone from `inkan domain setup --format zone`)",
+				rec->name, rec->value, view->domain);
+		else if (strcmp(n->method, "spf") == 0 && r->spf != NULL &&
+		    r->spf->result != INKAN_SPF_TEMPERROR)
+			n->fix = fmt(t, "add %s to the identity (`inkan domain "
+				"setup %s --spf-ip %s`) and publish again; "
+				"`inkan domain check %s` shows what is "
+				"published", t->pub.client_ip, view->domain,
+				t->pub.client_ip, view->domain);
+		/* notes: SPF, then one per signature, then DMARC */
+		k = i - 1;
+		if (strcmp(n->method, "dkim") != 0 || i == 0 ||
+		    k >= r->ndkim)
+			continue;
+		name = fmt(t, "%s._domainkey.%s", r->dkim[k].selector,
+			view->domain);
+		rec = name != NULL ? record(rs, name, INKAN_DNS_TYPE_TXT) :
+			NULL;
+		if (rec == NULL)
+			continue;
+		if (r->dkim[k].reason == INKAN_DKIM_R_NO_KEY)
+			n->fix = fmt(t, "publish the key record of selector "
+				"%s, TXT \"%s\" at %s (`inkan domain publish "
+				"%s`, or the zone from `inkan domain setup "
+				"--format zone`)", r->dkim[k].selector,
+				rec->value, rec->name, view->domain);
+		else if (r->dkim[k].verdict != INKAN_DKIM_TEMPERROR)
+			n->fix = fmt(t, "the key published at %s is not the "
+				"identity's: publish it again (`inkan domain "
+				"publish %s`)", rec->name, view->domain);
+	}
+	t->pub.notes = t->notes;
+	inkan_domain_records_free(rs);
+}
+
 static inkan_status
 run(inkan_domain_selftest *t, const char *state_dir,
 	const inkan_domain_selftest_options *opt)
@@ -305,6 +409,8 @@ run(inkan_domain_selftest *t, const char *state_dir,
 	vo.authserv_id = opt != NULL && opt->authserv_id != NULL ?
 		opt->authserv_id : "selftest.invalid";
 	vo.flags = INKAN_VERIFY_SPF_INLINE;
+	/* a header to show, not to insert: LF line ends */
+	vo.authres_style = INKAN_AUTHRES_STYLE_LF;
 	if (st == INKAN_OK)
 		st = inkan_verify_new(t->ctx, &vo, &t->v);
 	memset(&env, 0, sizeof(env));
@@ -324,8 +430,8 @@ run(inkan_domain_selftest *t, const char *state_dir,
 		t->pub.passed = all_pass(r);
 		t->pub.outcome = r->outcome;
 		t->pub.authres = r->authres;
-		t->pub.notes = r->notes;
 		t->pub.nnotes = r->nnotes;
+		setup_fixes(t, d, r);
 		t->pub.advice = t->advice;
 		st = t->st;
 	}
@@ -371,6 +477,7 @@ inkan_domain_selftest_free(inkan_domain_selftest *t)
 	if (t == NULL)
 		return;
 	inkan_verify_free(t->v);
+	ik_free(t->ctx, t->notes);
 	for (i = 0; i < t->nstrs; i++)
 		ik_free(t->ctx, t->strs[i]);
 	ik_free(t->ctx, t);

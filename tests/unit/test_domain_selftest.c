@@ -156,11 +156,11 @@ test_pass(void **state)
 	run(f, NULL);
 	assert_int_equal(f->res->passed, 1);
 	assert_int_equal(f->res->outcome, INKAN_VERIFY_PASS);
-	/* the IP is the identity's first SPF network's address */
-	assert_string_equal(f->res->client_ip, "192.0.2.0");
+	/* the IP is the first host of the identity's first SPF network */
+	assert_string_equal(f->res->client_ip, "192.0.2.1");
 	assert_string_equal(f->res->mail_from, "bounce@bounce.example.com");
 	assert_string_equal(f->res->from, "selftest@example.com");
-	assert_string_equal(f->res->spf, "PASS with IP 192.0.2.0");
+	assert_string_equal(f->res->spf, "PASS with IP 192.0.2.1");
 	assert_int_equal(f->res->ndkim, 2);
 	assert_string_equal(f->res->dkim[0],
 		"'PASS' with domain example.com (selector r1)");
@@ -183,6 +183,8 @@ test_pass(void **state)
 	assert_int_equal(f->res->passed, 0);
 	assert_string_equal(f->res->spf, "SOFTFAIL with IP 198.51.100.7");
 	assert_non_null(problem(f->res, "spf"));
+	assert_non_null(strstr(problem(f->res, "spf")->fix,
+		"--spf-ip 198.51.100.7"));
 }
 
 static void
@@ -195,14 +197,17 @@ test_no_dkim_record(void **state)
 	run(f, NULL);
 	/* DMARC still passes through SPF, but the test does not */
 	assert_int_equal(f->res->passed, 0);
-	assert_string_equal(f->res->spf, "PASS with IP 192.0.2.0");
+	assert_string_equal(f->res->spf, "PASS with IP 192.0.2.1");
 	assert_int_equal(f->res->ndkim, 2);
 	assert_null(strstr(f->res->dkim[0], "'PASS'"));
 	assert_null(strstr(f->res->dkim[1], "'PASS'"));
 	n = problem(f->res, "dkim");
 	assert_non_null(n);
-	assert_non_null(n->fix);
 	assert_non_null(strstr(n->subject, "r1"));
+	/* the fix is the record to publish, from the identity */
+	assert_non_null(n->fix);
+	assert_non_null(strstr(n->fix, "r1._domainkey.example.com"));
+	assert_non_null(strstr(n->fix, "\"v=DKIM1; k=rsa; p="));
 }
 
 static void
@@ -215,12 +220,14 @@ test_no_mail_from_spf(void **state)
 	zone(f, "bounce.example.com. 3600 IN TXT");
 	run(f, NULL);
 	assert_int_equal(f->res->passed, 0);
-	assert_string_equal(f->res->spf, "NONE with IP 192.0.2.0");
+	assert_string_equal(f->res->spf, "NONE with IP 192.0.2.1");
 	assert_string_equal(f->res->dkim[0],
 		"'PASS' with domain example.com (selector r1)");
 	n = problem(f->res, "spf");
 	assert_non_null(n);
 	assert_non_null(n->fix);
+	assert_non_null(strstr(n->fix, "bounce.example.com, TXT "
+		"\"v=spf1 ip4:192.0.2.0/24 ~all\""));
 }
 
 static void
