@@ -17,6 +17,7 @@ cli_msg_limit_option(struct cli *cli, int id, unsigned long long num)
 	case CLI_O_MAX_HEADER_FIELDS: l = INKAN_LIMIT_HEADER_FIELDS; break;
 	case CLI_O_MAX_HEADER_LINE: l = INKAN_LIMIT_HEADER_LINE; break;
 	case CLI_O_MAX_HEADER_BYTES: l = INKAN_LIMIT_HEADER_BYTES; break;
+	case CLI_O_MAX_SIGNATURES: l = INKAN_LIMIT_DKIM_SIGNATURES; break;
 	default: return 0;
 	}
 	(void)inkan_ctx_set_limit(cli->ctx, l, num);

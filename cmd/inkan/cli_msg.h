@@ -12,8 +12,14 @@
 enum {
 	CLI_O_MAX_HEADER_FIELDS = 0x100,
 	CLI_O_MAX_HEADER_LINE,
-	CLI_O_MAX_HEADER_BYTES
+	CLI_O_MAX_HEADER_BYTES,
+	CLI_O_MAX_SIGNATURES
 };
+
+/* The DKIM signature cap (RFC 6376 6.1 lets a verifier set one). */
+#define CLI_MAX_SIGNATURES_OPT \
+	{ "max-signatures", 0, CLI_O_MAX_SIGNATURES, CLI_ARG_UINT, "N", 1, \
+	  1000, "evaluate up to N DKIM signatures per message (default 10)" }
 
 /* Entries for a command's option table. */
 #define CLI_MSG_LIMIT_OPTS \

@@ -303,7 +303,7 @@ verify_list(struct verify_run *run, const char *list, int rc)
 
 enum { O_KEYS = 'k', O_SHA1 = '1', O_NOW = 'n', O_LIST = 'l',
 	O_AUTHSERV_ID = 'a', O_IP = 'I', O_HELO = 'H', O_MAIL_FROM = 'M',
-	O_DKIM_ONLY = 'D', O_FULL = 'F', O_MAX_SIGS = 'S' };
+	O_DKIM_ONLY = 'D', O_FULL = 'F' };
 
 static const struct cli_opt verify_opts[] = {
 	{ "ip", 0, O_IP, CLI_ARG_STRING, "IP", 0, 0,
@@ -327,8 +327,7 @@ static const struct cli_opt verify_opts[] = {
 	  "judge t= and x= at this time" },
 	{ "list", 0, O_LIST, CLI_ARG_STRING, "FILE", 0, 0,
 	  "message paths, one per line (- for stdin)" },
-	{ "max-signatures", 0, O_MAX_SIGS, CLI_ARG_UINT, "N", 1, 1000,
-	  "evaluate up to N DKIM signatures per message (default 10)" },
+	CLI_MAX_SIGNATURES_OPT,
 	CLI_MSG_LIMIT_OPTS,
 	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
 };
@@ -377,10 +376,6 @@ verify_take(struct cli *cli, struct verify_cli *o, const struct cli_args *a,
 	case O_NOW:
 		o->now = (int64_t)a->num;
 		inkan_ctx_set_clock(cli->ctx, fixed_clock, &o->now);
-		break;
-	case O_MAX_SIGS:
-		(void)inkan_ctx_set_limit(cli->ctx,
-			INKAN_LIMIT_DKIM_SIGNATURES, a->num);
 		break;
 	default:
 		cli_msg_limit_option(cli, id, a->num);
