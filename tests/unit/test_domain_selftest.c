@@ -245,6 +245,109 @@ test_errors(void **state)
 		&f->t, &f->res), INKAN_ERR_CONFIG);
 }
 
+struct failing {
+	long left;		/* allocations to allow; < 0: all */
+	int failed;
+};
+
+static void *
+f_alloc(void *ud, size_t n)
+{
+	struct failing *f = ud;
+
+	if (f->left == 0) {
+		f->failed = 1;
+		return NULL;
+	}
+	if (f->left > 0)
+		f->left--;
+	return malloc(n);
+}
+
+static void *
+f_realloc(void *ud, void *p, size_t n)
+{
+	struct failing *f = ud;
+
+	if (f->left == 0) {
+		f->failed = 1;
+		return NULL;
+	}
+	if (f->left > 0)
+		f->left--;
+	return realloc(p, n);
+}
+
+static void
+f_free(void *ud, void *p)
+{
+	(void)ud;
+	free(p);
+}
+
+/* a temporary result: what a failed allocation may turn a verdict into */
+static int
+temporary(const inkan_domain_selftest_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nnotes; i++)
+		if (strcmp(r->notes[i].result, "temperror") == 0)
+			return 1;
+	return 0;
+}
+
+/* every allocation of a whole self-test fails once in turn: the clean
+ * run's verdict, or a temporary error (NOMEM, temperror), never another
+ * verdict, a crash or a leak (run under ASan) */
+static void
+test_nomem(void **state)
+{
+	struct sf *f = *state;
+	struct failing fl = { -1, 0 };
+	inkan_allocator a = { f_alloc, f_realloc, f_free, &fl };
+	inkan_ctx *ctx;
+	inkan_resolver *r = NULL;
+	inkan_domain_selftest *t;
+	const inkan_domain_selftest_result *res;
+	char err[64];
+	long n;
+	int done = 0;
+	inkan_status st;
+
+	assert_int_equal(inkan_ctx_new(&a, &ctx), INKAN_OK);
+	inkan_ctx_set_clock(ctx, fixed_clock, NULL);
+	assert_int_equal(inkan_resolver_zone_new(ctx, &r), INKAN_OK);
+	assert_int_equal(inkan_resolver_zone_load_mem(r, BASE, SIZE_MAX,
+		NULL, "base", err, sizeof(err)), INKAN_OK);
+	assert_int_equal(inkan_resolver_zone_load_mem(r, f->zone, SIZE_MAX,
+		NULL, "records", err, sizeof(err)), INKAN_OK);
+	inkan_ctx_set_resolver(ctx, r);
+	for (n = 0; !done && n < 100000; n++) {
+		fl.left = n;
+		fl.failed = 0;
+		t = NULL;
+		st = inkan_domain_selftest_run(ctx, f->dir, NULL, &t, &res);
+		if (!fl.failed) {
+			assert_int_equal(st, INKAN_OK);
+			assert_int_equal(res->passed, 1);
+			done = 1;
+		} else if (st == INKAN_OK && !res->passed && !temporary(res)) {
+			fail_msg("allocation %ld failed: verdict %s / %s",
+				n, res->spf, res->dmarc);
+		} else if (st != INKAN_OK && st != INKAN_ERR_NOMEM) {
+			fail_msg("allocation %ld failed: %s", n,
+				inkan_strerror(st));
+		}
+		inkan_domain_selftest_free(t);
+	}
+	assert_true(done);
+	fl.left = -1;
+	inkan_ctx_set_resolver(ctx, NULL);
+	inkan_resolver_free(r);
+	inkan_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -255,6 +358,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_no_mail_from_spf, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nomem, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
