@@ -34,7 +34,7 @@
 #define MSG_MAX (64 * 1024)	/* the test message: a few hundred bytes */
 #define LINE_MAX_ 2048	/* a line or a fix with a 4096-bit key record */
 #define ST_MAX_KEYS IK_DOMAIN_MAX_SELECTORS
-#define ST_MAX_STRS (16 + 3 * ST_MAX_KEYS)
+#define ST_MAX_STRS (16 + 4 * ST_MAX_KEYS)	/* 9 + 4 per key at most */
 
 struct inkan_domain_selftest {
 	inkan_domain_selftest_result pub;	/* first: the public view */
@@ -79,6 +79,9 @@ fmt(inkan_domain_selftest *t, const char *f, ...)
 	va_list ap;
 	int n;
 
+	/* after a failure an argument may be a NULL from an earlier call */
+	if (t->st != INKAN_OK)
+		return NULL;
 	va_start(ap, f);
 	n = vsnprintf(line, sizeof(line), f, ap);
 	va_end(ap);
