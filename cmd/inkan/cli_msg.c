@@ -144,3 +144,20 @@ cli_read_message(struct cli *cli, const char *path, inkan_msg *msg)
 			cli_msg_name(path), cli_msg_error_text(cli, st));
 	return st;
 }
+
+struct cli_msg_src
+cli_msg_file(const char *path)
+{
+	struct cli_msg_src s = { cli_msg_name(path), path, NULL, NULL };
+
+	return s;
+}
+
+inkan_status
+cli_msg_src_stream(struct cli *cli, const struct cli_msg_src *src,
+	cli_feed_fn feed, void *feed_arg)
+{
+	if (src->read != NULL)
+		return src->read(src->arg, cli, feed, feed_arg);
+	return cli_msg_stream(cli, src->path, feed, feed_arg);
+}
