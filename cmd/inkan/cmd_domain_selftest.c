@@ -48,17 +48,6 @@ const struct cli_command cmd_domain_selftest_command = {
 	"key.", cmd_domain_selftest, NULL
 };
 
-static int
-temporary(const inkan_domain_selftest_result *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->nnotes; i++)
-		if (strcmp(r->notes[i].result, "temperror") == 0)
-			return 1;
-	return 0;
-}
-
 static void
 print_text(struct cli *cli, const inkan_domain_selftest_result *r,
 	int message)
@@ -104,6 +93,7 @@ print_json(struct cli *cli, const inkan_domain_selftest_result *r,
 		return CLI_INTERNAL;
 	inkan_json_object_begin(j);
 	inkan_json_member_bool(j, "passed", r->passed);
+	inkan_json_member_bool(j, "temporary", r->temporary);
 	inkan_json_member_cstr(j, "outcome",
 		inkan_verify_outcome_name(r->outcome));
 	inkan_json_member_cstr(j, "from", r->from);
@@ -210,7 +200,7 @@ cmd_domain_selftest(struct cli *cli, int argc, char **argv)
 		rc = CLI_OK;
 	}
 	if (rc == CLI_OK)
-		rc = res->passed ? CLI_OK : temporary(res) ? CLI_TEMPFAIL :
+		rc = res->passed ? CLI_OK : res->temporary ? CLI_TEMPFAIL :
 			CLI_VERDICT_FAIL;
 out:
 	inkan_domain_selftest_free(t);

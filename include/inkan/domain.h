@@ -484,6 +484,8 @@ typedef struct inkan_domain_selftest_result {
 	 * only one aligned pass; a set-up resting on one breaks when a
 	 * forwarder or a key rotation touches it, so both are required. */
 	int passed;
+	/* 1: a DNS failure left a result at temperror: ask again later */
+	int temporary;
 	inkan_verify_outcome outcome;	/* the receiver's verdict */
 	const char *from;		/* "selftest@example.com" */
 	const char *mail_from;		/* "bounce@bounce.example.com" */
@@ -509,8 +511,9 @@ typedef struct inkan_domain_selftest_result {
 
 /*
  * Run the self-test for the identity in @state_dir. @opt may be NULL.
- * On INKAN_OK *out is owned by the caller (inkan_domain_selftest_free())
- * and *res borrowed from it; a test that does not pass is still
+ * On INKAN_OK *out is owned by the caller (inkan_domain_selftest_free(),
+ * before the context's resolver is freed: it keeps the receiver's
+ * answers) and *res borrowed from it; a test that does not pass is still
  * INKAN_OK (read res->passed). Statuses: INKAN_ERR_CONFIG (no resolver on
  * @ctx), INKAN_ERR_INVALID (no client IP given and the identity lists
  * none), the errors of inkan_domain_load() and

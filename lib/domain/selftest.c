@@ -248,6 +248,22 @@ sign(inkan_domain_selftest *t, const inkan_domain_signing_keys *keys,
 	return st;
 }
 
+/* a result left open by DNS (RFC 7208 2.6.6, RFC 6376 3.9, RFC 9989
+ * 4.10): the test says nothing yet */
+static int
+temporary(const inkan_verify_result *r)
+{
+	size_t i;
+
+	if ((r->spf != NULL && r->spf->result == INKAN_SPF_TEMPERROR) ||
+	    r->dmarc->verdict == INKAN_DMARC_TEMPERROR)
+		return 1;
+	for (i = 0; i < r->ndkim; i++)
+		if (r->dkim[i].verdict == INKAN_DKIM_TEMPERROR)
+			return 1;
+	return 0;
+}
+
 static int
 all_pass(const inkan_verify_result *r)
 {
@@ -431,6 +447,7 @@ run(inkan_domain_selftest *t, const char *state_dir,
 		t->pub.message = keep(t, &m);
 		shown(t, r);
 		t->pub.passed = all_pass(r);
+		t->pub.temporary = temporary(r);
 		t->pub.outcome = r->outcome;
 		t->pub.authres = r->authres;
 		t->pub.nnotes = r->nnotes;

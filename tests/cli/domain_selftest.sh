@@ -91,6 +91,14 @@ check "--ip outside the SPF record: exit 1" test $? -eq 1
 check "--ip outside the SPF record: softfail" \
 	grep -q '^SPF: *SOFTFAIL with IP 198.51.100.7$' "$tmp/other-ip.txt"
 
+printf '$FAULT bounce.example.com. TXT servfail\n' >"$tmp/fault.zone"
+"$inkan" --dns-zone "$tmp/base.zone" --dns-zone "$tmp/fault.zone" \
+	--dns-zone "$tmp/records.zone" domain selftest example.com \
+	--state "$tmp/st" >"$tmp/fault.txt" 2>&1
+check "DNS failure for the MAIL FROM SPF: exit 3" test $? -eq 3
+check "DNS failure: SPF temperror" \
+	grep -q '^SPF: *TEMPERROR with IP 192.0.2.1$' "$tmp/fault.txt"
+
 "$inkan" --dns-zone "$tmp/base.zone" domain selftest example.com \
 	--state "$tmp/none" >/dev/null 2>&1
 check "no identity: exit 4" test $? -eq 4

@@ -86,18 +86,20 @@ teardown(void **state)
 	"@ 300 IN SOA ns h 1 3600 600 86400 60\n" \
 	"mx IN A 192.0.2.25\n"
 
-/* BASE + the rendered records, without the lines that contain @drop */
+/* BASE + @extra + the rendered records, without the lines that contain
+ * @drop */
 static void
-zone(struct sf *f, const char *drop)
+zone(struct sf *f, const char *drop, const char *extra)
 {
 	char err[256] = "", *text, *copy, *line, *next;
-	size_t cap = strlen(BASE) + strlen(f->zone) + 2;
+	size_t cap = strlen(BASE) + strlen(extra) + strlen(f->zone) + 2;
 
 	text = calloc(1, cap);
 	copy = strdup(f->zone);
 	assert_non_null(text);
 	assert_non_null(copy);
 	strcat(text, BASE);
+	strcat(text, extra);
 	for (line = copy; line != NULL && *line != '\0'; line = next) {
 		char *nl = strchr(line, '\n');
 
@@ -110,6 +112,9 @@ zone(struct sf *f, const char *drop)
 		strcat(text, "\n");
 	}
 	free(copy);
+	/* the last test's answers are the old resolver's: free them first */
+	inkan_domain_selftest_free(f->t);
+	f->t = NULL;
 	inkan_ctx_set_resolver(f->ctx, NULL);
 	inkan_resolver_free(f->r);
 	assert_int_equal(inkan_resolver_zone_new(f->ctx, &f->r), INKAN_OK);
@@ -152,7 +157,7 @@ test_pass(void **state)
 	struct sf *f = *state;
 	const char *sig;
 
-	zone(f, NULL);
+	zone(f, NULL, "");
 	run(f, NULL);
 	assert_int_equal(f->res->passed, 1);
 	assert_int_equal(f->res->outcome, INKAN_VERIFY_PASS);
@@ -193,7 +198,7 @@ test_no_dkim_record(void **state)
 	struct sf *f = *state;
 	const inkan_verify_note *n;
 
-	zone(f, "_domainkey");
+	zone(f, "_domainkey", "");
 	run(f, NULL);
 	/* DMARC still passes through SPF, but the test does not */
 	assert_int_equal(f->res->passed, 0);
@@ -217,7 +222,7 @@ test_no_mail_from_spf(void **state)
 	const inkan_verify_note *n;
 
 	/* the MAIL FROM's SPF record is the only TXT at bounce */
-	zone(f, "bounce.example.com. 3600 IN TXT");
+	zone(f, "bounce.example.com. 3600 IN TXT", "");
 	run(f, NULL);
 	assert_int_equal(f->res->passed, 0);
 	assert_string_equal(f->res->spf, "NONE with IP 192.0.2.1");
@@ -231,11 +236,28 @@ test_no_mail_from_spf(void **state)
 }
 
 static void
+test_temporary(void **state)
+{
+	struct sf *f = *state;
+
+	/* a DNS failure is no verdict: not passed, but temporary */
+	zone(f, NULL, "$FAULT r1._domainkey.example.com. TXT servfail\n");
+	run(f, NULL);
+	assert_int_equal(f->res->passed, 0);
+	assert_int_equal(f->res->temporary, 1);
+	assert_string_equal(f->res->dkim[0],
+		"'TEMPERROR' with domain example.com (selector r1)");
+	zone(f, NULL, "");
+	run(f, NULL);
+	assert_int_equal(f->res->temporary, 0);
+}
+
+static void
 test_errors(void **state)
 {
 	struct sf *f = *state;
 
-	zone(f, NULL);
+	zone(f, NULL, "");
 	assert_int_equal(inkan_domain_selftest_run(f->ctx, "/nonexistent",
 		NULL, &f->t, &f->res), INKAN_ERR_NOT_FOUND);
 	assert_null(f->t);
@@ -285,18 +307,6 @@ f_free(void *ud, void *p)
 	free(p);
 }
 
-/* a temporary result: what a failed allocation may turn a verdict into */
-static int
-temporary(const inkan_domain_selftest_result *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->nnotes; i++)
-		if (strcmp(r->notes[i].result, "temperror") == 0)
-			return 1;
-	return 0;
-}
-
 /* every allocation of a whole self-test fails once in turn: the clean
  * run's verdict, or a temporary error (NOMEM, temperror), never another
  * verdict, a crash or a leak (run under ASan) */
@@ -332,7 +342,7 @@ test_nomem(void **state)
 			assert_int_equal(st, INKAN_OK);
 			assert_int_equal(res->passed, 1);
 			done = 1;
-		} else if (st == INKAN_OK && !res->passed && !temporary(res)) {
+		} else if (st == INKAN_OK && !res->passed && !res->temporary) {
 			fail_msg("allocation %ld failed: verdict %s / %s",
 				n, res->spf, res->dmarc);
 		} else if (st != INKAN_OK && st != INKAN_ERR_NOMEM) {
@@ -356,6 +366,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_no_dkim_record, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_no_mail_from_spf, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_temporary, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nomem, setup, teardown),
