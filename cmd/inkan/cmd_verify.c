@@ -68,39 +68,29 @@ print_text(const struct cli *cli, const char *name, int many,
 	fputc('\n', cli->out);
 }
 
-static void
-json_str_or_null(FILE *to, const char *s)
+/* DKIM only, --json: the message's signatures as one JSON line */
+static int
+print_json(struct cli *cli, const char *name, const inkan_dkim_verify *v)
 {
-	if (s == NULL)
-		fputs("null", to);
-	else
-		cli_json_string(to, s, strlen(s));
-}
+	inkan_json *j = cli_json_new(cli);
+	size_t i;
+	int rc;
 
-static void
-print_json(struct cli *cli, const inkan_dkim_result *r, int first)
-{
-	FILE *o = cli->out;
-
-	fputs(first ? "{" : ",{", o);
-	fprintf(o, "\"result\":\"%s\",\"reason\":",
-		inkan_dkim_verdict_str(r->verdict));
-	json_str_or_null(o, inkan_dkim_reason_str(r->reason));
-	fputs(",\"d\":", o);
-	json_str_or_null(o, r->domain);
-	fputs(",\"i\":", o);
-	json_str_or_null(o, r->auid);
-	fputs(",\"s\":", o);
-	json_str_or_null(o, r->selector);
-	fputs(",\"a\":", o);
-	json_str_or_null(o, r->algorithm);
-	fputs(",\"b\":", o);
-	json_str_or_null(o, r->b_prefix);
-	fprintf(o, ",\"key_bits\":%u,\"partial_body\":%s,"
-		"\"dmarc_usable\":%s,\"testing\":%s}", r->key_bits,
-		r->partial_body ? "true" : "false",
-		r->dmarc_usable ? "true" : "false",
-		r->testing ? "true" : "false");
+	if (j == NULL)
+		return CLI_INTERNAL;
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "file", name);
+	inkan_json_key(j, "signatures");
+	inkan_json_array_begin(j);
+	for (i = 0; i < inkan_dkim_verify_count(v); i++)
+		verify_dkim_json(j, inkan_dkim_verify_result(v, i));
+	inkan_json_array_end(j);
+	inkan_json_member_int(j, "skipped",
+		(int64_t)inkan_dkim_verify_skipped(v));
+	inkan_json_object_end(j);
+	rc = cli_json_finish(cli, j);
+	inkan_json_free(j);
+	return rc;
 }
 
 /* the Authentication-Results field for all of @v's results */
@@ -208,11 +198,7 @@ verify_dkim_only(struct verify_run *run, const struct cli_msg_src *src)
 			temp |= r->verdict == INKAN_DKIM_TEMPERROR;
 		}
 		n = 0;		/* printed */
-	} else if (cli->json) {
-		fputs("{\"file\":", cli->out);
-		cli_json_string(cli->out, name, strlen(name));
-		fputs(",\"signatures\":[", cli->out);
-	} else if (n == 0 && run->authserv_id == NULL) {
+	} else if (n == 0 && run->authserv_id == NULL && !cli->json) {
 		if (run->many) {
 			cli_text_str(cli->out, name);
 			fputs(": ", cli->out);
@@ -223,19 +209,16 @@ verify_dkim_only(struct verify_run *run, const struct cli_msg_src *src)
 		const inkan_dkim_result *r = inkan_dkim_verify_result(v, i);
 		pass |= r->verdict == INKAN_DKIM_PASS;
 		temp |= r->verdict == INKAN_DKIM_TEMPERROR;
-		if (cli->json)
-			print_json(cli, r, i == 0);
-		else
+		if (!cli->json)
 			print_text(cli, name, run->many, r);
 	}
-	if (cli->json) {
-		fprintf(cli->out, "],\"skipped\":%zu}",
-			inkan_dkim_verify_skipped(v));
-		cli_json_done(cli);
-	}
+	if (cli->json && print_json(cli, name, v) != CLI_OK)
+		pass = -1;
 	verify_skipped_note(cli, inkan_dkim_verify_skipped(v));
 	inkan_dkim_verify_free(v);
 	inkan_msg_free(msg);
+	if (pass < 0)
+		return CLI_INTERNAL;
 	return pass ? CLI_OK : temp ? CLI_TEMPFAIL : CLI_VERDICT_FAIL;
 }
 

@@ -133,9 +133,8 @@ verify_full_file(struct cli *cli, inkan_dkim *dkim,
 		return cli_exit_for_status(st);
 	}
 	rc = verify_full_exit(res->outcome);
-	if (cli->json)
-		verify_full_json(cli, full, name, res, rc);
-	else if (print_text(cli, v, res, name, many) != CLI_OK)
+	if (cli->json ? verify_full_json(cli, full, name, res, rc) != CLI_OK :
+	    print_text(cli, v, res, name, many) != CLI_OK)
 		rc = CLI_INTERNAL;
 	inkan_verify_free(v);
 	return rc;

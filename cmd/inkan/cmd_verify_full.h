@@ -32,9 +32,13 @@ int verify_full_file(struct cli *cli, inkan_dkim *dkim,
 	const struct verify_full *full, const struct cli_msg_src *src,
 	int many);
 
-/* cmd_verify_json.c: the whole result as one JSON object line */
-void verify_full_json(struct cli *cli, const struct verify_full *full,
+/* cmd_verify_json.c: the whole result as one JSON object line; an exit
+ * code (CLI_INTERNAL when it could not be written) */
+int verify_full_json(struct cli *cli, const struct verify_full *full,
 	const char *name, const inkan_verify_result *r, int exit_code);
+/* One DKIM result as a JSON object (both modes use it). */
+struct inkan_json;
+void verify_dkim_json(struct inkan_json *j, const inkan_dkim_result *d);
 
 /* One run of `inkan verify` over any number of messages. */
 struct verify_run {
