@@ -130,24 +130,28 @@ struct dest {
 	inkan_dns_query *q;
 };
 
-/* the domain of a mailto: URI, normalised; 0 when there is none */
-static int
+/* the domain of a mailto: URI, normalised; INKAN_ERR_SYNTAX when there
+ * is none, INKAN_ERR_NOMEM when it could not be normalised */
+static inkan_status
 uri_domain(inkan_domain_checker *c, const char *uri, char *out)
 {
 	char tmp[IK_DOMAIN_NAME_MAX + 1];
 	const char *at, *end;
 	size_t n;
+	inkan_status st;
 
 	if (strncmp(uri, "mailto:", 7) != 0 ||
 	    (at = strrchr(uri, '@')) == NULL)
-		return 0;
+		return INKAN_ERR_SYNTAX;
 	end = at + 1 + strcspn(at + 1, "?");
 	n = (size_t)(end - (at + 1));
 	if (n == 0 || n > IK_DOMAIN_NAME_MAX)
-		return 0;
+		return INKAN_ERR_SYNTAX;
 	memcpy(tmp, at + 1, n);
 	tmp[n] = '\0';
-	return ik_domain_norm(c->ctx, tmp, out) == INKAN_OK;
+	st = ik_domain_norm(c->ctx, tmp, out);
+	return st == INKAN_OK || st == INKAN_ERR_NOMEM ? st :
+		INKAN_ERR_SYNTAX;
 }
 
 static void
@@ -158,6 +162,7 @@ destinations(inkan_domain_checker *c, size_t it, const inkan_dmarc_record *r,
 	char name[2 * IK_DOMAIN_NAME_MAX + 20];
 	const inkan_dns_answer *a;
 	size_t n = 0, i, k;
+	inkan_status st;
 
 	for (i = 0; i < r->nrua + r->nruf && n < MAX_DEST; i++) {
 		const char *uri = i < r->nrua ? r->rua[i].uri :
@@ -170,7 +175,13 @@ destinations(inkan_domain_checker *c, size_t it, const inkan_dmarc_record *r,
 				"served", uri);
 			continue;
 		}
-		if (!uri_domain(c, uri, d[n].domain)) {
+		st = uri_domain(c, uri, d[n].domain);
+		if (st == INKAN_ERR_NOMEM) {
+			/* not a finding: the check as a whole failed */
+			c->st = st;
+			continue;
+		}
+		if (st != INKAN_OK) {
 			ck_find(c, it, INKAN_DOMAIN_ERROR, "dmarc-uri-bad",
 				"write mailto:user@domain", "%s has no usable "
 				"address", uri);

@@ -57,10 +57,18 @@ bad(struct rd *r, const char *msg)
 	return INKAN_ERR_SYNTAX;
 }
 
-/* split @s in place at single spaces; empty fields are an error */
+/*
+ * split @s in place at single spaces; empty fields are an error. Every
+ * one of the @max slots is written: those past *@n are NULL, so a line
+ * handler that checks the count wrongly reads NULL, never stack garbage.
+ */
 static int
 split(char *s, char **f, size_t max, size_t *n)
 {
+	size_t i;
+
+	for (i = 0; i < max; i++)
+		f[i] = NULL;
 	*n = 0;
 	for (;;) {
 		char *sp;

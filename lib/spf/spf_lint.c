@@ -100,12 +100,22 @@ static inkan_dns_outcome
 lookup(struct walk *w, const char *name, uint16_t type,
 	inkan_dns_query **q, const inkan_dns_answer **ans)
 {
+	inkan_status st;
+
 	*q = NULL;
 	*ans = NULL;
-	if (!ik_spf_name_ok(name, strlen(name)) ||
-	    inkan_dns_lookup(w->res, name, type, q, ans) != INKAN_OK)
+	if (!ik_spf_name_ok(name, strlen(name)))
 		return INKAN_DNS_NXDOMAIN;
-	return (*ans)->outcome;
+	st = inkan_dns_lookup(w->res, name, type, q, ans);
+	if (st == INKAN_OK)
+		return (*ans)->outcome;
+	/* the question could not be asked: that says nothing about the
+	 * name, so it must not read as "no record" (a finding the owner
+	 * would act on). Out of memory ends the lint; anything else is a
+	 * lookup that failed (RFC 7208 4.4: temperror). */
+	if (st == INKAN_ERR_NOMEM)
+		w->lb->fatal = st;
+	return INKAN_DNS_TEMPFAIL;
 }
 
 /* a target lookup of a, mx or exists: count voids, check mx */

@@ -14,6 +14,8 @@
 #include "core/ascii.h"
 #include "core/buf.h"
 
+#include "alloc_fail.h"
+
 static void
 test_defaults_follow_rfc(void **state)
 {
@@ -68,56 +70,48 @@ test_status_strings_and_classes(void **state)
 	assert_false(inkan_status_is_temporary(INKAN_ERR_HEADER_COUNT));
 }
 
-/* an allocator that fails after a budget: the library must return NOMEM */
-struct budget { int left; int live; };
+/* ---- the allocator hook (alloc_fail.h) ---- */
 
-static void *
-b_alloc(void *ud, size_t n)
-{
-	struct budget *b = ud;
-
-	if (b->left-- <= 0)
-		return NULL;
-	b->live++;
-	return malloc(n);
-}
-
-static void *
-b_realloc(void *ud, void *p, size_t n)
-{
-	struct budget *b = ud;
-
-	if (b->left-- <= 0)
-		return NULL;
-	if (p == NULL)
-		b->live++;
-	return realloc(p, n);
-}
-
+/* a growing buffer: every allocation goes through the context's hook */
 static void
-b_free(void *ud, void *p)
+af_buf(inkan_ctx *ctx, void *arg, void *env, alloc_fail_outcome *out)
 {
-	struct budget *b = ud;
+	ik_buf b;
+	char *text = NULL;
+	size_t len = 0;
+	int i;
 
-	b->live--;
-	free(p);
+	(void)arg;
+	(void)env;
+	ik_buf_init(&b, ctx, 4096);
+	out->status = INKAN_OK;
+	for (i = 0; i < 200 && out->status == INKAN_OK; i++)
+		out->status = ik_buf_printf(&b, "%d,", i);
+	if (out->status == INKAN_OK)
+		out->status = ik_buf_take(&b, &text, &len);
+	ik_buf_free(&b);
+	if (out->status != INKAN_OK)
+		return;
+	alloc_fail_verdict(out, "%zu bytes, ends %s", len, text + len - 8);
+	ik_free(ctx, text);
 }
 
+/* the hook sees every allocation, a refusal comes back as NOMEM and
+ * leaves nothing behind */
 static void
 test_allocator_hook_and_failure(void **state)
 {
-	struct budget bud = { 1, 0 };
-	inkan_allocator a = { b_alloc, b_realloc, b_free, &bud };
-	inkan_ctx *ctx = NULL;
-	ik_buf b;
+	alloc_fail_case c = {
+		.name = "ik_buf", .run = af_buf,
+		.expect_status = INKAN_OK, .expect = "690 bytes, ends 198,199,",
+		.min_points = 2, .max_points = 1000,
+	};
 
 	(void)state;
-	assert_int_equal(inkan_ctx_new(&a, &ctx), INKAN_OK);
-	assert_int_equal(bud.live, 1);
-	ik_buf_init(&b, ctx, 100);
-	assert_int_equal(ik_buf_puts(&b, "x"), INKAN_ERR_NOMEM);
-	inkan_ctx_free(ctx);
-	assert_int_equal(bud.live, 0);
+	c.mode = ALLOC_FAIL_ONE;
+	alloc_fail_each(&c);
+	c.mode = ALLOC_FAIL_FROM;
+	alloc_fail_each(&c);
 }
 
 static void

@@ -21,6 +21,8 @@
 
 #include <inkan/domain.h>
 
+#include "alloc_fail.h"
+
 int test_domain_check_group(void);
 
 /* the state parser is internal (domain_internal.h); a small wrapper */
@@ -479,122 +481,136 @@ test_rotate(void **state)
 	inkan_domain_free(e);
 }
 
-/* ---- allocation failures ---------------------------------------- */
+/* ---- allocation failures (alloc_fail.h) ------------------------- */
 
-struct failing {
-	long left;		/* allocations to allow; < 0: all */
-	int failed;
-};
-
-static void *
-f_alloc(void *ud, size_t n)
-{
-	struct failing *f = ud;
-
-	if (f->left == 0) {
-		f->failed = 1;
-		return NULL;
-	}
-	if (f->left > 0)
-		f->left--;
-	return malloc(n);
-}
+static const char af_key[] = "key k { algorithm hmac-sha256; secret "
+	"\"QUJD\"; };";
+static const char af_ident[] = "inkan-domain 1\ndomain example.com\n"
+	"mail-from bounce.example.com mx.example.com\nspf-ip 192.0.2.1"
+	"\ndmarc-rua mailto:d@example.com\nkey s1 rsa 2048 active 1 "
+	"s1.pem AAAA\nevent 1 made\n";
 
 static void *
-f_realloc(void *ud, void *p, size_t n)
+af_setup(inkan_ctx *ctx, void *arg)
 {
-	struct failing *f = ud;
+	struct cf *f = arg;
+	inkan_resolver *r = NULL;
+	char err[64];
 
-	if (f->left == 0) {
-		f->failed = 1;
-		return NULL;
-	}
-	if (f->left > 0)
-		f->left--;
-	return realloc(p, n);
-}
-
-static void
-f_free(void *ud, void *p)
-{
-	(void)ud;
-	free(p);
-}
-
-/* every allocation of records, rendering, the state parser, the key
- * parser and a whole check fails once in turn: a status comes back,
- * nothing crashes or leaks (run under ASan) */
-static void
-test_nomem(void **state)
-{
-	struct cf *f = *state;
-	struct failing fl = { -1, 0 };
-	inkan_allocator a = { f_alloc, f_realloc, f_free, &fl };
-	inkan_ctx *ctx;
-	inkan_resolver *r;
-	inkan_domain *d;
-	inkan_domain_records *rs;
-	inkan_domain_checker *ck;
-	const inkan_domain_report *rep;
-	inkan_tsig_key *k;
-	char *text, err[64];
-	long n;
-	int fmt, done;
-	inkan_status st;
-	static const char key[] = "key k { algorithm hmac-sha256; secret "
-		"\"QUJD\"; };";
-	static const char ident[] = "inkan-domain 1\ndomain example.com\n"
-		"mail-from bounce.example.com mx.example.com\nspf-ip 192.0.2.1"
-		"\ndmarc-rua mailto:d@example.com\nkey s1 rsa 2048 active 1 "
-		"s1.pem AAAA\nevent 1 made\n";
-
-	assert_int_equal(inkan_ctx_new(&a, &ctx), INKAN_OK);
+	inkan_ctx_set_clock(ctx, fixed_clock, f);
 	assert_int_equal(inkan_resolver_zone_new(ctx, &r), INKAN_OK);
 	assert_int_equal(inkan_resolver_zone_load_mem(r, BASE, SIZE_MAX, NULL,
 		NULL, err, sizeof(err)), INKAN_OK);
 	assert_int_equal(inkan_resolver_zone_load_mem(r, f->zone, SIZE_MAX,
 		NULL, NULL, err, sizeof(err)), INKAN_OK);
 	inkan_ctx_set_resolver(ctx, r);
-	for (n = 0, done = 0; !done && n < 100000; n++) {
-		fl.left = n;
-		fl.failed = 0;
-		d = NULL;
-		rs = NULL;
-		st = ik_domain_state_parse_for_test(ctx, ident, &d);
-		if (st == INKAN_OK)
-			st = inkan_domain_records_make(d, &rs);
-		for (fmt = 0; st == INKAN_OK && fmt < 4; fmt++) {
-			st = inkan_domain_render(ctx, rs,
-				(inkan_domain_format)fmt, &text);
-			if (st == INKAN_OK)
-				inkan_free(ctx, text);
+	return r;
+}
+
+static void
+af_teardown(inkan_ctx *ctx, void *arg, void *env)
+{
+	(void)arg;
+	inkan_ctx_set_resolver(ctx, NULL);
+	inkan_resolver_free(env);
+}
+
+/* the report's counts and each item's status */
+static void
+af_describe(const inkan_domain_report *rep, size_t rendered,
+	alloc_fail_outcome *out)
+{
+	char items[2048] = "";
+	size_t i, off = 0;
+
+	for (i = 0; i < rep->nitems; i++) {
+		const inkan_domain_item *it = &rep->items[i];
+		size_t k;
+		int n = snprintf(items + off, sizeof(items) - off, " %s=%s",
+			inkan_domain_area_name(it->area),
+			inkan_domain_status_name(it->status));
+
+		assert_true(n > 0 && (size_t)n < sizeof(items) - off);
+		off += (size_t)n;
+		for (k = 0; k < it->nfindings; k++) {
+			n = snprintf(items + off, sizeof(items) - off, "%c%s",
+				k == 0 ? '(' : ',', it->findings[k].code);
+			assert_true(n > 0 && (size_t)n < sizeof(items) - off);
+			off += (size_t)n;
 		}
-		if (st == INKAN_OK) {
-			st = inkan_tsig_key_parse(ctx, key, strlen(key), &k,
-				NULL, 0);
-			inkan_tsig_key_free(k);
-		}
-		if (st == INKAN_OK) {
-			ck = NULL;
-			st = inkan_domain_check(ctx, "example.com", d, NULL,
-				&ck, &rep);
-			inkan_domain_checker_free(ck);
-		}
-		inkan_domain_records_free(rs);
-		inkan_domain_free(d);
-		if (!fl.failed) {
-			assert_int_equal(st, INKAN_OK);
-			done = 1;
-		} else if (st != INKAN_OK && st != INKAN_ERR_NOMEM) {
-			fail_msg("allocation %ld failed: %s", n,
-				inkan_strerror(st));
+		if (it->nfindings > 0) {
+			assert_true(off + 1 < sizeof(items));
+			items[off++] = ')';
+			items[off] = '\0';
 		}
 	}
-	assert_true(done);
-	fl.left = -1;
-	inkan_ctx_set_resolver(ctx, NULL);
-	inkan_resolver_free(r);
-	inkan_ctx_free(ctx);
+	alloc_fail_verdict(out, "rendered %zu bytes; %zu errors %zu warnings "
+		"%zu notes;%s", rendered, rep->errors, rep->warnings,
+		rep->notes, items);
+}
+
+/* the state parser, records, rendering in every format, the TSIG key
+ * parser and a whole check of the zone the setup published */
+static void
+af_run(inkan_ctx *ctx, void *arg, void *env, alloc_fail_outcome *out)
+{
+	inkan_domain *d = NULL;
+	inkan_domain_records *rs = NULL;
+	inkan_domain_checker *ck = NULL;
+	const inkan_domain_report *rep = NULL;
+	inkan_tsig_key *k = NULL;
+	size_t rendered = 0;
+	char *text;
+	int fmt;
+	inkan_status st;
+
+	(void)arg;
+	(void)env;
+	st = ik_domain_state_parse_for_test(ctx, af_ident, &d);
+	if (st == INKAN_OK)
+		st = inkan_domain_records_make(d, &rs);
+	for (fmt = 0; st == INKAN_OK && fmt < 4; fmt++) {
+		st = inkan_domain_render(ctx, rs, (inkan_domain_format)fmt,
+			&text);
+		if (st == INKAN_OK) {
+			rendered += strlen(text);
+			inkan_free(ctx, text);
+		}
+	}
+	if (st == INKAN_OK) {
+		st = inkan_tsig_key_parse(ctx, af_key, strlen(af_key), &k,
+			NULL, 0);
+		inkan_tsig_key_free(k);
+	}
+	if (st == INKAN_OK)
+		st = inkan_domain_check(ctx, "example.com", d, NULL, &ck,
+			&rep);
+	out->status = st;
+	if (st == INKAN_OK) {
+		/* DNS failures are TEMPORARY_FAILURE items */
+		out->temporary = rep->temporary > 0;
+		af_describe(rep, rendered, out);
+	}
+	inkan_domain_checker_free(ck);
+	inkan_domain_records_free(rs);
+	inkan_domain_free(d);
+}
+
+static void
+test_nomem(void **state)
+{
+	const alloc_fail_case c = {
+		.name = "domain records+render+check", .mode = ALLOC_FAIL_ONE,
+		.setup = af_setup, .run = af_run, .teardown = af_teardown,
+		.arg = *state, .expect_status = INKAN_OK,
+		/* the identity's key (AAAA) is not the published one */
+		.expect = "rendered 5367 bytes; 1 errors 0 warnings 1 notes; "
+			"DKIM=FAILED(dkim-key-mismatch) SPF=SUCCESS MAIL "
+			"FROM=SUCCESS SPF=SUCCESS DMARC=SUCCESS(dmarc-p-none)",
+		.min_points = 100, .max_points = 100000,
+	};
+
+	alloc_fail_each(&c);
 }
 
 int
