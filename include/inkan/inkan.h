@@ -14,6 +14,7 @@
 #include <inkan/msg.h>
 #include <inkan/address.h>
 #include <inkan/authres.h>
+#include <inkan/finding.h>
 #include <inkan/dns.h>
 #include <inkan/keys.h>
 #include <inkan/spf.h>

@@ -20,6 +20,7 @@
 
 #include <inkan/authres.h>
 
+#include "dmarc/from_results.h"
 #include "core/alloc.h"
 #include "core/ctx_internal.h"
 #include "verify/verify_internal.h"
@@ -282,7 +283,7 @@ add_dkim_results(inkan_verify *v)
 		if (v->dmarc == NULL || r->domain == NULL)
 			continue;
 		st = inkan_dmarc_add_dkim(v->dmarc,
-			ik_verify_dmarc_dkim(r->verdict), r->domain,
+			ik_dmarc_dkim_input(r->verdict), r->domain,
 			r->selector, r->partial_body && !r->dmarc_usable);
 		/* a d= DMARC cannot use as a name only fails to align */
 		if (st == INKAN_ERR_NOMEM)
@@ -306,7 +307,7 @@ add_spf_result(inkan_verify *v)
 	if (v->dmarc == NULL || s->verdict == NULL)
 		return INKAN_OK;
 	st = inkan_dmarc_set_spf(v->dmarc,
-		ik_verify_dmarc_spf(s->verdict->result),
+		ik_dmarc_spf_input(s->verdict->result),
 		s->req.mail_from != NULL && s->req.mail_from[0] != '\0' ?
 		s->verdict->domain : NULL, s->helo);
 	return st == INKAN_ERR_NOMEM ? st : INKAN_OK;

@@ -73,8 +73,6 @@ void ik_verify_prefetch_clear(inkan_verify *v);
 
 /* outcome.c */
 inkan_verify_outcome ik_verify_outcome(const inkan_verify_result *r);
-inkan_dmarc_spf_result ik_verify_dmarc_spf(inkan_spf_result r);
-inkan_dmarc_dkim_result ik_verify_dmarc_dkim(inkan_dkim_verdict d);
 
 /* notes.c: a formatted string owned by @v (NULL when out of memory;
  * callers treat that as INKAN_ERR_NOMEM) */
