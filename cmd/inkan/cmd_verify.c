@@ -37,6 +37,7 @@
 #include <inkan/msg.h>
 
 #include "cli.h"
+#include "cli_mailbox.h"
 #include "cmd_verify_full.h"
 #include "commands.h"
 
@@ -108,53 +109,32 @@ print_json(const struct cli *cli, const inkan_dkim_result *r, int first)
 		r->testing ? "true" : "false");
 }
 
-#define READ_CHUNK 65536
-
-/*
- * Stream the message at @path (NULL or "-": stdin) into @msg and finish
- * it, as cli_read_message() does (a leading mbox "From " line is not part
- * of the message), but with plain read(2) into the caller's buffer: a
- * run over thousands of files spends much of its time here.
- */
 static inkan_status
-read_message(struct cli *cli, const char *path, const char *name,
-	inkan_msg *msg, char *buf)
+feed_msg(void *arg, const char *data, size_t len)
 {
-	int fd = path && strcmp(path, "-") != 0 ?
-		open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
-	inkan_status st = INKAN_OK;
-	int first = 1;
-	ssize_t n;
+	return inkan_msg_feed(arg, data, len);
+}
 
-	if (fd < 0) {
-		cli_error(cli, "%s: %s", name, strerror(errno));
-		return INKAN_ERR_IO;
+/* DKIM only: a header over the parser's caps gets its line, permerror
+ * naming the limit, as the full verdict does (docs/verify.md) */
+static int
+print_header_limit(struct cli_mail *m, inkan_status st, const char **label)
+{
+	const char *why = cli_mail_header_limit(m->cli, st);
+
+	*label = "dkim=permerror";
+	if (m->cli->json) {
+		fputc('{', m->cli->out);
+		cli_mail_json_origin(m);
+		fputs(",\"signatures\":[{\"result\":\"permerror\","
+			"\"reason\":", m->cli->out);
+		cli_json_string(m->cli->out, why, strlen(why));
+		fputs("}],\"skipped\":0}\n", m->cli->out);
+		return CLI_VERDICT_FAIL;
 	}
-	while ((n = read(fd, buf, READ_CHUNK)) != 0) {
-		const char *p = buf, *lf;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			cli_error(cli, "%s: %s", name, strerror(errno));
-			st = INKAN_ERR_IO;
-			break;
-		}
-		if (first && n >= 5 && memcmp(buf, "From ", 5) == 0) {
-			lf = memchr(buf, '\n', (size_t)n);
-			p = lf ? lf + 1 : buf + n;
-			n -= p - buf;
-		}
-		first = 0;
-		if ((st = inkan_msg_feed(msg, p, (size_t)n)) != INKAN_OK)
-			break;
-	}
-	if (fd != STDIN_FILENO)
-		close(fd);
-	if (st == INKAN_OK)
-		st = inkan_msg_finish(msg);
-	if (st != INKAN_OK && st != INKAN_ERR_IO)
-		cli_error(cli, "%s: %s", name, inkan_strerror(st));
-	return st;
+	fprintf(m->cli->out, "%s%sdkim=permerror (%s)\n", m->many ?
+		m->name : "", m->many ? ": " : "", why);
+	return CLI_VERDICT_FAIL;
 }
 
 /* the Authentication-Results field for all of @v's results */
@@ -183,31 +163,43 @@ print_authres(struct cli *cli, const inkan_dkim_verify *v, const char *id)
 	inkan_authres_builder_free(b);
 }
 
-/* verify one message; returns an exit code for it */
+struct verify_run {
+	inkan_dkim *dkim;
+	const char *authserv_id;
+	const struct verify_full *full;	/* NULL: DKIM only */
+};
+
+/* verify one message (cli_mail_fn); returns an exit code for it */
 static int
-verify_file(struct cli *cli, inkan_dkim *dkim, const char *path, int many,
-	char *buf, const char *authserv_id, const struct verify_full *full)
+verify_one(struct cli_mail *m, void *arg, const char **label)
 {
-	const char *name = path && strcmp(path, "-") != 0 ? path : "(stdin)";
+	const struct verify_run *run = arg;
+	struct cli *cli = m->cli;
+	const char *name = m->name, *authserv_id = run->authserv_id;
+	int many = m->many;
 	inkan_msg *msg = NULL;
 	inkan_dkim_verify *v = NULL;
 	inkan_status st;
 	size_t i, n;
-	int pass = 0, temp = 0;
+	int pass = 0, temp = 0, rc;
 
-	if (full != NULL)
-		return verify_full_file(cli, dkim, full, path, many);
+	if (run->full != NULL)
+		return verify_full_file(cli, run->dkim, run->full, m, label);
 	st = inkan_msg_new(cli->ctx, &msg);
 	if (st == INKAN_OK)
-		st = inkan_dkim_verify_new(dkim, msg, &v);
+		st = inkan_dkim_verify_new(run->dkim, msg, &v);
 	if (st == INKAN_OK)
-		st = read_message(cli, path, name, msg, buf);
+		st = cli_mail_stream(m, feed_msg, msg);
+	if (st == INKAN_OK)
+		st = inkan_msg_finish(msg);
 	if (st == INKAN_OK && (st = inkan_dkim_verify_eom(v)) != INKAN_OK)
 		cli_error(cli, "%s: %s", name, inkan_strerror(st));
 	if (st != INKAN_OK) {
 		inkan_dkim_verify_free(v);
 		inkan_msg_free(msg);
-		return cli_exit_for_status(st);
+		if (cli_mail_header_limit(cli, st) != NULL)
+			return print_header_limit(m, st, label);
+		return cli_mail_unreadable(m, st);
 	}
 	n = inkan_dkim_verify_count(v);
 	if (authserv_id != NULL && !cli->json) {
@@ -220,16 +212,15 @@ verify_file(struct cli *cli, inkan_dkim *dkim, const char *path, int many,
 			pass |= r->verdict == INKAN_DKIM_PASS;
 			temp |= r->verdict == INKAN_DKIM_TEMPERROR;
 		}
-		n = 0;		/* printed */
 	} else if (cli->json) {
-		fputs("{\"file\":", cli->out);
-		cli_json_string(cli->out, name, strlen(name));
+		fputc('{', cli->out);
+		cli_mail_json_origin(m);
 		fputs(",\"signatures\":[", cli->out);
-	} else if (n == 0 && authserv_id == NULL) {
+	} else if (n == 0) {
 		fprintf(cli->out, "%s%sdkim=none\n", many ? name : "",
 			many ? ": " : "");
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && (authserv_id == NULL || cli->json); i++) {
 		const inkan_dkim_result *r = inkan_dkim_verify_result(v, i);
 		pass |= r->verdict == INKAN_DKIM_PASS;
 		temp |= r->verdict == INKAN_DKIM_TEMPERROR;
@@ -241,47 +232,11 @@ verify_file(struct cli *cli, inkan_dkim *dkim, const char *path, int many,
 	if (cli->json)
 		fprintf(cli->out, "],\"skipped\":%zu}\n",
 			inkan_dkim_verify_skipped(v));
+	rc = pass ? CLI_OK : temp ? CLI_TEMPFAIL : CLI_VERDICT_FAIL;
+	*label = pass ? "dkim=pass" : temp ? "dkim=temperror" : n == 0 ?
+		"dkim=none" : "dkim=fail";
 	inkan_dkim_verify_free(v);
 	inkan_msg_free(msg);
-	return pass ? CLI_OK : temp ? CLI_TEMPFAIL : CLI_VERDICT_FAIL;
-}
-
-/* the worse of two exit codes */
-static int
-worse(int a, int b)
-{
-	static const int rank[] = { 0, 1, 5, 3, 4, 6 };	/* by code */
-
-	if (a < 0 || a > 5)
-		return a;
-	if (b < 0 || b > 5)
-		return b;
-	return rank[a] >= rank[b] ? a : b;
-}
-
-/* each line of @list (a file, "-" for stdin) names a message */
-static int
-verify_list(struct cli *cli, inkan_dkim *dkim, const char *list, int rc,
-	char *buf, const char *authserv_id, const struct verify_full *full)
-{
-	FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
-	char line[4096];
-	size_t n;
-
-	if (f == NULL) {
-		cli_error(cli, "%s: cannot open", list);
-		return CLI_INPUT;
-	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		n = strlen(line);
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		if (n > 0)
-			rc = worse(rc, verify_file(cli, dkim, line, 1, buf,
-				authserv_id, full));
-	}
-	if (f != stdin)
-		fclose(f);
 	return rc;
 }
 
@@ -299,18 +254,22 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 		{ "mail-from", required_argument, NULL, 'M' },
 		{ "dkim-only", no_argument, NULL, 'D' },
 		{ "full", no_argument, NULL, 'F' },
+		{ "mbox-format", required_argument, NULL, 'm' },
+		{ "max-message-size", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct verify_full fullopt = { NULL, NULL, NULL, NULL }, *full;
+	struct cli_mail_opts mail = { INKAN_MAILBOX_MBOXRD };
+	struct verify_run run;
 	int dkim_only = 0, envelope = 0;
 	const char *keys = NULL, *list = NULL, *authserv_id = NULL;
 	unsigned flags = 0;
 	inkan_dkim *dkim = NULL;
 	struct inkan_resolver *res = NULL;
 	inkan_status st;
-	int c, i, rc = CLI_OK, many;
+	int c, rc = CLI_OK;
 	int64_t now = 0;
-	char *end, *buf;
+	char *end;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "k:", opts, NULL)) != -1) {
@@ -344,6 +303,12 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 			break;
 		case 'F':
 			envelope = 1;
+			break;
+		case 'm':
+		case 'S':
+			if (cli_mail_option(cli, &mail, c == 'm' ?
+			    "mbox-format" : "max-message-size", optarg) < 0)
+				return CLI_USAGE;
 			break;
 		case 'n':
 			now = strtoll(optarg, &end, 10);
@@ -384,20 +349,11 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 		inkan_dkim_free(dkim);
 		return rc;
 	}
-	many = argc - optind > 1 || list != NULL;
-	if ((buf = malloc(READ_CHUNK)) == NULL) {
-		inkan_dkim_free(dkim);
-		cli_dns_free(cli, res);
-		return CLI_INTERNAL;
-	}
-	if (optind == argc && list == NULL)
-		rc = verify_file(cli, dkim, NULL, 0, buf, authserv_id, full);
-	for (i = optind; i < argc; i++)
-		rc = worse(rc, verify_file(cli, dkim, argv[i], many, buf,
-			authserv_id, full));
-	if (list != NULL)
-		rc = verify_list(cli, dkim, list, rc, buf, authserv_id, full);
-	free(buf);
+	run.dkim = dkim;
+	run.authserv_id = authserv_id;
+	run.full = full;
+	rc = cli_mail_run(cli, &mail, argv + optind, (size_t)(argc - optind),
+		list, verify_one, &run);
 	inkan_dkim_free(dkim);
 	cli_dns_free(cli, res);
 	return rc;

@@ -12,6 +12,7 @@
 #include <inkan/verify.h>
 
 #include "cli.h"
+#include "cli_mailbox.h"
 
 struct verify_full {
 	const char *ip;		/* --ip, or NULL */
@@ -21,18 +22,22 @@ struct verify_full {
 };
 
 /*
- * Verify the message at @path (NULL or "-": stdin) and print the summary
+ * Verify the current message of @m (cli_mailbox.h) and print the summary
  * and the header (or JSON with --json). @dkim is the CLI's DKIM handle
- * (flags, --keys). Returns the exit code for this message:
- * 0 DMARC pass, or no DMARC policy and nothing failed; 1 a fail; 3 a
- * temporary error; 4 unreadable or malformed input; 5 internal.
+ * (flags, --keys). *label gets "dmarc=RESULT" for the run's summary.
+ * Returns the exit code for this message: 0 DMARC pass, or no DMARC
+ * policy and nothing failed; 1 a fail (a header over the parser's caps
+ * included: permerror); 3 a temporary error; 4 unreadable input;
+ * 5 internal.
  */
 int verify_full_file(struct cli *cli, inkan_dkim *dkim,
-	const struct verify_full *full, const char *path, int many);
+	const struct verify_full *full, struct cli_mail *m,
+	const char **label);
 
 /* cmd_verify_json.c: the whole result as one JSON object line */
 void verify_full_json(struct cli *cli, const struct verify_full *full,
-	const char *name, const inkan_verify_result *r, int exit_code);
+	const struct cli_mail *m, const inkan_verify_result *r,
+	int exit_code);
 
 /* the exit code of an outcome (see verify_full_file) */
 int verify_full_exit(inkan_verify_outcome o);

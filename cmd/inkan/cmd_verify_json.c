@@ -182,12 +182,12 @@ notes_json(FILE *o, const inkan_verify_result *r)
 
 void
 verify_full_json(struct cli *cli, const struct verify_full *full,
-	const char *name, const inkan_verify_result *r, int exit_code)
+	const struct cli_mail *m, const inkan_verify_result *r, int exit_code)
 {
 	FILE *o = cli->out;
 
-	fputs("{\"file\":", o);
-	str(o, name);
+	fputc('{', o);
+	cli_mail_json_origin(m);
 	fprintf(o, ",\"verdict\":\"%s\",\"exit\":%d",
 		inkan_verify_outcome_name(r->outcome), exit_code);
 	fputs(",\"envelope\":{\"client_ip\":", o);
@@ -200,5 +200,7 @@ verify_full_json(struct cli *cli, const struct verify_full *full,
 	dmarc_json(o, r->dmarc);
 	notes_json(o, r);
 	key(o, "authentication_results", r->authres);
+	/* a header over the parser's caps: the limit it broke */
+	key(o, "header_error", r->header_problem);
 	fputs("}\n", o);
 }
