@@ -10,53 +10,76 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <inkan/json.h>
+
 #include "cli_mailbox.h"
 
 int
-cli_mail_option(struct cli *cli, struct cli_mail_opts *o, const char *name,
-	const char *value)
+cli_mail_option(struct cli *cli, struct cli_mail_opts *o, int id,
+	const struct cli_args *a)
 {
-	unsigned long long n;
-	char *end;
+	switch (id) {
+	case CLI_O_MBOX_FORMAT:
+		o->mbox_format = a->val;
+		return 1;
+	case CLI_O_MAX_MESSAGE_SIZE:
+		(void)inkan_ctx_set_limit(cli->ctx, INKAN_LIMIT_MESSAGE_BYTES,
+			a->num);
+		return 1;
+	default:
+		return 0;
+	}
+}
 
-	if (strcmp(name, "mbox-format") == 0) {
-		if (strcmp(value, "mboxrd") == 0) {
-			o->flags = INKAN_MAILBOX_MBOXRD;
-		} else if (strcmp(value, "mboxo") == 0) {
-			o->flags = INKAN_MAILBOX_MBOXO;
-		} else {
-			cli_error(cli, "--mbox-format %s: use mboxrd or mboxo",
-				value);
-			return -1;
-		}
-		return 1;
+int
+cli_mail_opts_check(struct cli *cli, struct cli_mail_opts *o)
+{
+	if (o->mbox_format == NULL || strcmp(o->mbox_format, "mboxrd") == 0) {
+		o->flags = INKAN_MAILBOX_MBOXRD;
+	} else if (strcmp(o->mbox_format, "mboxo") == 0) {
+		o->flags = INKAN_MAILBOX_MBOXO;
+	} else {
+		cli_fail(cli, "usage", "--mbox-format %s: use mboxrd or mboxo",
+			o->mbox_format);
+		return CLI_USAGE;
 	}
-	if (strcmp(name, "max-message-size") == 0) {
-		errno = 0;
-		n = strtoull(value, &end, 10);
-		if (value[0] < '0' || value[0] > '9' || *end != '\0' ||
-		    errno != 0 || n == 0) {
-			cli_error(cli, "--max-message-size %s: a number of "
-				"bytes above 0", value);
-			return -1;
-		}
-		inkan_ctx_set_limit(cli->ctx, INKAN_LIMIT_MESSAGE_BYTES, n);
-		return 1;
-	}
-	return 0;
+	return CLI_OK;
 }
 
 static void
 set_name(struct cli_mail *m)
 {
 	const inkan_mailbox_origin *o = m->origin;
-	const char *p = strcmp(o->path, "-") == 0 ? "(stdin)" : o->path;
+	const char *p = cli_msg_name(o->path);
 
 	if (o->format == INKAN_MAILBOX_MBOX)
 		snprintf(m->name, sizeof(m->name), "%s, message %llu", p,
 			(unsigned long long)o->index);
 	else
 		snprintf(m->name, sizeof(m->name), "%s", p);
+}
+
+int
+cli_mail_is_header_limit(inkan_status st)
+{
+	return st == INKAN_ERR_HEADER_COUNT || st == INKAN_ERR_LINE_LENGTH ||
+	    st == INKAN_ERR_HEADER_SIZE;
+}
+
+/* a mailbox error: the reader's own words, the option for the size */
+static void
+report_mailbox(struct cli_mail *m, inkan_status st)
+{
+	const char *e = inkan_mailbox_error(m->mb);
+
+	if (e[0] == '\0')
+		e = inkan_strerror(st);
+	if (st == INKAN_ERR_LIMIT)
+		cli_fail(m->cli, "limit", "%s: %s; --max-message-size raises "
+			"it", m->name, e);
+	else
+		cli_fail(m->cli, st == INKAN_ERR_NOMEM ? "internal" : "input",
+			"%s: %s", m->name, e);
 }
 
 inkan_status
@@ -66,25 +89,21 @@ cli_mail_stream(struct cli_mail *m, cli_mail_feed_fn feed, void *arg)
 	size_t len;
 	inkan_status st;
 
-	while ((st = inkan_mailbox_read(m->mb, &data, &len)) == INKAN_OK &&
-	    len > 0)
-		if ((st = feed(arg, data, len)) != INKAN_OK)
+	for (;;) {
+		st = inkan_mailbox_read(m->mb, &data, &len);
+		if (st != INKAN_OK) {
+			report_mailbox(m, st);
 			return st;
-	return st;
-}
-
-const char *
-cli_mail_why(const struct cli_mail *m, inkan_status st)
-{
-	static char buf[600];
-	const char *e = inkan_mailbox_error(m->mb);
-
-	if (st == INKAN_ERR_LIMIT && e[0] != '\0') {
-		snprintf(buf, sizeof(buf), "%s; --max-message-size raises it",
-			e);
-		return buf;
+		}
+		if (len == 0)
+			return INKAN_OK;
+		if ((st = feed(arg, data, len)) != INKAN_OK)
+			break;
 	}
-	return e[0] != '\0' ? e : inkan_strerror(st);
+	if (!cli_mail_is_header_limit(st))
+		cli_fail(m->cli, cli_msg_error_code(st), "%s: %s", m->name,
+			cli_msg_error_text(m->cli, st));
+	return st;
 }
 
 const char *
@@ -116,88 +135,118 @@ cli_mail_header_limit(struct cli *cli, inkan_status st)
 }
 
 void
-cli_mail_json_origin(const struct cli_mail *m)
+cli_mail_json_origin(const struct cli_mail *m, inkan_json *j)
 {
-	const char *p = m->origin->path;
-
-	fputs("\"file\":", m->cli->out);
-	if (strcmp(p, "-") == 0)
-		p = "(stdin)";
-	cli_json_string(m->cli->out, p, strlen(p));
-	fprintf(m->cli->out, ",\"index\":%llu,\"offset\":%llu",
-		(unsigned long long)m->origin->index,
-		(unsigned long long)m->origin->offset);
+	inkan_json_member_cstr(j, "file", cli_msg_name(m->origin->path));
+	inkan_json_key(j, "index");
+	inkan_json_uint(j, m->origin->index);
+	inkan_json_key(j, "offset");
+	inkan_json_uint(j, m->origin->offset);
 }
 
-int
-cli_mail_unreadable(struct cli_mail *m, inkan_status st)
+/* the JSON line of a message that has none: the error reported for it */
+static void
+json_error_line(struct cli_mail *m, int rc)
 {
-	int rc = cli_exit_for_status(st);
-	const char *why = cli_mail_why(m, st);
+	struct cli *cli = m->cli;
+	inkan_json *j = cli_json_new(cli);
 
-	cli_error(m->cli, "%s: %s", m->name, why);
-	if (m->cli->json) {
-		fputc('{', m->cli->out);
-		cli_mail_json_origin(m);
-		fprintf(m->cli->out, ",\"error\":\"%s\",\"message\":",
-			rc == CLI_INPUT ? "input" : rc == CLI_TEMPFAIL ?
-			"temporary" : "internal");
-		cli_json_string(m->cli->out, why, strlen(why));
-		fprintf(m->cli->out, ",\"exit\":%d}\n", rc);
-	}
-	return rc;
+	if (j == NULL)
+		return;
+	inkan_json_object_begin(j);
+	cli_mail_json_origin(m, j);
+	inkan_json_member_cstr(j, "error", cli->err_code ? cli->err_code :
+		cli_error_code(rc));
+	inkan_json_member_cstr(j, "message", cli->err_msg ? cli->err_msg :
+		cli_error_code(rc));
+	inkan_json_member_int(j, "exit", rc);
+	inkan_json_object_end(j);
+	(void)cli_json_finish(cli, j);
+	inkan_json_free(j);
 }
 
 int
 cli_mail_worse(int a, int b)
 {
-	static const int rank[] = { 0, 1, 5, 3, 4, 6 };	/* by code */
+	/* by code: ok, fail, usage, temporary, input, internal, warnings */
+	static const int rank[] = { 0, 2, 6, 3, 4, 7, 1 };
 
-	if (a < 0 || a > 5)
+	if (a < 0 || a > 6)
 		return a;
-	if (b < 0 || b > 5)
+	if (b < 0 || b > 6)
 		return b;
 	return rank[a] >= rank[b] ? a : b;
 }
 
+#define LABELS 16
+
+struct tally {
+	size_t messages;
+	int folder;		/* a message came from an mbox or Maildir */
+	const char *label[LABELS];
+	size_t count[LABELS];
+};
+
 static void
-tally_add(struct cli_mail_tally *t, const char *label)
+tally_add(struct tally *t, const char *label)
 {
 	size_t i;
 
 	t->messages++;
-	for (i = 0; i < CLI_MAIL_LABELS && t->label[i] != NULL; i++)
+	for (i = 0; i < LABELS && t->label[i] != NULL; i++)
 		if (strcmp(t->label[i], label) == 0)
 			break;
-	/* labels are a handful of fixed words; the last slot takes any
-	 * beyond them */
-	if (i == CLI_MAIL_LABELS)
-		i = CLI_MAIL_LABELS - 1;
+	/* labels are a handful of fixed words; the last slot would take
+	 * any beyond them */
+	if (i == LABELS)
+		i = LABELS - 1;
 	if (t->label[i] == NULL)
 		t->label[i] = label;
 	t->count[i]++;
 }
 
 static void
-tally_print(struct cli *cli, const struct cli_mail_tally *t)
+tally_print(struct cli *cli, const struct tally *t)
 {
 	size_t i;
 
 	fprintf(cli->out, "%zu message%s", t->messages,
 		t->messages == 1 ? "" : "s");
-	for (i = 0; i < CLI_MAIL_LABELS && t->label[i] != NULL; i++)
+	for (i = 0; i < LABELS && t->label[i] != NULL; i++)
 		fprintf(cli->out, "%s%zu %s", i ? ", " : ": ", t->count[i],
 			t->label[i]);
 	fputc('\n', cli->out);
 }
 
+/* one message: the handler, or the error line when it cannot be read */
+static int
+one_message(struct cli_mail *m, inkan_status st, cli_mail_fn fn, void *arg)
+{
+	struct cli *cli = m->cli;
+	size_t docs = cli->json_docs;
+	int rc;
+
+	free(cli->err_msg);	/* this message's error, if any */
+	cli->err_msg = NULL;
+	cli->err_code = NULL;
+	m->label = "unreadable";
+	if (st != INKAN_OK) {
+		report_mailbox(m, st);
+		rc = cli_exit_for_status(st);
+	} else {
+		rc = fn(m, arg);
+	}
+	if (cli->json && cli->json_docs == docs)
+		json_error_line(m, rc);
+	return rc;
+}
+
 /* every message of @path ("-": stdin) */
 static int
 run_path(struct cli *cli, const struct cli_mail_opts *o, const char *path,
-	int many, cli_mail_fn fn, void *arg, struct cli_mail_tally *t)
+	int many, cli_mail_fn fn, void *arg, struct tally *t)
 {
 	struct cli_mail m;
-	const char *label;
 	inkan_status st;
 	int rc = CLI_OK, one;
 	size_t got = 0;
@@ -205,43 +254,37 @@ run_path(struct cli *cli, const struct cli_mail_opts *o, const char *path,
 
 	memset(&m, 0, sizeof(m));
 	m.cli = cli;
-	m.many = many;
 	st = inkan_mailbox_open(cli->ctx, path, o->flags, &m.mb);
 	if (st != INKAN_OK) {
-		cli_error(cli, "%s: %s", path, inkan_strerror(st));
+		cli_fail(cli, "internal", "%s: %s", path, inkan_strerror(st));
 		return CLI_INTERNAL;
 	}
 	for (;;) {
 		st = inkan_mailbox_next(m.mb, &m.origin);
 		if (m.origin == NULL) {
 			if (st != INKAN_OK) {
-				cli_error(cli, "%s: %s", path,
+				cli_fail(cli, "internal", "%s: %s", path,
 					inkan_strerror(st));
 				rc = cli_mail_worse(rc, CLI_INTERNAL);
 			}
 			break;
 		}
 		set_name(&m);
-		/* a folder labels its messages even when it holds one */
+		/* a folder names its messages even when it holds one */
 		m.many = many || m.origin->format != INKAN_MAILBOX_SINGLE;
 		t->folder |= m.origin->format != INKAN_MAILBOX_SINGLE;
 		got++;
-		label = "unreadable";
-		if (st != INKAN_OK)
-			one = cli_mail_unreadable(&m, st);
-		else
-			one = fn(&m, arg, &label);
-		tally_add(t, label);
+		one = one_message(&m, st, fn, arg);
+		tally_add(t, m.label);
 		rc = cli_mail_worse(rc, one);
-		if (one == CLI_INTERNAL)
+		if (one == CLI_INTERNAL || one == CLI_USAGE)
 			break;
 	}
-	/* an empty file is no message, and saying nothing would look like
-	 * success; an empty Maildir is just empty */
+	/* an empty file holds no message, and saying nothing would look
+	 * like success; an empty Maildir is just empty */
 	if (got == 0 && rc == CLI_OK && (strcmp(path, "-") == 0 ||
 	    stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))) {
-		cli_error(cli, "%s: no message", strcmp(path, "-") == 0 ?
-			"(stdin)" : path);
+		cli_fail(cli, "input", "%s: no message", cli_msg_name(path));
 		rc = CLI_INPUT;
 	}
 	inkan_mailbox_free(m.mb);
@@ -251,7 +294,7 @@ run_path(struct cli *cli, const struct cli_mail_opts *o, const char *path,
 /* each line of @list names a path; no limit on the line length */
 static int
 run_list(struct cli *cli, const struct cli_mail_opts *o, const char *list,
-	cli_mail_fn fn, void *arg, struct cli_mail_tally *t, int rc)
+	cli_mail_fn fn, void *arg, struct tally *t, int rc)
 {
 	FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
 	char *line = NULL;
@@ -259,15 +302,20 @@ run_list(struct cli *cli, const struct cli_mail_opts *o, const char *list,
 	ssize_t n;
 
 	if (f == NULL) {
-		cli_error(cli, "%s: %s", list, strerror(errno));
+		cli_fail(cli, "input", "--list %s: %s", list,
+			strerror(errno));
 		return cli_mail_worse(rc, CLI_INPUT);
 	}
-	while ((n = getline(&line, &cap, f)) > 0) {
+	while ((n = getline(&line, &cap, f)) >= 0) {
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
 		if (n > 0)
 			rc = cli_mail_worse(rc, run_path(cli, o, line, 1, fn,
 				arg, t));
+	}
+	if (ferror(f)) {
+		cli_fail(cli, "input", "--list %s: read error", list);
+		rc = cli_mail_worse(rc, CLI_INPUT);
 	}
 	free(line);
 	if (f != stdin)
@@ -280,7 +328,7 @@ cli_mail_run(struct cli *cli, const struct cli_mail_opts *o,
 	char *const *paths, size_t n, const char *list, cli_mail_fn fn,
 	void *arg)
 {
-	struct cli_mail_tally t;
+	struct tally t;
 	int rc = CLI_OK, many = n > 1 || list != NULL;
 	size_t i;
 

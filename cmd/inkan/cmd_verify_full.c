@@ -21,6 +21,7 @@
 
 #include <inkan/authres.h>
 
+#include "cli_msg.h"
 #include "cmd_verify_full.h"
 
 int
@@ -58,7 +59,7 @@ utf8_locale(void)
 }
 
 static inkan_status
-feed_verify(void *arg, const char *data, size_t len)
+verify_feed(void *arg, const char *data, size_t len)
 {
 	return inkan_verify_feed(arg, data, len);
 }
@@ -89,9 +90,17 @@ print_text(struct cli *cli, inkan_verify *v, const inkan_verify_result *res,
 		cli_error(cli, "%s: %s", name, inkan_strerror(st));
 		return cli_exit_for_status(st);
 	}
-	if (many)
-		fprintf(cli->out, "== %s\n", name);
-	fprintf(cli->out, "%s\n%s\n", summary, res->authres);
+	if (many) {
+		fputs("== ", cli->out);
+		cli_text_str(cli->out, name);
+		fputc('\n', cli->out);
+	}
+	fprintf(cli->out, "%s\n", summary);
+	verify_skipped_note(cli, res->dkim_skipped);
+	if (res->header_error != INKAN_OK)
+		fprintf(cli->out, "note: %s\n",
+			cli_msg_error_text(cli, res->header_error));
+	fprintf(cli->out, "%s\n", res->authres);
 	if (many)
 		fputc('\n', cli->out);
 	inkan_free(cli->ctx, summary);
@@ -100,8 +109,7 @@ print_text(struct cli *cli, inkan_verify *v, const inkan_verify_result *res,
 
 int
 verify_full_file(struct cli *cli, inkan_dkim *dkim,
-	const struct verify_full *full, struct cli_mail *m,
-	const char **label)
+	const struct verify_full *full, struct cli_mail *m)
 {
 	const char *name = m->name;
 	inkan_verify_options o;
@@ -129,21 +137,22 @@ verify_full_file(struct cli *cli, inkan_dkim *dkim,
 		inkan_verify_free(v);
 		return CLI_USAGE;
 	}
-	/* a header over the parser's caps is not an error here: the
-	 * verdict says permerror (docs/verify.md) */
-	if (st == INKAN_OK && (st = cli_mail_stream(m, feed_verify, v)) !=
+	/* a header over the parser's caps is no error here: the verdict
+	 * says permerror (docs/verify.md) */
+	if (st == INKAN_OK && (st = cli_mail_stream(m, verify_feed, v)) !=
 	    INKAN_OK) {
 		inkan_verify_free(v);
-		return cli_mail_unreadable(m, st);
+		return cli_exit_for_status(st);
 	}
 	if (st == INKAN_OK && (st = inkan_verify_eom(v, &res)) != INKAN_OK)
-		cli_error(cli, "%s: %s", name, inkan_strerror(st));
+		cli_fail(cli, cli_msg_error_code(st), "%s: %s", name,
+			cli_msg_error_text(cli, st));
 	if (st != INKAN_OK) {
 		inkan_verify_free(v);
 		return cli_exit_for_status(st);
 	}
 	rc = verify_full_exit(res->outcome);
-	*label = dmarc_label(res->dmarc->verdict);
+	m->label = dmarc_label(res->dmarc->verdict);
 	if (cli->json)
 		verify_full_json(cli, full, m, res, rc);
 	else if (print_text(cli, v, res, name, m->many) != CLI_OK)

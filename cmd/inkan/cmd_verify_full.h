@@ -24,20 +24,39 @@ struct verify_full {
 /*
  * Verify the current message of @m (cli_mailbox.h) and print the summary
  * and the header (or JSON with --json). @dkim is the CLI's DKIM handle
- * (flags, --keys). *label gets "dmarc=RESULT" for the run's summary.
+ * (flags, --keys). m->label gets "dmarc=RESULT" for the run's summary.
  * Returns the exit code for this message: 0 DMARC pass, or no DMARC
  * policy and nothing failed; 1 a fail (a header over the parser's caps
  * included: permerror); 3 a temporary error; 4 unreadable input;
  * 5 internal.
  */
 int verify_full_file(struct cli *cli, inkan_dkim *dkim,
-	const struct verify_full *full, struct cli_mail *m,
-	const char **label);
+	const struct verify_full *full, struct cli_mail *m);
 
 /* cmd_verify_json.c: the whole result as one JSON object line */
 void verify_full_json(struct cli *cli, const struct verify_full *full,
 	const struct cli_mail *m, const inkan_verify_result *r,
 	int exit_code);
+
+/* One run of `inkan verify` over any number of messages. */
+struct verify_run {
+	struct cli *cli;
+	inkan_dkim *dkim;		/* flags, --keys; owned by the run */
+	const struct verify_full *full;	/* NULL: DKIM only */
+	const char *authserv_id;
+	size_t messages;		/* read so far */
+};
+
+/*
+ * Verify the current message of @m (a cli_mail_fn; @arg: the run) and
+ * print its result; with --json one JSON line (cli_mail_run() writes the
+ * error line when the message could not be verified). Returns the exit
+ * code for this message.
+ */
+int verify_one(struct cli_mail *m, void *arg);
+
+/* Text mode: say that @skipped signatures were over the cap. */
+void verify_skipped_note(struct cli *cli, size_t skipped);
 
 /* the exit code of an outcome (see verify_full_file) */
 int verify_full_exit(inkan_verify_outcome o);

@@ -186,8 +186,12 @@ verify_full_json(struct cli *cli, const struct verify_full *full,
 {
 	FILE *o = cli->out;
 
-	fputc('{', o);
-	cli_mail_json_origin(m);
+	fputs("{\"file\":", o);
+	str(o, cli_msg_name(m->origin->path));
+	/* where in a mail folder: the message's number and byte offset */
+	fprintf(o, ",\"index\":%llu,\"offset\":%llu",
+		(unsigned long long)m->origin->index,
+		(unsigned long long)m->origin->offset);
 	fprintf(o, ",\"verdict\":\"%s\",\"exit\":%d",
 		inkan_verify_outcome_name(r->outcome), exit_code);
 	fputs(",\"envelope\":{\"client_ip\":", o);
@@ -202,5 +206,6 @@ verify_full_json(struct cli *cli, const struct verify_full *full,
 	key(o, "authentication_results", r->authres);
 	/* a header over the parser's caps: the limit it broke */
 	key(o, "header_error", r->header_problem);
-	fputs("}\n", o);
+	fputs("}", o);
+	cli_json_done(cli);
 }
