@@ -284,8 +284,18 @@ run_path(struct cli *cli, const struct cli_mail_opts *o, const char *path,
 	 * like success; an empty Maildir is just empty */
 	if (got == 0 && rc == CLI_OK && (strcmp(path, "-") == 0 ||
 	    stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))) {
+		inkan_mailbox_origin none = { path, INKAN_MAILBOX_SINGLE, 0,
+			0, 0 };
+		m.origin = &none;
+		free(cli->err_msg);
+		cli->err_msg = NULL;
+		cli->err_code = NULL;
 		cli_fail(cli, "input", "%s: no message", cli_msg_name(path));
 		rc = CLI_INPUT;
+		/* still a line: the file was named and gave nothing */
+		if (cli->json)
+			json_error_line(&m, rc);
+		tally_add(t, "empty");
 	}
 	inkan_mailbox_free(m.mb);
 	return rc;
