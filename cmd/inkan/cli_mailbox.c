@@ -39,8 +39,8 @@ cli_mail_opts_check(struct cli *cli, struct cli_mail_opts *o)
 	} else if (strcmp(o->mbox_format, "mboxo") == 0) {
 		o->flags = INKAN_MAILBOX_MBOXO;
 	} else {
-		cli_fail(cli, "usage", "--mbox-format %s: use mboxrd or mboxo",
-			o->mbox_format);
+		cli_fail(cli, "bad-value", "--mbox-format %s: use mboxrd or "
+			"mboxo", o->mbox_format);
 		return CLI_USAGE;
 	}
 	return CLI_OK;
@@ -83,7 +83,7 @@ report_mailbox(struct cli_mail *m, inkan_status st)
 }
 
 inkan_status
-cli_mail_stream(struct cli_mail *m, cli_mail_feed_fn feed, void *arg)
+cli_mail_stream(struct cli_mail *m, cli_feed_fn feed, void *arg)
 {
 	const char *data;
 	size_t len;
@@ -104,6 +104,42 @@ cli_mail_stream(struct cli_mail *m, cli_mail_feed_fn feed, void *arg)
 		cli_fail(m->cli, cli_msg_error_code(st), "%s: %s", m->name,
 			cli_msg_error_text(m->cli, st));
 	return st;
+}
+
+static inkan_status
+src_read(void *arg, struct cli *cli, cli_feed_fn feed, void *feed_arg)
+{
+	(void)cli;
+	return cli_mail_stream(arg, feed, feed_arg);
+}
+
+struct cli_msg_src
+cli_mail_src(struct cli_mail *m)
+{
+	struct cli_msg_src s = { m->name, NULL, src_read, m, m->origin,
+		&m->label };
+
+	return s;
+}
+
+void
+cli_mail_src_json(inkan_json *j, const struct cli_msg_src *src)
+{
+	const inkan_mailbox_origin *o = src->origin;
+
+	inkan_json_member_cstr(j, "file", o ? cli_msg_name(o->path) :
+		src->name);
+	inkan_json_key(j, "index");
+	inkan_json_uint(j, o ? o->index : 1);
+	inkan_json_key(j, "offset");
+	inkan_json_uint(j, o ? o->offset : 0);
+}
+
+void
+cli_mail_src_label(const struct cli_msg_src *src, const char *label)
+{
+	if (src->label != NULL)
+		*src->label = label;
 }
 
 const char *
@@ -135,26 +171,14 @@ cli_mail_header_limit(struct cli *cli, inkan_status st)
 }
 
 void
-cli_mail_json_origin(const struct cli_mail *m, inkan_json *j)
+cli_mail_json_error(struct cli *cli, const struct cli_msg_src *src, int rc)
 {
-	inkan_json_member_cstr(j, "file", cli_msg_name(m->origin->path));
-	inkan_json_key(j, "index");
-	inkan_json_uint(j, m->origin->index);
-	inkan_json_key(j, "offset");
-	inkan_json_uint(j, m->origin->offset);
-}
-
-/* the JSON line of a message that has none: the error reported for it */
-static void
-json_error_line(struct cli_mail *m, int rc)
-{
-	struct cli *cli = m->cli;
 	inkan_json *j = cli_json_new(cli);
 
 	if (j == NULL)
 		return;
 	inkan_json_object_begin(j);
-	cli_mail_json_origin(m, j);
+	cli_mail_src_json(j, src);
 	inkan_json_member_cstr(j, "error", cli->err_code ? cli->err_code :
 		cli_error_code(rc));
 	inkan_json_member_cstr(j, "message", cli->err_msg ? cli->err_msg :
@@ -237,7 +261,10 @@ one_message(struct cli_mail *m, inkan_status st, cli_mail_fn fn, void *arg)
 		rc = fn(m, arg);
 	}
 	if (cli->json && cli->json_docs == docs)
-		json_error_line(m, rc);
+		{
+		struct cli_msg_src src = cli_mail_src(m);
+		cli_mail_json_error(cli, &src, rc);
+	}
 	return rc;
 }
 
@@ -294,7 +321,10 @@ run_path(struct cli *cli, const struct cli_mail_opts *o, const char *path,
 		rc = CLI_INPUT;
 		/* still a line: the file was named and gave nothing */
 		if (cli->json)
-			json_error_line(&m, rc);
+		{
+			struct cli_msg_src src = cli_mail_src(&m);
+			cli_mail_json_error(cli, &src, rc);
+		}
 		tally_add(t, "empty");
 	}
 	inkan_mailbox_free(m.mb);

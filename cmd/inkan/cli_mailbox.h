@@ -55,10 +55,6 @@ struct cli_mail {
 	const char *label;
 };
 
-/* Where message bytes go: inkan_msg_feed, inkan_verify_feed, ... */
-typedef inkan_status (*cli_mail_feed_fn)(void *arg, const char *data,
-	size_t len);
-
 /*
  * Stream the current message into @feed. Errors are reported (cli_fail:
  * the size limit with the option that raises it, a read error, the
@@ -66,8 +62,19 @@ typedef inkan_status (*cli_mail_feed_fn)(void *arg, const char *data,
  * _LINE_LENGTH, _HEADER_SIZE), which the caller turns into a verdict or
  * reports. Returns INKAN_OK or the failing status.
  */
-inkan_status cli_mail_stream(struct cli_mail *m, cli_mail_feed_fn feed,
+inkan_status cli_mail_stream(struct cli_mail *m, cli_feed_fn feed,
 	void *arg);
+
+/* The message of @m as a source for the commands' readers (cli_msg.h);
+ * it borrows @m. */
+struct cli_msg_src cli_mail_src(struct cli_mail *m);
+
+/* "file", "index" and "offset" members for the message @src (a plain
+ * file: its name, 1 and 0). */
+void cli_mail_src_json(struct inkan_json *j, const struct cli_msg_src *src);
+
+/* Give the run's summary the word for @src (a static string). */
+void cli_mail_src_label(const struct cli_msg_src *src, const char *label);
 
 /* 1 for the statuses of the message parser's header caps */
 int cli_mail_is_header_limit(inkan_status st);
@@ -79,8 +86,10 @@ int cli_mail_is_header_limit(inkan_status st);
  */
 const char *cli_mail_header_limit(struct cli *cli, inkan_status st);
 
-/* Write "file", "index" and "offset" members of the message's object. */
-void cli_mail_json_origin(const struct cli_mail *m, struct inkan_json *j);
+/* The JSON line of a message that could not be read or verified: the
+ * error reported for it (cli->err_code, err_msg) and @rc. */
+void cli_mail_json_error(struct cli *cli, const struct cli_msg_src *src,
+	int rc);
 
 /* Handle one message and return its exit code. With --json it writes
  * the message's line; when it wrote none, cli_mail_run() writes the

@@ -16,11 +16,10 @@
  * (OpenDKIM's TestPublicKeys form) without any DNS. --list FILE reads the
  * message paths from FILE ("-": stdin), one per line, of any length.
  *
- * Every FILE may be a message, an mbox, a Maildir or "-" (cli_mailbox.c):
- * each message in it goes through verify_one(); with --json every
- * message gets exactly one JSON line, a message that cannot be read
- * included (JSON Lines, docs/inkan.1). The exit code is the worst over
- * all messages; in text mode a summary counts them at the end.
+ * Every FILE may be a message, an mbox, a Maildir or "-" (cli_mailbox.c);
+ * each message in it goes through verify_one(); with --json every message gets
+ * exactly one JSON line, a message that cannot be read included (JSON
+ * Lines, docs/inkan.1). The exit code is the worst over all messages.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -70,39 +69,30 @@ print_text(const struct cli *cli, const char *name, int many,
 	fputc('\n', cli->out);
 }
 
-static void
-json_str_or_null(FILE *to, const char *s)
+/* DKIM only, --json: the message's signatures as one JSON line */
+static int
+print_json(struct cli *cli, const struct cli_msg_src *src,
+	const inkan_dkim_verify *v)
 {
-	if (s == NULL)
-		fputs("null", to);
-	else
-		cli_json_string(to, s, strlen(s));
-}
+	inkan_json *j = cli_json_new(cli);
+	size_t i;
+	int rc;
 
-static void
-print_json(struct cli *cli, const inkan_dkim_result *r, int first)
-{
-	FILE *o = cli->out;
-
-	fputs(first ? "{" : ",{", o);
-	fprintf(o, "\"result\":\"%s\",\"reason\":",
-		inkan_dkim_verdict_str(r->verdict));
-	json_str_or_null(o, inkan_dkim_reason_str(r->reason));
-	fputs(",\"d\":", o);
-	json_str_or_null(o, r->domain);
-	fputs(",\"i\":", o);
-	json_str_or_null(o, r->auid);
-	fputs(",\"s\":", o);
-	json_str_or_null(o, r->selector);
-	fputs(",\"a\":", o);
-	json_str_or_null(o, r->algorithm);
-	fputs(",\"b\":", o);
-	json_str_or_null(o, r->b_prefix);
-	fprintf(o, ",\"key_bits\":%u,\"partial_body\":%s,"
-		"\"dmarc_usable\":%s,\"testing\":%s}", r->key_bits,
-		r->partial_body ? "true" : "false",
-		r->dmarc_usable ? "true" : "false",
-		r->testing ? "true" : "false");
+	if (j == NULL)
+		return CLI_INTERNAL;
+	inkan_json_object_begin(j);
+	cli_mail_src_json(j, src);
+	inkan_json_key(j, "signatures");
+	inkan_json_array_begin(j);
+	for (i = 0; i < inkan_dkim_verify_count(v); i++)
+		verify_dkim_json(j, inkan_dkim_verify_result(v, i));
+	inkan_json_array_end(j);
+	inkan_json_member_int(j, "skipped",
+		(int64_t)inkan_dkim_verify_skipped(v));
+	inkan_json_object_end(j);
+	rc = cli_json_finish(cli, j);
+	inkan_json_free(j);
+	return rc;
 }
 
 /* the Authentication-Results field for all of @v's results */
@@ -149,51 +139,68 @@ msg_feed(void *arg, const char *data, size_t len)
 	return inkan_msg_feed(arg, data, len);
 }
 
-static void
-json_origin(const struct cli_mail *m)
-{
-	FILE *o = m->cli->out;
-
-	fputs("{\"file\":", o);
-	json_str_or_null(o, cli_msg_name(m->origin->path));
-	fprintf(o, ",\"index\":%llu,\"offset\":%llu",
-		(unsigned long long)m->origin->index,
-		(unsigned long long)m->origin->offset);
-}
-
 /* DKIM only: a header over the parser's caps gets its line, permerror
  * naming the limit, as the full verdict does (docs/verify.md) */
 static int
-dkim_header_limit(struct cli_mail *m, inkan_status st)
+dkim_header_limit(struct verify_run *run, const struct cli_msg_src *src,
+	inkan_status st)
 {
-	struct cli *cli = m->cli;
+	struct cli *cli = run->cli;
 	const char *why = cli_mail_header_limit(cli, st);
+	inkan_json *j;
+	int rc = CLI_VERDICT_FAIL;
 
-	m->label = "dkim=permerror";
-	if (cli->json) {
-		json_origin(m);
-		fputs(",\"signatures\":[{\"result\":\"permerror\","
-			"\"reason\":", cli->out);
-		json_str_or_null(cli->out, why);
-		fputs("}],\"skipped\":0}", cli->out);
-		cli_json_done(cli);
-		return CLI_VERDICT_FAIL;
+	cli_mail_src_label(src, "dkim=permerror");
+	if (!cli->json) {
+		if (run->many) {
+			cli_text_str(cli->out, src->name);
+			fputs(": ", cli->out);
+		}
+		fprintf(cli->out, "dkim=permerror (%s)\nnote: %s\n", why,
+			cli_msg_error_text(cli, st));
+		return rc;
 	}
-	if (m->many) {
-		cli_text_str(cli->out, m->name);
-		fputs(": ", cli->out);
+	if ((j = cli_json_new(cli)) == NULL)
+		return CLI_INTERNAL;
+	inkan_json_object_begin(j);
+	cli_mail_src_json(j, src);
+	inkan_json_key(j, "signatures");
+	inkan_json_array_begin(j);
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "result", "permerror");
+	inkan_json_member_cstr(j, "reason", why);
+	inkan_json_object_end(j);
+	inkan_json_array_end(j);
+	inkan_json_member_int(j, "skipped", 0);
+	inkan_json_object_end(j);
+	if (cli_json_finish(cli, j) != CLI_OK)
+		rc = CLI_INTERNAL;
+	inkan_json_free(j);
+	return rc;
+}
+
+/* the word the run's summary counts a DKIM-only message under */
+static const char *
+dkim_label(const inkan_dkim_verify *v)
+{
+	size_t i, n = inkan_dkim_verify_count(v);
+	int temp = 0;
+
+	for (i = 0; i < n; i++) {
+		inkan_dkim_verdict d = inkan_dkim_verify_result(v, i)->verdict;
+		if (d == INKAN_DKIM_PASS)
+			return "dkim=pass";
+		temp |= d == INKAN_DKIM_TEMPERROR;
 	}
-	fprintf(cli->out, "dkim=permerror (%s)\n", why);
-	fprintf(cli->out, "note: %s\n", cli_msg_error_text(cli, st));
-	return CLI_VERDICT_FAIL;
+	return temp ? "dkim=temperror" : n == 0 ? "dkim=none" : "dkim=fail";
 }
 
 /* DKIM only: one line per signature (or an A-R field, or JSON) */
 static int
-verify_dkim_only(struct verify_run *run, struct cli_mail *m)
+verify_dkim_only(struct verify_run *run, const struct cli_msg_src *src)
 {
 	struct cli *cli = run->cli;
-	const char *name = m->name;
+	const char *name = src->name;
 	inkan_msg *msg = NULL;
 	inkan_dkim_verify *v = NULL;
 	inkan_status st;
@@ -203,8 +210,8 @@ verify_dkim_only(struct verify_run *run, struct cli_mail *m)
 	st = inkan_msg_new(cli->ctx, &msg);
 	if (st == INKAN_OK)
 		st = inkan_dkim_verify_new(run->dkim, msg, &v);
-	if (st == INKAN_OK && (st = cli_mail_stream(m, msg_feed, msg)) ==
-	    INKAN_OK && (st = inkan_msg_finish(msg)) != INKAN_OK &&
+	if (st == INKAN_OK && (st = cli_msg_src_stream(cli, src, msg_feed,
+	    msg)) == INKAN_OK && (st = inkan_msg_finish(msg)) != INKAN_OK &&
 	    !cli_mail_is_header_limit(st))
 		cli_fail(cli, cli_msg_error_code(st), "%s: %s", name,
 			cli_msg_error_text(cli, st));
@@ -214,12 +221,13 @@ verify_dkim_only(struct verify_run *run, struct cli_mail *m)
 		inkan_dkim_verify_free(v);
 		inkan_msg_free(msg);
 		if (cli_mail_is_header_limit(st))
-			return dkim_header_limit(m, st);
+			return dkim_header_limit(run, src, st);
 		return cli_exit_for_status(st);
 	}
 	n = inkan_dkim_verify_count(v);
+	cli_mail_src_label(src, dkim_label(v));
 	if (run->authserv_id != NULL && !cli->json) {
-		if (m->many) {
+		if (run->many) {
 			cli_text_str(cli->out, name);
 			fputs(":\n", cli->out);
 		}
@@ -231,11 +239,8 @@ verify_dkim_only(struct verify_run *run, struct cli_mail *m)
 			temp |= r->verdict == INKAN_DKIM_TEMPERROR;
 		}
 		n = 0;		/* printed */
-	} else if (cli->json) {
-		json_origin(m);
-		fputs(",\"signatures\":[", cli->out);
-	} else if (n == 0 && run->authserv_id == NULL) {
-		if (m->many) {
+	} else if (n == 0 && run->authserv_id == NULL && !cli->json) {
+		if (run->many) {
 			cli_text_str(cli->out, name);
 			fputs(": ", cli->out);
 		}
@@ -245,39 +250,51 @@ verify_dkim_only(struct verify_run *run, struct cli_mail *m)
 		const inkan_dkim_result *r = inkan_dkim_verify_result(v, i);
 		pass |= r->verdict == INKAN_DKIM_PASS;
 		temp |= r->verdict == INKAN_DKIM_TEMPERROR;
-		if (cli->json)
-			print_json(cli, r, i == 0);
-		else
-			print_text(cli, name, m->many, r);
+		if (!cli->json)
+			print_text(cli, name, run->many, r);
 	}
-	if (cli->json) {
-		fprintf(cli->out, "],\"skipped\":%zu}",
-			inkan_dkim_verify_skipped(v));
-		cli_json_done(cli);
-	}
+	if (cli->json && print_json(cli, src, v) != CLI_OK)
+		pass = -1;
 	verify_skipped_note(cli, inkan_dkim_verify_skipped(v));
-	m->label = pass ? "dkim=pass" : temp ? "dkim=temperror" :
-		inkan_dkim_verify_count(v) == 0 ? "dkim=none" : "dkim=fail";
 	inkan_dkim_verify_free(v);
 	inkan_msg_free(msg);
+	if (pass < 0)
+		return CLI_INTERNAL;
 	return pass ? CLI_OK : temp ? CLI_TEMPFAIL : CLI_VERDICT_FAIL;
 }
 
 int
-verify_one(struct cli_mail *m, void *arg)
+verify_one(struct verify_run *run, const struct cli_msg_src *src)
 {
-	struct verify_run *run = arg;
+	struct cli *cli = run->cli;
+	size_t docs = cli->json_docs;
 	int rc;
 
-	rc = run->full != NULL ? verify_full_file(run->cli, run->dkim,
-		run->full, m) : verify_dkim_only(run, m);
+	free(cli->err_msg);	/* this message's error, if any */
+	cli->err_msg = NULL;
+	cli->err_code = NULL;
+	rc = run->full != NULL ? verify_full_file(cli, run->dkim, run->full,
+		src, run->many) : verify_dkim_only(run, src);
+	if (cli->json && cli->json_docs == docs)
+		cli_mail_json_error(cli, src, rc);
 	run->messages++;
 	return rc;
 }
 
+/* each message of a mail folder (cli_mail_run) */
+static int
+verify_mail(struct cli_mail *m, void *arg)
+{
+	struct verify_run *run = arg;
+	struct cli_msg_src src = cli_mail_src(m);
+
+	run->many = m->many;
+	return verify_one(run, &src);
+}
+
 enum { O_KEYS = 'k', O_SHA1 = '1', O_NOW = 'n', O_LIST = 'l',
 	O_AUTHSERV_ID = 'a', O_IP = 'I', O_HELO = 'H', O_MAIL_FROM = 'M',
-	O_DKIM_ONLY = 'D', O_FULL = 'F', O_MAX_SIGS = 'S' };
+	O_DKIM_ONLY = 'D', O_FULL = 'F' };
 
 static const struct cli_opt verify_opts[] = {
 	{ "ip", 0, O_IP, CLI_ARG_STRING, "IP", 0, 0,
@@ -301,8 +318,7 @@ static const struct cli_opt verify_opts[] = {
 	  "judge t= and x= at this time" },
 	{ "list", 0, O_LIST, CLI_ARG_STRING, "FILE", 0, 0,
 	  "message paths, one per line (- for stdin)" },
-	{ "max-signatures", 0, O_MAX_SIGS, CLI_ARG_UINT, "N", 1, 1000,
-	  "evaluate up to N DKIM signatures per message (default 10)" },
+	CLI_MAX_SIGNATURES_OPT,
 	CLI_MSG_LIMIT_OPTS,
 	CLI_MAIL_OPTS,
 	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
@@ -357,10 +373,6 @@ verify_take(struct cli *cli, struct verify_cli *o, const struct cli_args *a,
 	case O_NOW:
 		o->now = (int64_t)a->num;
 		inkan_ctx_set_clock(cli->ctx, fixed_clock, &o->now);
-		break;
-	case O_MAX_SIGS:
-		(void)inkan_ctx_set_limit(cli->ctx,
-			INKAN_LIMIT_DKIM_SIGNATURES, a->num);
 		break;
 	default:
 		if (!cli_msg_limit_option(cli, id, a->num))
@@ -424,7 +436,7 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 	rc = verify_setup(cli, &o, &run, &res);
 	if (rc == CLI_OK)
 		rc = cli_mail_run(cli, &o.mail, a.pos.v, a.pos.n, o.list,
-			verify_one, &run);
+			verify_mail, &run);
 	cli_args_free(&a);
 	inkan_dkim_free(run.dkim);
 	cli_dns_free(cli, res);

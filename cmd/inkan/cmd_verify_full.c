@@ -21,7 +21,7 @@
 
 #include <inkan/authres.h>
 
-#include "cli_msg.h"
+#include "cli_mailbox.h"
 #include "cmd_verify_full.h"
 
 int
@@ -109,9 +109,10 @@ print_text(struct cli *cli, inkan_verify *v, const inkan_verify_result *res,
 
 int
 verify_full_file(struct cli *cli, inkan_dkim *dkim,
-	const struct verify_full *full, struct cli_mail *m)
+	const struct verify_full *full, const struct cli_msg_src *src,
+	int many)
 {
-	const char *name = m->name;
+	const char *name = src->name;
 	inkan_verify_options o;
 	inkan_verify_envelope env = { full->ip, full->helo, full->mail_from };
 	const inkan_verify_result *res = NULL;
@@ -139,8 +140,8 @@ verify_full_file(struct cli *cli, inkan_dkim *dkim,
 	}
 	/* a header over the parser's caps is no error here: the verdict
 	 * says permerror (docs/verify.md) */
-	if (st == INKAN_OK && (st = cli_mail_stream(m, verify_feed, v)) !=
-	    INKAN_OK) {
+	if (st == INKAN_OK && (st = cli_msg_src_stream(cli, src, verify_feed, v))
+	    != INKAN_OK) {
 		inkan_verify_free(v);
 		return cli_exit_for_status(st);
 	}
@@ -152,10 +153,9 @@ verify_full_file(struct cli *cli, inkan_dkim *dkim,
 		return cli_exit_for_status(st);
 	}
 	rc = verify_full_exit(res->outcome);
-	m->label = dmarc_label(res->dmarc->verdict);
-	if (cli->json)
-		verify_full_json(cli, full, m, res, rc);
-	else if (print_text(cli, v, res, name, m->many) != CLI_OK)
+	cli_mail_src_label(src, dmarc_label(res->dmarc->verdict));
+	if (cli->json ? verify_full_json(cli, full, src, res, rc) != CLI_OK :
+	    print_text(cli, v, res, name, many) != CLI_OK)
 		rc = CLI_INTERNAL;
 	inkan_verify_free(v);
 	return rc;
