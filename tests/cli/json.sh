@@ -126,6 +126,12 @@ check "verify signed 8-bit message: exit 0" test $? -eq 0
 check "verify: valid JSON" jsonl "$tmp/o.json" 1 \
 	"docs[0]['dmarc']['result'] == 'pass'"
 
+"$inkan" --dns-zone "$tmp/pub.zone" --json domain selftest example.com \
+	--state "$tmp/st" --ip 192.0.2.1 >"$tmp/o.json"
+check "domain selftest: valid JSON" jsonl "$tmp/o.json" 1 \
+	"'passed' in docs[0] and 'dkim' in docs[0]"
+jerr "domain selftest without DOMAIN" 2 missing-argument domain selftest
+
 # JSON Lines: one document per message, an unreadable one included
 "$inkan" --dns-zone "$tmp/pub.zone" --json verify "$tmp/signed.eml" \
 	"$tmp/missing.eml" "$tmp/latin1.eml" >"$tmp/o.json"
