@@ -155,6 +155,10 @@ jerr "flag given a value" 2 bad-value verify --dkim-only=yes
 jerr "--lifetime -1" 2 bad-number sign --lifetime -1 --state "$tmp/st"
 jerr "--lifetime overflow" 2 bad-number sign --lifetime 99999999999999999999999
 jerr "--lifetime junk" 2 bad-number sign --lifetime 10s
+jerr "--lifetime +5" 2 bad-number sign --lifetime +5
+jerr "--lifetime ' 5'" 2 bad-number sign --lifetime " 5"
+jerr "--lifetime ''" 2 bad-number sign --lifetime ""
+jerr "--lifetime 0" 2 bad-number sign --lifetime 0
 jerr "--bits out of range" 2 bad-number keygen --bits 9000 --selector s --domain d
 jerr "--timeout 0" 2 bad-number dns --timeout 0 example.com
 jerr "--wait negative" 2 bad-number domain publish example.com --wait -5
