@@ -21,6 +21,7 @@
 
 #include <inkan/authres.h>
 
+#include "cli_mailbox.h"
 #include "cmd_verify_full.h"
 
 int
@@ -57,43 +58,24 @@ utf8_locale(void)
 	return 0;
 }
 
-/* stream @path into @v as cli_read_message() does (mbox "From " line
- * skipped); errors are printed */
 static inkan_status
-read_into(struct cli *cli, const char *path, const char *name,
-	inkan_verify *v)
+verify_feed(void *arg, const char *data, size_t len)
 {
-	FILE *f = path != NULL && strcmp(path, "-") != 0 ?
-		fopen(path, "rb") : stdin;
-	char chunk[65536];
-	size_t n;
-	int first = 1;
-	inkan_status st = INKAN_OK;
+	return inkan_verify_feed(arg, data, len);
+}
 
-	if (f == NULL) {
-		cli_error(cli, "%s: cannot open", name);
-		return INKAN_ERR_IO;
+/* the summary counts messages by their DMARC result */
+static const char *
+dmarc_label(inkan_dmarc_verdict d)
+{
+	switch (d) {
+	case INKAN_DMARC_PASS: return "dmarc=pass";
+	case INKAN_DMARC_FAIL: return "dmarc=fail";
+	case INKAN_DMARC_TEMPERROR: return "dmarc=temperror";
+	case INKAN_DMARC_PERMERROR: return "dmarc=permerror";
+	case INKAN_DMARC_NONE: break;
 	}
-	while (st == INKAN_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		const char *p = chunk;
-		if (first && n >= 5 && memcmp(chunk, "From ", 5) == 0) {
-			const char *lf = memchr(chunk, '\n', n);
-			size_t skip = lf ? (size_t)(lf - chunk) + 1 : n;
-			p += skip;
-			n -= skip;
-		}
-		first = 0;
-		st = inkan_verify_feed(v, p, n);
-	}
-	if (st == INKAN_OK && ferror(f)) {
-		cli_error(cli, "%s: read error", name);
-		st = INKAN_ERR_IO;
-	} else if (st != INKAN_OK) {
-		cli_error(cli, "%s: %s", name, inkan_strerror(st));
-	}
-	if (f != stdin)
-		fclose(f);
-	return st;
+	return "dmarc=none";
 }
 
 static int
@@ -108,9 +90,17 @@ print_text(struct cli *cli, inkan_verify *v, const inkan_verify_result *res,
 		cli_error(cli, "%s: %s", name, inkan_strerror(st));
 		return cli_exit_for_status(st);
 	}
-	if (many)
-		fprintf(cli->out, "== %s\n", name);
-	fprintf(cli->out, "%s\n%s\n", summary, res->authres);
+	if (many) {
+		fputs("== ", cli->out);
+		cli_text_str(cli->out, name);
+		fputc('\n', cli->out);
+	}
+	fprintf(cli->out, "%s\n", summary);
+	verify_skipped_note(cli, res->dkim_skipped);
+	if (res->header_error != INKAN_OK)
+		fprintf(cli->out, "note: %s\n",
+			cli_msg_error_text(cli, res->header_error));
+	fprintf(cli->out, "%s\n", res->authres);
 	if (many)
 		fputc('\n', cli->out);
 	inkan_free(cli->ctx, summary);
@@ -119,9 +109,10 @@ print_text(struct cli *cli, inkan_verify *v, const inkan_verify_result *res,
 
 int
 verify_full_file(struct cli *cli, inkan_dkim *dkim,
-	const struct verify_full *full, const char *path, int many)
+	const struct verify_full *full, const struct cli_msg_src *src,
+	int many)
 {
-	const char *name = path && strcmp(path, "-") != 0 ? path : "(stdin)";
+	const char *name = src->name;
 	inkan_verify_options o;
 	inkan_verify_envelope env = { full->ip, full->helo, full->mail_from };
 	const inkan_verify_result *res = NULL;
@@ -147,21 +138,24 @@ verify_full_file(struct cli *cli, inkan_dkim *dkim,
 		inkan_verify_free(v);
 		return CLI_USAGE;
 	}
-	if (st == INKAN_OK && (st = read_into(cli, path, name, v)) !=
-	    INKAN_OK) {
+	/* a header over the parser's caps is no error here: the verdict
+	 * says permerror (docs/verify.md) */
+	if (st == INKAN_OK && (st = cli_msg_src_stream(cli, src, verify_feed, v))
+	    != INKAN_OK) {
 		inkan_verify_free(v);
 		return cli_exit_for_status(st);
 	}
 	if (st == INKAN_OK && (st = inkan_verify_eom(v, &res)) != INKAN_OK)
-		cli_error(cli, "%s: %s", name, inkan_strerror(st));
+		cli_fail(cli, cli_msg_error_code(st), "%s: %s", name,
+			cli_msg_error_text(cli, st));
 	if (st != INKAN_OK) {
 		inkan_verify_free(v);
 		return cli_exit_for_status(st);
 	}
 	rc = verify_full_exit(res->outcome);
-	if (cli->json)
-		verify_full_json(cli, full, name, res, rc);
-	else if (print_text(cli, v, res, name, many) != CLI_OK)
+	cli_mail_src_label(src, dmarc_label(res->dmarc->verdict));
+	if (cli->json ? verify_full_json(cli, full, src, res, rc) != CLI_OK :
+	    print_text(cli, v, res, name, many) != CLI_OK)
 		rc = CLI_INTERNAL;
 	inkan_verify_free(v);
 	return rc;

@@ -5,14 +5,18 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 /* the umbrella header must compile on its own (C11, -Werror) */
 #include <inkan/inkan.h>
 #include "core/alloc.h"
 #include "core/ascii.h"
+#include "core/base64.h"
 #include "core/buf.h"
+#include "core/file.h"
 
 #include "alloc_fail.h"
 
@@ -151,6 +155,64 @@ test_ascii_helpers(void **state)
 	assert_false(ik_is_alpha(0xC3));
 }
 
+/* one decoder: FWS only where asked (DKIM), strict padding, counting */
+static void
+test_base64(void **state)
+{
+	unsigned char out[16];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(ik_b64_decode("aGVs bG8=", 9, IK_B64_FWS, out,
+		sizeof(out), &n), INKAN_OK);
+	assert_int_equal(n, 5);
+	assert_memory_equal(out, "hello", 5);
+	/* RFC 2047 4.1 has no whitespace inside an encoded-word */
+	assert_int_equal(ik_b64_decode("aGVs bG8=", 9, 0, out, sizeof(out),
+		&n), INKAN_ERR_SYNTAX);
+	assert_int_equal(ik_b64_decode("aGVsbG8", 7, 0, out, sizeof(out),
+		&n), INKAN_ERR_SYNTAX);
+	assert_int_equal(ik_b64_decode("aG=sbG8=", 8, 0, out, sizeof(out),
+		&n), INKAN_ERR_SYNTAX);
+	assert_int_equal(ik_b64_decode("aGVsbG8=", 8, 0, out, 4, &n),
+		INKAN_ERR_LIMIT);
+	/* no output: check and count only */
+	assert_int_equal(ik_b64_decode("aGVsbG8=", 8, 0, NULL, 0, &n),
+		INKAN_OK);
+	assert_int_equal(n, 5);
+}
+
+/* the one bounded reader: exactly full is fine, one byte more is not */
+static void
+test_file_read(void **state)
+{
+	char path[] = "/tmp/inkan-test-file-XXXXXX", *buf;
+	size_t len;
+	inkan_ctx *ctx;
+	int fd;
+
+	(void)state;
+	assert_int_equal(inkan_ctx_new(NULL, &ctx), INKAN_OK);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "12345678", 8), 8);
+	close(fd);
+	assert_int_equal(ik_file_read(ctx, path, 8, IK_FILE_SECRET, &buf,
+		&len), INKAN_OK);
+	assert_int_equal(len, 8);
+	assert_string_equal(buf, "12345678");
+	ik_file_free(ctx, buf, len, IK_FILE_SECRET);
+	assert_int_equal(ik_file_read(ctx, path, 7, 0, &buf, &len),
+		INKAN_ERR_LIMIT);
+	assert_null(buf);
+	unlink(path);
+	assert_int_equal(ik_file_read(ctx, path, 8, 0, &buf, &len),
+		INKAN_ERR_NOT_FOUND);
+	assert_int_equal(ik_file_read(ctx, "/", 8, 0, &buf, &len),
+		INKAN_ERR_IO);
+	inkan_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -161,6 +223,8 @@ main(void)
 		cmocka_unit_test(test_allocator_hook_and_failure),
 		cmocka_unit_test(test_buf_is_bounded),
 		cmocka_unit_test(test_ascii_helpers),
+		cmocka_unit_test(test_base64),
+		cmocka_unit_test(test_file_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -352,6 +352,17 @@ test_api_misuse(void **state)
 	inkan_ctx_free(bare);
 }
 
+static const inkan_finding *
+has_finding(const inkan_dmarc_inspection *v, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < v->nfindings; i++)
+		if (strcmp(v->findings[i].code, code) == 0)
+			return &v->findings[i];
+	return NULL;
+}
+
 static void
 test_inspect_policies(void **state)
 {
@@ -372,7 +383,13 @@ test_inspect_policies(void **state)
 	assert_int_equal(v->policy_subdomain, V(POLICY_NONE));
 	/* no np: non-existent subdomains fall back to sp */
 	assert_int_equal(v->published_nxdomain, V(POLICY_QUARANTINE));
-	assert_true(v->nadvice >= 3);	/* pct removed, no rua, t=y */
+	/* pct removed, no rua, t=y; np suggested (it falls back to
+	 * quarantine), each with its fix */
+	assert_non_null(has_finding(v, "dmarc-removed-tag"));
+	assert_non_null(has_finding(v, "dmarc-no-rua"));
+	assert_non_null(has_finding(v, "dmarc-testing"));
+	assert_non_null(has_finding(v, "dmarc-np"));
+	assert_non_null(has_finding(v, "dmarc-np")->fix);
 	inkan_dmarc_inspector_free(in);
 	assert_int_equal(inkan_dmarc_inspect(t->ctx, NULL, "nx.example.com",
 		&in, &v), INKAN_OK);

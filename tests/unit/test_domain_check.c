@@ -176,7 +176,7 @@ item(struct cf *f, inkan_domain_area area, const char *name)
 	return NULL;
 }
 
-static const inkan_domain_finding *
+static const inkan_finding *
 finding(const inkan_domain_item *it, const char *code)
 {
 	size_t i;
@@ -189,10 +189,10 @@ finding(const inkan_domain_item *it, const char *code)
 
 static void
 expect(struct cf *f, inkan_domain_area area, const char *name,
-	inkan_domain_status st, const char *code, inkan_domain_severity sev)
+	inkan_domain_status st, const char *code, inkan_severity sev)
 {
 	const inkan_domain_item *it = item(f, area, name);
-	const inkan_domain_finding *fd;
+	const inkan_finding *fd;
 
 	assert_int_equal(it->status, st);
 	if (code == NULL)
@@ -241,13 +241,13 @@ test_pending(void **state)
 	zone(f, 0, NULL, "");
 	run(f, NULL, NULL, 0);
 	expect(f, INKAN_DOMAIN_AREA_DKIM, "s1._domainkey.example.com",
-		INKAN_DOMAIN_PENDING, "dkim-missing", INKAN_DOMAIN_ERROR);
+		INKAN_DOMAIN_PENDING, "dkim-missing", INKAN_SEVERITY_ERROR);
 	expect(f, INKAN_DOMAIN_AREA_SPF, "example.com", INKAN_DOMAIN_PENDING,
-		"spf-no-record", INKAN_DOMAIN_ERROR);
+		"spf-no-record", INKAN_SEVERITY_ERROR);
 	expect(f, INKAN_DOMAIN_AREA_MAIL_FROM, "bounce.example.com",
-		INKAN_DOMAIN_PENDING, "mail-from-no-mx", INKAN_DOMAIN_ERROR);
+		INKAN_DOMAIN_PENDING, "mail-from-no-mx", INKAN_SEVERITY_ERROR);
 	expect(f, INKAN_DOMAIN_AREA_DMARC, "_dmarc.example.com",
-		INKAN_DOMAIN_PENDING, "dmarc-missing", INKAN_DOMAIN_ERROR);
+		INKAN_DOMAIN_PENDING, "dmarc-missing", INKAN_SEVERITY_ERROR);
 	assert_non_null(strstr(f->rep->summary[0], "no DMARC verdict"));
 }
 
@@ -282,16 +282,16 @@ test_dkim(void **state)
 	zone(f, 1, "s1._domainkey", extra);
 	run(f, NULL, sels, 5);
 	expect(f, INKAN_DOMAIN_AREA_DKIM, "s1._domainkey.example.com",
-		INKAN_DOMAIN_FAILED, "dkim-key-mismatch", INKAN_DOMAIN_ERROR);
+		INKAN_DOMAIN_FAILED, "dkim-key-mismatch", INKAN_SEVERITY_ERROR);
 	expect(f, INKAN_DOMAIN_AREA_DKIM, "alias._domainkey.example.com",
-		INKAN_DOMAIN_SUCCESS, "dkim-cname", INKAN_DOMAIN_NOTE);
+		INKAN_DOMAIN_SUCCESS, "dkim-cname", INKAN_SEVERITY_NOTE);
 	expect(f, INKAN_DOMAIN_AREA_DKIM, "two._domainkey.example.com",
 		INKAN_DOMAIN_FAILED, "dkim-several-records",
-		INKAN_DOMAIN_ERROR);
+		INKAN_SEVERITY_ERROR);
 	expect(f, INKAN_DOMAIN_AREA_DKIM, "test._domainkey.example.com",
-		INKAN_DOMAIN_SUCCESS, "dkim-testing", INKAN_DOMAIN_WARNING);
+		INKAN_DOMAIN_SUCCESS, "dkim-testing", INKAN_SEVERITY_WARNING);
 	expect(f, INKAN_DOMAIN_AREA_DKIM, "weak._domainkey.example.com",
-		INKAN_DOMAIN_SUCCESS, "dkim-key-1024", INKAN_DOMAIN_WARNING);
+		INKAN_DOMAIN_SUCCESS, "dkim-key-1024", INKAN_SEVERITY_WARNING);
 	/* the mismatched s1 does not count; the others do */
 	assert_null(strstr(f->rep->summary[0], "s1"));
 	assert_non_null(strstr(f->rep->summary[0], "weak"));
@@ -305,7 +305,7 @@ test_dkim(void **state)
 	run(f, NULL, sels + 3, 1);
 	expect(f, INKAN_DOMAIN_AREA_DKIM, "test._domainkey.example.com",
 		INKAN_DOMAIN_SUCCESS, "dkim-ed25519-only",
-		INKAN_DOMAIN_WARNING);
+		INKAN_SEVERITY_WARNING);
 }
 
 static void
@@ -332,24 +332,58 @@ test_mail_from_and_dmarc(void **state)
 		"bounce IN MX 0 .\n");
 	run(f, NULL, NULL, 0);
 	expect(f, INKAN_DOMAIN_AREA_MAIL_FROM, "bounce.example.com",
-		INKAN_DOMAIN_FAILED, "mail-from-null-mx", INKAN_DOMAIN_ERROR);
+		INKAN_DOMAIN_FAILED, "mail-from-null-mx", INKAN_SEVERITY_ERROR);
 	zone(f, 1, "MX", "$ORIGIN example.com.\n"
-		"bounce IN MX 10 elsewhere.example.net.\n");
+		"bounce IN MX 10 elsewhere.example.net.\n"
+		"elsewhere.example.net. IN AAAA 2001:db8::25\n");
 	run(f, NULL, NULL, 0);
 	expect(f, INKAN_DOMAIN_AREA_MAIL_FROM, "bounce.example.com",
 		INKAN_DOMAIN_SUCCESS, "mail-from-mx-other",
-		INKAN_DOMAIN_WARNING);
+		INKAN_SEVERITY_WARNING);
+	/* RFC 5321 5.1: an MX whose target has no address takes no
+	 * bounce: the target name does not exist, or exists without A/AAAA */
+	zone(f, 1, "MX", "$ORIGIN example.com.\n"
+		"bounce IN MX 10 gone.example.com.\n");
+	run(f, NULL, NULL, 0);
+	expect(f, INKAN_DOMAIN_AREA_MAIL_FROM, "bounce.example.com",
+		INKAN_DOMAIN_FAILED, "mail-from-mx-target",
+		INKAN_SEVERITY_ERROR);
+	zone(f, 1, "MX", "$ORIGIN example.com.\n"
+		"bounce IN MX 10 txtonly.example.com.\n"
+		"txtonly IN TXT \"no address here\"\n");
+	run(f, NULL, NULL, 0);
+	expect(f, INKAN_DOMAIN_AREA_MAIL_FROM, "bounce.example.com",
+		INKAN_DOMAIN_FAILED, "mail-from-mx-target",
+		INKAN_SEVERITY_ERROR);
+	/* the set-up's own MX (mx.example.com has an A): no such finding */
+	zone(f, 1, NULL, "");
+	run(f, NULL, NULL, 0);
+	assert_null(finding(item(f, INKAN_DOMAIN_AREA_MAIL_FROM,
+		"bounce.example.com"), "mail-from-mx-target"));
+	/* np: absent sp and np fall back to p=reject (RFC 9989 4.10.1), so
+	 * there is nothing to add; sp=quarantine leaves np at quarantine */
+	zone(f, 1, "_dmarc", "$ORIGIN example.com.\n_dmarc IN TXT "
+		"\"v=DMARC1; p=reject; rua=mailto:dmarc@example.com\"\n");
+	run(f, NULL, NULL, 0);
+	assert_null(finding(item(f, INKAN_DOMAIN_AREA_DMARC,
+		"_dmarc.example.com"), "dmarc-np"));
+	zone(f, 1, "_dmarc", "$ORIGIN example.com.\n_dmarc IN TXT "
+		"\"v=DMARC1; p=reject; sp=quarantine; "
+		"rua=mailto:dmarc@example.com\"\n");
+	run(f, NULL, NULL, 0);
+	expect(f, INKAN_DOMAIN_AREA_DMARC, "_dmarc.example.com",
+		INKAN_DOMAIN_SUCCESS, "dmarc-np", INKAN_SEVERITY_NOTE);
 	/* removed tags, sp=none under p=reject, no rua */
 	zone(f, 1, "_dmarc", "$ORIGIN example.com.\n_dmarc IN TXT "
 		"\"v=DMARC1; p=reject; sp=none; pct=50; ri=3600\"\n");
 	run(f, NULL, NULL, 0);
 	expect(f, INKAN_DOMAIN_AREA_DMARC, "_dmarc.example.com",
 		INKAN_DOMAIN_SUCCESS, "dmarc-removed-tag",
-		INKAN_DOMAIN_WARNING);
+		INKAN_SEVERITY_WARNING);
 	expect(f, INKAN_DOMAIN_AREA_DMARC, "_dmarc.example.com",
-		INKAN_DOMAIN_SUCCESS, "dmarc-sp-none", INKAN_DOMAIN_WARNING);
+		INKAN_DOMAIN_SUCCESS, "dmarc-sp-none", INKAN_SEVERITY_WARNING);
 	expect(f, INKAN_DOMAIN_AREA_DMARC, "_dmarc.example.com",
-		INKAN_DOMAIN_SUCCESS, "dmarc-no-rua", INKAN_DOMAIN_WARNING);
+		INKAN_DOMAIN_SUCCESS, "dmarc-no-rua", INKAN_SEVERITY_WARNING);
 }
 
 static void
@@ -367,7 +401,7 @@ test_inherited(void **state)
 	assert_int_equal(inkan_domain_check(f->ctx, "sub.example.com", NULL,
 		&o, &f->ck, &f->rep), INKAN_OK);
 	expect(f, INKAN_DOMAIN_AREA_DMARC, "_dmarc.sub.example.com",
-		INKAN_DOMAIN_SUCCESS, "dmarc-inherited", INKAN_DOMAIN_NOTE);
+		INKAN_DOMAIN_SUCCESS, "dmarc-inherited", INKAN_SEVERITY_NOTE);
 	/* an identity for another domain is refused */
 	inkan_domain_checker_free(f->ck);
 	f->ck = NULL;
@@ -394,11 +428,11 @@ test_ips(void **state)
 		&f->ck, &f->rep), INKAN_OK);
 	/* a PTR to a name without an address; SPF softfail */
 	expect(f, INKAN_DOMAIN_AREA_IP, "192.0.2.20", INKAN_DOMAIN_FAILED,
-		"ip-no-fcrdns", INKAN_DOMAIN_ERROR);
+		"ip-no-fcrdns", INKAN_SEVERITY_ERROR);
 	expect(f, INKAN_DOMAIN_AREA_IP, "192.0.2.20", INKAN_DOMAIN_FAILED,
-		"ip-spf", INKAN_DOMAIN_ERROR);
+		"ip-spf", INKAN_SEVERITY_ERROR);
 	expect(f, INKAN_DOMAIN_AREA_IP, "192.0.2.99", INKAN_DOMAIN_FAILED,
-		"ip-no-ptr", INKAN_DOMAIN_ERROR);
+		"ip-no-ptr", INKAN_SEVERITY_ERROR);
 	/* DKIM still carries it */
 	assert_int_equal(f->rep->nsummary, 2);
 	assert_non_null(strstr(f->rep->summary[1], "192.0.2.99 will pass "

@@ -21,6 +21,8 @@
 #include <inkan/spf.h>
 
 #include "alloc_fail.h"
+/* internal (lib/spf/spf_check.h), reachable through the static library */
+const char *ik_spf_lint_fix(const char *code);
 
 struct env {
 	inkan_ctx *ctx;
@@ -454,19 +456,23 @@ test_lint(void **state)
 	assert_true(l->uses_ptr);
 	assert_true(l->has_spf_rr);
 	for (i = 0; i < l->nissues; i++) {
-		seen_plus |= strcmp(l->issues[i].code, "plus-all") == 0;
-		seen_void |= strcmp(l->issues[i].code, "void-lookup") == 0;
-		seen_inc |= strcmp(l->issues[i].code,
-			"include-no-record") == 0;
-		seen_rr |= strcmp(l->issues[i].code, "spf-rr") == 0;
-		seen_ptr |= strcmp(l->issues[i].code, "ptr") == 0;
+		const inkan_finding *f = &l->issues[i].finding;
+
+		seen_plus |= strcmp(f->code, "plus-all") == 0;
+		seen_void |= strcmp(f->code, "void-lookup") == 0;
+		seen_inc |= strcmp(f->code, "include-no-record") == 0;
+		seen_rr |= strcmp(f->code, "spf-rr") == 0;
+		seen_ptr |= strcmp(f->code, "ptr") == 0;
+		/* every finding carries its own fix */
+		assert_non_null(f->fix);
+		assert_string_equal(f->fix, ik_spf_lint_fix(f->code));
 	}
 	assert_true(seen_plus && seen_void && seen_inc && seen_rr && seen_ptr);
 	inkan_spf_lint_free(l);
 	assert_int_equal(inkan_spf_lint_domain(e.ctx, "syn.example", &l),
 		INKAN_OK);
 	assert_int_equal(l->nissues, 1);
-	assert_string_equal(l->issues[0].code, "syntax");
+	assert_string_equal(l->issues[0].finding.code, "syntax");
 	assert_int_equal(l->issues[0].pos, 9);
 	inkan_spf_lint_free(l);
 	assert_int_equal(inkan_spf_lint_record(e.ctx, "new.example",
@@ -476,6 +482,28 @@ test_lint(void **state)
 	inkan_spf_lint_free(l);
 	inkan_spf_lint_free(NULL);
 	env_free(&e);
+}
+
+/* every code the lint can report has its fix (spf_lint.c's issue()
+ * calls; grep 'issue(w' lib/spf/spf_lint.c) */
+static void
+test_lint_fixes(void **state)
+{
+	static const char *const codes[] = {
+		"void-lookup", "dns-error", "mx-too-many", "syntax",
+		"redirect-ignored", "ptr", "after-all", "plus-all",
+		"neutral-all", "macro-target", "record-size", "loop",
+		"too-deep", "bad-target", "spf-rr", "no-record",
+		"include-no-record", "redirect-no-record", "multiple-records",
+		"no-version", "too-many-lookups", "too-many-void",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		if (ik_spf_lint_fix(codes[i]) == NULL)
+			fail_msg("lint code %s has no fix", codes[i]);
+	assert_null(ik_spf_lint_fix("no-such-code"));
 }
 
 /* the parsed-record cache from several threads, with a table so small
@@ -640,6 +668,7 @@ main(void)
 		cmocka_unit_test(test_headers),
 		cmocka_unit_test(test_trace),
 		cmocka_unit_test(test_lint),
+		cmocka_unit_test(test_lint_fixes),
 		cmocka_unit_test(test_record_cache),
 		cmocka_unit_test(test_alloc_failures),
 	};

@@ -237,19 +237,53 @@ test_misuse(void **state)
 	assert_int_equal(r->spf->result, INKAN_SPF_NONE);
 	VT_HAS(r->authres, "smtp.mailfrom=postmaster@h.example");
 	inkan_verify_free(v);
-	/* a header line over the limit: the parser's error, sticky */
+	/* a header line over the limit: still a verdict, permerror with
+	 * the limit named, and the rest of the message is dropped */
 	longline = malloc(8000);
 	assert_non_null(longline);
 	memset(longline, 'a', 7000);
 	memcpy(longline, "Subject: ", 9);
 	memcpy(longline + 7000, "\r\n\r\nx\r\n", 8);
 	assert_int_equal(inkan_verify_new(f->ctx, NULL, &v), INKAN_OK);
+	assert_int_equal(inkan_verify_set_envelope(v, &good), INKAN_OK);
 	assert_int_equal(inkan_verify_feed(v, longline, strlen(longline)),
-		INKAN_ERR_LINE_LENGTH);
-	assert_int_equal(inkan_verify_feed(v, "x", 1), INKAN_ERR_LINE_LENGTH);
-	assert_int_equal(inkan_verify_eom(v, &r), INKAN_ERR_LINE_LENGTH);
-	assert_null(r);
+		INKAN_OK);
+	assert_int_equal(inkan_verify_feed(v, "x", 1), INKAN_OK);
+	assert_int_equal(inkan_verify_eom(v, &r), INKAN_OK);
+	assert_int_equal(r->header_error, INKAN_ERR_LINE_LENGTH);
+	assert_int_equal(r->outcome, INKAN_VERIFY_FAIL);
+	assert_int_equal(r->dmarc->verdict, INKAN_DMARC_PERMERROR);
+	assert_int_equal(r->ndkim, 0);
+	/* SPF needs only the envelope: still checked */
+	assert_non_null(r->spf);
+	/* the field is folded: look at its parts */
+	VT_HAS(r->authres, "dkim=permerror (header section over "
+		"INKAN_LIMIT_HEADER_LINE: a line");
+	VT_HAS(r->authres, "longer than 4096 bytes);");
+	VT_HAS(r->authres, "dmarc=permerror");
+	VT_HAS(r->authres, "INKAN_LIMIT_HEADER_LINE");
+	VT_HAS(r->notes[1].why, "no signature was checked");
 	inkan_verify_free(v);
+	/* 5,000 header fields: the same, naming the field limit */
+	{
+		size_t cap = 5000 * 12 + 64, n = 0, i;
+		char *many = malloc(cap);
+		assert_non_null(many);
+		for (i = 0; i < 5000; i++)
+			n += (size_t)snprintf(many + n, cap - n,
+				"X-%04zu: v\r\n", i);
+		n += (size_t)snprintf(many + n, cap - n, "\r\nbody\r\n");
+		assert_int_equal(inkan_verify_new(f->ctx, NULL, &v), INKAN_OK);
+		assert_int_equal(inkan_verify_feed(v, many, n), INKAN_OK);
+		assert_int_equal(inkan_verify_eom(v, &r), INKAN_OK);
+		assert_int_equal(r->header_error, INKAN_ERR_HEADER_COUNT);
+		VT_HAS(r->authres, "dkim=permerror (header section over "
+			"INKAN_LIMIT_HEADER_FIELDS:");
+		VT_HAS(r->authres, "than 1000 fields);");
+		assert_int_equal(r->spf_status, INKAN_VERIFY_SPF_NO_IP);
+		inkan_verify_free(v);
+		free(many);
+	}
 	/* no resolver: a configuration error, not a verdict */
 	inkan_ctx_set_resolver(f->ctx, NULL);
 	assert_int_equal(inkan_verify_new(f->ctx, NULL, &v), INKAN_OK);
