@@ -21,5 +21,6 @@
 #include <inkan/dmarc.h>
 #include <inkan/verify.h>
 #include <inkan/domain.h>
+#include <inkan/report.h>
 
 #endif
