@@ -226,6 +226,74 @@ INKAN_API void inkan_report_store_set_queue_max(inkan_report_store *s,
 INKAN_API inkan_status inkan_report_store_count_rows(inkan_report_store *s,
 	int64_t *out);
 
+/* ---- building reports (RFC 9990 3.1) ---------------------------------- */
+
+/* Who reports (RFC 9990 3.1.1.3). Strings are borrowed for the call. */
+typedef struct inkan_report_reporter {
+	const char *org_name;		/* required */
+	const char *email;		/* contact address (required) */
+	/* our domain: the filename's receiver, the Report-ID's right-hand
+	 * side and the Subject's Submitter (required) */
+	const char *receiver;
+	const char *extra_contact_info;	/* or NULL */
+	const char *generator;		/* NULL: "inkan VERSION" */
+} inkan_report_reporter;
+
+typedef enum inkan_report_format {
+	INKAN_REPORT_FORMAT_RFC9990 = 0,	/* the default */
+	/* RFC 7489 Appendix C, for receivers that still want it: no
+	 * namespace, pct, no np/testing/discovery_method */
+	INKAN_REPORT_FORMAT_RFC7489 = 1
+} inkan_report_format;
+
+/*
+ * Claim what is due at @now: for each policy domain, each reporting
+ * window (RFC 9990 3.1.1.4: UTC-aligned; daily unless the domain's ri
+ * asks for a shorter interval that divides a day, at least an hour) that
+ * has ended and holds rows not yet reported becomes one report. Rows
+ * marked INKAN_REPORT_ROW_NO_REPORT are never claimed. Each report is
+ * created in one transaction together with the rows it covers and one
+ * pending delivery per rua URI of the final policy seen (3.1), so a crash
+ * leaves every row either unclaimed or in exactly one report. The
+ * Report-ID and filename are fixed here, so a resend uses the same ones
+ * (RFC 9990 3.5.2). @rep->receiver is required. *nreports (may be NULL)
+ * gets the number of reports created.
+ */
+INKAN_API inkan_status inkan_report_claim(inkan_report_store *s,
+	const inkan_report_reporter *rep, int64_t now, size_t *nreports);
+
+/* A report as stored. Strings borrowed for the callback only. */
+typedef struct inkan_report_info {
+	int64_t id;			/* the store's key */
+	const char *policy_domain;
+	int64_t begin, end;		/* date_range, end inclusive */
+	const char *report_id;		/* RFC 9990 3.5.1 */
+	const char *filename;		/* RFC 9990 3.5.2, ".xml.gz" */
+	int64_t nrows;			/* messages covered */
+	const char *state;		/* "built" or "done" */
+} inkan_report_info;
+
+/* Return nonzero to stop the listing. */
+typedef int (*inkan_report_list_fn)(void *ud, const inkan_report_info *r);
+
+/* Reports in @state ("built", "done"; NULL: all), oldest first. */
+INKAN_API inkan_status inkan_report_list(inkan_report_store *s,
+	const char *state, inkan_report_list_fn fn, void *ud);
+
+/*
+ * The XML of report @id (RFC 9990 Appendix A schema, or RFC 7489's),
+ * gzip-compressed when @gzip (RFC 1952, no name, no time: the same rows
+ * give the same bytes). Rows are grouped into records here, by the RFC's
+ * key (3.1.1.7: source IP, identifiers, evaluated policy with reasons,
+ * and the authentication results). On INKAN_OK *out is owned by the
+ * caller (inkan_free(ctx, *out)); *nrecords (may be NULL) gets the
+ * number of record elements. INKAN_ERR_NOT_FOUND: no such report or no
+ * rows in it.
+ */
+INKAN_API inkan_status inkan_report_render(inkan_report_store *s,
+	const inkan_report_reporter *rep, int64_t id, inkan_report_format fmt,
+	int gzip, unsigned char **out, size_t *len, size_t *nrecords);
+
 #ifdef __cplusplus
 }
 #endif

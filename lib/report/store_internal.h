@@ -34,9 +34,20 @@ typedef struct ik_report_param {
 	const char *s;		/* borrowed for the call */
 } ik_report_param;
 
-#define IK_RP_I(v) ((ik_report_param){ .type = IK_RP_INT, .i = (v) })
-#define IK_RP_S(v) ((ik_report_param){ .type = (v) ? IK_RP_TEXT : IK_RP_NULL, \
-	.s = (v) })
+static inline ik_report_param
+IK_RP_I(int64_t v)
+{
+	ik_report_param p = { IK_RP_INT, v, NULL };
+	return p;
+}
+
+/* text, or SQL NULL for a NULL pointer */
+static inline ik_report_param
+IK_RP_S(const char *v)
+{
+	ik_report_param p = { v ? IK_RP_TEXT : IK_RP_NULL, 0, v };
+	return p;
+}
 
 typedef struct ik_report_res {
 	const inkan_ctx *ctx;	/* the cells' allocator */
