@@ -30,6 +30,7 @@
 
 #include <inkan/ctx.h>
 #include <inkan/dmarc.h>
+#include <inkan/verify.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -222,6 +223,25 @@ INKAN_API void inkan_report_store_stats_get(inkan_report_store *s,
 INKAN_API void inkan_report_store_set_queue_max(inkan_report_store *s,
 	size_t max);
 
+/*
+ * Queue the row for a message verified by lib/verify: header From and
+ * policy domain, SPF and DKIM results (with selectors), DMARC alignment,
+ * disposition with override reasons (t=y becomes policy_test_mode), and
+ * the record (p, sp, np, adkim, aspf, fo, t, rua, ruf, ri, discovery).
+ * @client_ip is required; @mail_from is the MAIL FROM address ("" or
+ * "<>" for the null sender, NULL unknown); @rcpt_domain the RCPT TO
+ * domain or NULL; @extra (may be NULL) up to 8 reasons of the caller's
+ * own policy (a trusted forwarder, a mailing list); @flags
+ * INKAN_REPORT_ROW_*. All borrowed for the call.
+ * INKAN_ERR_NOT_FOUND: no DMARC record applied, nothing to report (not an
+ * error for a caller that records every message). Otherwise as
+ * inkan_report_store_add().
+ */
+INKAN_API inkan_status inkan_report_store_add_verify(inkan_report_store *s,
+	const inkan_verify_result *res, const char *client_ip,
+	const char *mail_from, const char *rcpt_domain, int64_t time,
+	const inkan_report_reason *extra, size_t nextra, unsigned flags);
+
 /* Rows in the store (all, reported or not); for tests and tools. */
 INKAN_API inkan_status inkan_report_store_count_rows(inkan_report_store *s,
 	int64_t *out);
@@ -293,6 +313,66 @@ INKAN_API inkan_status inkan_report_list(inkan_report_store *s,
 INKAN_API inkan_status inkan_report_render(inkan_report_store *s,
 	const inkan_report_reporter *rep, int64_t id, inkan_report_format fmt,
 	int gzip, unsigned char **out, size_t *len, size_t *nrecords);
+
+/* ---- configuration of report sending ---------------------------------- */
+
+/*
+ * What `inkan report build|send` needs, read from a file of "key = value"
+ * lines ('#' starts a comment; unknown keys are errors, so a typo is not
+ * silently ignored). Keys:
+ *   org_name, email, receiver, extra_contact_info   (inkan_report_reporter)
+ *   from            From: of report mail (default: email)
+ *   dkim_domain, dkim_selector, dkim_key   our signing key (a PEM file,
+ *                   0600), so report mail passes DMARC (RFC 9990 3.5.2)
+ *   sendmail        a sendmail-compatible binary (default /usr/sbin/sendmail)
+ *   relay           HOST[:PORT] an SMTP relay instead of sendmail
+ *   deny            a destination never reported to: an address, a domain
+ *                   (and its subdomains); may repeat
+ *   rate_cap        reports per destination per day (default 100)
+ *   size_cap        largest compressed report in bytes (default 10485760)
+ *   retention_days  rows and reports kept this long (default 30)
+ *   format          9990 (default) or 7489
+ */
+typedef struct inkan_report_settings {
+	inkan_report_reporter reporter;
+	const char *from;
+	const char *dkim_domain, *dkim_selector, *dkim_key;
+	const char *sendmail;
+	const char *relay;
+	const char *const *deny;
+	size_t ndeny;
+	uint64_t rate_cap;
+	uint64_t size_cap;
+	uint64_t retention_days;
+	inkan_report_format format;
+} inkan_report_settings;
+
+typedef struct inkan_report_config inkan_report_config;
+
+/*
+ * Parse @len bytes of configuration text. On INKAN_OK *out is owned by
+ * the caller (inkan_report_config_free()). INKAN_ERR_SYNTAX with "line N:
+ * why" in @err; INKAN_ERR_LIMIT over 64 KiB, lines over 4096 bytes or
+ * more than 256 deny entries. @ctx is borrowed and must outlive it.
+ */
+INKAN_API inkan_status inkan_report_config_parse(inkan_ctx *ctx,
+	const char *text, size_t len, inkan_report_config **out, char *err,
+	size_t errlen);
+/* The same from a file (INKAN_ERR_IO when unreadable). */
+INKAN_API inkan_status inkan_report_config_load(inkan_ctx *ctx,
+	const char *path, inkan_report_config **out, char *err,
+	size_t errlen);
+/* Defaults only (no file). */
+INKAN_API inkan_status inkan_report_config_new(inkan_ctx *ctx,
+	inkan_report_config **out);
+/* Override one key as the file would set it (command-line options). */
+INKAN_API inkan_status inkan_report_config_set(inkan_report_config *c,
+	const char *key, const char *value, char *err, size_t errlen);
+/* The settings, borrowed until inkan_report_config_free(). */
+INKAN_API const inkan_report_settings *inkan_report_config_settings(
+	const inkan_report_config *c);
+INKAN_API void inkan_report_config_free(inkan_report_config *c);
+
 
 #ifdef __cplusplus
 }
