@@ -12,7 +12,7 @@
 
 static const struct cli_command *const report_subs[] = {
 	&cmd_report_build_command,
-	/* send: next commit */
+	&cmd_report_send_command,
 	NULL
 };
 

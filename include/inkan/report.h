@@ -30,6 +30,7 @@
 
 #include <inkan/ctx.h>
 #include <inkan/dmarc.h>
+#include <inkan/dns.h>
 #include <inkan/verify.h>
 
 #ifdef __cplusplus
@@ -373,6 +374,51 @@ INKAN_API const inkan_report_settings *inkan_report_config_settings(
 	const inkan_report_config *c);
 INKAN_API void inkan_report_config_free(inkan_report_config *c);
 
+
+/* ---- sending reports (RFC 9990 3.5, 4) -------------------------------- */
+
+typedef struct inkan_report_send_stats {
+	size_t claimed;		/* reports created by this run */
+	size_t sent;		/* messages handed to the MTA */
+	size_t skipped;		/* deliveries given up: denied, unauthorized,
+				 * unsupported URI, too big (notice sent) */
+	size_t deferred;	/* left pending: rate cap, DNS or MTA trouble */
+	size_t failed;		/* refused for good by the MTA */
+	int64_t expired_rows;	/* rows removed by retention */
+	int locked_out;		/* another host holds the store's send lock */
+} inkan_report_send_stats;
+
+/* One delivery decision, for logs: @state "sent", "skipped", "deferred",
+ * "failed"; @why a sentence or NULL. Borrowed for the call. */
+typedef void (*inkan_report_send_fn)(void *ud, const char *report_id,
+	const char *uri, const char *state, const char *why);
+
+/*
+ * One send run: take the store's send lock (PostgreSQL: an advisory lock,
+ * so of several hosts started by a timer one does the work and the others
+ * return at once with locked_out = 1; SQLite: a file lock), claim what is
+ * due at @now, then deliver every pending (report, rua) pair:
+ *  - mailto: only; a URI outside the policy domain's organization must be
+ *    authorized by <policy-domain>._report._dmarc.<host> (RFC 9990 4,
+ *    through @r; a DNS failure defers);
+ *  - the deny list and the per-destination daily cap (@cfg);
+ *  - a report over the destination's "!size" or our size_cap is never
+ *    cut: the destination gets a short notice instead (RFC 7489 7.2.2);
+ *  - the message is DKIM-signed with the configured key (refused unless
+ *    the key file is 0600 or 0640).
+ * A delivery is marked sent after the MTA took it: a crash in between
+ * sends it once more on the next run, under the same Report-ID and
+ * filename. Rows older than retention_days are removed. @fn (may be NULL)
+ * hears each decision. INKAN_ERR_CONFIG: settings missing (from, key).
+ */
+INKAN_API inkan_status inkan_report_send(inkan_report_store *s,
+	const inkan_report_config *cfg, inkan_resolver *r, int64_t now,
+	inkan_report_send_fn fn, void *ud, inkan_report_send_stats *stats);
+
+/* Remove rows and reports that ended before @cutoff; *rows (may be NULL)
+ * gets the number of rows removed. */
+INKAN_API inkan_status inkan_report_expire(inkan_report_store *s,
+	int64_t cutoff, int64_t *rows);
 
 #ifdef __cplusplus
 }

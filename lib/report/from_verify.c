@@ -54,8 +54,11 @@ join_uris(ik_buf *b, const inkan_dmarc_uri *u, size_t n)
 		ik_buf_puts(b, u[i].uri);
 		/* the obsolete size limit is kept: the sender honours it
 		 * (RFC 7489 7.2.1; RFC 9989 says reporters may ignore it) */
-		if (u[i].obsolete_size)
+		if (u[i].obsolete_size) {
+			if (u[i].obsolete_size[0] != '!')
+				ik_buf_putc(b, '!');
 			ik_buf_puts(b, u[i].obsolete_size);
+		}
 	}
 }
 
