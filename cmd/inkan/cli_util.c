@@ -10,6 +10,9 @@
 
 #include "cli_msg.h"
 
+static void report(struct cli *cli, const char *code, const char *fmt,
+	va_list ap) __attribute__((format(printf, 3, 0)));
+
 static void
 report(struct cli *cli, const char *code, const char *fmt, va_list ap)
 {

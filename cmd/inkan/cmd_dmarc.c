@@ -20,7 +20,7 @@
 
 #include "cli.h"
 #include "cmd_dmarc.h"
-#include "cli_opt.h"
+#include "cli_msg.h"
 #include "commands.h"
 
 void
@@ -365,6 +365,7 @@ static const struct cli_opt dmarc_opts[] = {
 	  "let a DKIM pass with a short l= align" },
 	{ "authserv-id", 0, O_AUTHSERV_ID, CLI_ARG_STRING, "ID", 0, 0,
 	  "for the Authentication-Results field" },
+	CLI_MAX_SIGNATURES_OPT,
 	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
 };
 
@@ -410,6 +411,8 @@ dmarc_take(struct cli *cli, struct dmarc_cli *o, const struct cli_args *a,
 			return cli_usage_error(cli, "bad-value", "--dkim wants "
 				"RESULT:DOMAIN[:SELECTOR][:partial]");
 		break;
+	default:
+		cli_msg_limit_option(cli, id, a->num);
 	}
 	return CLI_OK;
 }

@@ -233,13 +233,25 @@ dmarc_evaluate(struct cli *cli, struct dmarc_cli *o)
 	rc = set_author(cli, o, ev, &msg, &authors);
 	if (rc == CLI_OK && o->spf_given &&
 	    (st = inkan_dmarc_set_spf(ev, o->spf, o->mail_from, o->helo)) !=
-	    INKAN_OK)
+	    INKAN_OK) {
+		cli_error(cli, "--spf: %s", inkan_strerror(st));
 		rc = cli_exit_for_status(st);
+	}
 	for (i = 0; rc == CLI_OK && i < o->ndkim; i++)
 		if ((st = inkan_dmarc_add_dkim(ev, o->dkim[i].result,
 		    o->dkim[i].domain, o->dkim[i].selector,
-		    o->dkim[i].partial)) != INKAN_OK)
+		    o->dkim[i].partial)) != INKAN_OK) {
+			if (st == INKAN_ERR_LIMIT)
+				cli_fail(cli, "limit", "more than %llu --dkim "
+					"results (the signature limit; raise it "
+					"with --max-signatures N)",
+					(unsigned long long)inkan_ctx_limit(
+					cli->ctx, INKAN_LIMIT_DKIM_SIGNATURES));
+			else
+				cli_error(cli, "--dkim %s: %s",
+					o->dkim[i].domain, inkan_strerror(st));
 			rc = cli_exit_for_status(st);
+		}
 	if (rc == CLI_OK) {
 		st = inkan_dmarc_evaluate(ev, &r);
 		if (st != INKAN_OK) {

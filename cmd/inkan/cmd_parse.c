@@ -12,7 +12,7 @@
 #include <inkan/msg.h>
 
 #include "cli.h"
-#include "cli_opt.h"
+#include "cli_msg.h"
 #include "commands.h"
 
 static void
@@ -200,6 +200,7 @@ enum { O_AUTHSERV_ID = 'a' };
 static const struct cli_opt parse_opts[] = {
 	{ "authserv-id", 'a', O_AUTHSERV_ID, CLI_ARG_STRING, "ID", 0, 0,
 	  "the authserv-id of the Authentication-Results field" },
+	CLI_MSG_LIMIT_OPTS,
 	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
 };
 
@@ -226,6 +227,8 @@ cmd_parse(struct cli *cli, int argc, char **argv)
 	while ((id = cli_opt_next(&a)) > 0)
 		if (id == O_AUTHSERV_ID)
 			authserv_id = a.val;
+		else
+			cli_msg_limit_option(cli, id, a.num);
 	if (id < 0)
 		return cli_args_end(&a);
 	if (a.pos.n > 1) {

@@ -169,10 +169,10 @@ msg_feed(void *arg, const char *data, size_t len)
 
 /* DKIM only: one line per signature (or an A-R field, or JSON) */
 static int
-verify_dkim_only(struct verify_run *run, const char *path)
+verify_dkim_only(struct verify_run *run, const struct cli_msg_src *src)
 {
 	struct cli *cli = run->cli;
-	const char *name = cli_msg_name(path);
+	const char *name = src->name;
 	inkan_msg *msg = NULL;
 	inkan_dkim_verify *v = NULL;
 	inkan_status st;
@@ -182,7 +182,8 @@ verify_dkim_only(struct verify_run *run, const char *path)
 	st = inkan_msg_new(cli->ctx, &msg);
 	if (st == INKAN_OK)
 		st = inkan_dkim_verify_new(run->dkim, msg, &v);
-	if (st == INKAN_OK && (st = cli_msg_stream(cli, path, msg_feed, msg))
+	if (st == INKAN_OK && (st = cli_msg_src_stream(cli, src, msg_feed,
+	    msg))
 	    == INKAN_OK && (st = inkan_msg_finish(msg)) != INKAN_OK)
 		cli_fail(cli, cli_msg_error_code(st), "%s: %s", name,
 			cli_msg_error_text(cli, st));
@@ -239,7 +240,7 @@ verify_dkim_only(struct verify_run *run, const char *path)
 }
 
 int
-verify_one(struct verify_run *run, const char *path)
+verify_one(struct verify_run *run, const struct cli_msg_src *src)
 {
 	struct cli *cli = run->cli;
 	size_t docs = cli->json_docs;
@@ -249,9 +250,9 @@ verify_one(struct verify_run *run, const char *path)
 	cli->err_msg = NULL;
 	cli->err_code = NULL;
 	rc = run->full != NULL ? verify_full_file(cli, run->dkim, run->full,
-		path, run->many) : verify_dkim_only(run, path);
+		src, run->many) : verify_dkim_only(run, src);
 	if (cli->json && cli->json_docs == docs)
-		verify_json_error(cli, cli_msg_name(path), rc);
+		verify_json_error(cli, src->name, rc);
 	run->messages++;
 	return rc;
 }
@@ -288,8 +289,11 @@ verify_list(struct verify_run *run, const char *list, int rc)
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
-		if (n > 0)
-			rc = worse(rc, verify_one(run, line));
+		if (n > 0) {
+			struct cli_msg_src src = cli_msg_file(line);
+
+			rc = worse(rc, verify_one(run, &src));
+		}
 	}
 	if (ferror(f)) {
 		cli_fail(run->cli, "input", "--list %s: read error", list);
@@ -303,8 +307,7 @@ verify_list(struct verify_run *run, const char *list, int rc)
 
 enum { O_KEYS = 'k', O_SHA1 = '1', O_NOW = 'n', O_LIST = 'l',
 	O_AUTHSERV_ID = 'a', O_IP = 'I', O_HELO = 'H', O_MAIL_FROM = 'M',
-	O_DKIM_ONLY = 'D', O_FULL = 'F', O_MAX_SIGS = 'S', O_RECORD = 'R',
-	O_RCPT_TO = 'T' };
+	O_DKIM_ONLY = 'D', O_FULL = 'F', O_RECORD = 'R', O_RCPT_TO = 'T' };
 
 static const struct cli_opt verify_opts[] = {
 	{ "ip", 0, O_IP, CLI_ARG_STRING, "IP", 0, 0,
@@ -333,8 +336,7 @@ static const struct cli_opt verify_opts[] = {
 	  "path or postgresql://...; needs --ip)" },
 	{ "rcpt-to", 0, O_RCPT_TO, CLI_ARG_STRING, "ADDR", 0, 0,
 	  "the envelope recipient (its domain is envelope_to in reports)" },
-	{ "max-signatures", 0, O_MAX_SIGS, CLI_ARG_UINT, "N", 1, 1000,
-	  "evaluate up to N DKIM signatures per message (default 10)" },
+	CLI_MAX_SIGNATURES_OPT,
 	CLI_MSG_LIMIT_OPTS,
 	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
 };
@@ -385,10 +387,6 @@ verify_take(struct cli *cli, struct verify_cli *o, const struct cli_args *a,
 	case O_NOW:
 		o->now = (int64_t)a->num;
 		inkan_ctx_set_clock(cli->ctx, fixed_clock, &o->now);
-		break;
-	case O_MAX_SIGS:
-		(void)inkan_ctx_set_limit(cli->ctx,
-			INKAN_LIMIT_DKIM_SIGNATURES, a->num);
 		break;
 	default:
 		cli_msg_limit_option(cli, id, a->num);
@@ -452,10 +450,16 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 		rc = verify_record_open(cli, o.record, &o.full);
 	if (rc == CLI_OK) {
 		run.many = a.pos.n > 1 || o.list != NULL;
-		if (a.pos.n == 0 && o.list == NULL)
-			rc = verify_one(&run, NULL);
-		for (i = 0; i < a.pos.n; i++)
-			rc = worse(rc, verify_one(&run, a.pos.v[i]));
+		struct cli_msg_src src;
+
+		if (a.pos.n == 0 && o.list == NULL) {
+			src = cli_msg_file(NULL);
+			rc = verify_one(&run, &src);
+		}
+		for (i = 0; i < a.pos.n; i++) {
+			src = cli_msg_file(a.pos.v[i]);
+			rc = worse(rc, verify_one(&run, &src));
+		}
 		if (o.list != NULL)
 			rc = verify_list(&run, o.list, rc);
 	}
