@@ -271,7 +271,8 @@ typedef enum inkan_report_format {
  * Claim what is due at @now: for each policy domain, each reporting
  * window (RFC 9990 3.1.1.4: UTC-aligned; daily unless the domain's ri
  * asks for a shorter interval that divides a day, at least an hour) that
- * has ended and holds rows not yet reported becomes one report. Rows
+ * ended at least 10 minutes before @now (rows may still be on their way)
+ * and holds rows not yet reported becomes one report. Rows
  * marked INKAN_REPORT_ROW_NO_REPORT are never claimed. Each report is
  * created in one transaction together with the rows it covers and one
  * pending delivery per rua URI of the final policy seen (3.1), so a crash

@@ -8,11 +8,21 @@
  * made ri historic); we honour an ri of at least an hour that we can fit
  * into UTC days, and report daily otherwise.
  *
- * Each report is created in one transaction with the rows it covers
- * (report_rows.report_id) and its pending deliveries, so what a report
- * covers is fixed once and for all: building again, or sending again
- * after a crash, produces the same report under the same Report-ID and
- * filename (RFC 9990 3.5.2 "MUST use the same filename").
+ * Each report is created in one transaction with the range of rows it
+ * covers (policy domain, window, min_id < id <= max_id) and its pending
+ * deliveries, so what a report covers is fixed once and for all:
+ * building again, or sending again after a crash, produces the same
+ * report under the same Report-ID and filename (RFC 9990 3.5.2 "MUST use
+ * the same filename"). The writer marks the (domain, hour) pairs that
+ * hold new rows in report_windows, in the transaction that inserts them;
+ * a claim looks only there. A row that arrives for a window already
+ * reported (a late batch) gets an id above the report's max_id and goes
+ * into a second report for that window.
+ *
+ * Multi-host caveat (PostgreSQL): ids are taken when a row is inserted,
+ * so a row whose insert is still uncommitted when its window is claimed
+ * would fall below max_id; windows are therefore claimed only
+ * IK_REPORT_GRACE seconds after they end.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -105,8 +115,11 @@ add_deliveries(inkan_report_store *s, int64_t report, const char *rua,
 	return INKAN_OK;
 }
 
-/* One window of one domain, in one transaction. *made = 1 when rows
- * were there to report. */
+/* One window of one domain, in one transaction: the report records
+ * which rows it covers (domain, window, min_id < id <= max_id) instead of
+ * marking each row, so a claim costs one index range, not a rewrite of
+ * every page that holds one of the rows. *made = 1 when there were rows
+ * to report. */
 static inkan_status
 claim_window(inkan_report_store *s, const inkan_report_reporter *rep,
 	const char *domain, int64_t begin, int64_t end, int64_t now, int *made)
@@ -115,7 +128,7 @@ claim_window(inkan_report_store *s, const inkan_report_reporter *rep,
 	unsigned char rnd[4];
 	char tmp[64], rid[1024], fname[1024], uniq[40];
 	ik_report_res r;
-	int64_t changes = 0, id;
+	int64_t id;
 	inkan_status st;
 
 	*made = 0;
@@ -124,30 +137,57 @@ claim_window(inkan_report_store *s, const inkan_report_reporter *rep,
 	st = ik_report_exec(s, pg ? "BEGIN" : "BEGIN IMMEDIATE");
 	if (st != INKAN_OK)
 		return st;
+	/* PostgreSQL: claims of one domain one at a time (two hosts that
+	 * both claim would otherwise compute the same range) */
+	if (pg) {
+		ik_report_param k = IK_RP_S(domain);
+		st = ik_report_query(s, "SELECT pg_advisory_xact_lock(7234002,"
+		    " hashtext(?))", &k, 1, NULL, NULL);
+		if (st != INKAN_OK)
+			goto fail;
+	}
+	/* rows already in a report of this window */
+	ik_report_param w[3] = { IK_RP_S(domain), IK_RP_I(end), IK_RP_I(begin) };
+	st = ik_report_query(s, "SELECT COALESCE(MAX(max_id), 0) FROM reports"
+	    " WHERE policy_domain = ? AND begin_ts < ? AND end_ts >= ?", w, 3,
+	    &r, NULL);
+	if (st != INKAN_OK)
+		goto fail;
+	int64_t prev = ik_report_res_int(&r, 0, 0);
+	ik_report_res_free(&r);
+	ik_report_param q[4] = { IK_RP_S(domain), IK_RP_I(begin), IK_RP_I(end),
+	    IK_RP_I(prev) };
+	st = ik_report_query(s, "SELECT MAX(id), COUNT(*) FROM report_rows"
+	    " WHERE policy_domain = ? AND time >= ? AND time < ? AND id > ?"
+	    " AND (flags & 1) = 0", q, 4, &r, NULL);
+	if (st != INKAN_OK)
+		goto fail;
+	int64_t max_id = ik_report_res_int(&r, 0, 0);
+	int64_t nrows = ik_report_res_int(&r, 0, 1);
+	ik_report_res_free(&r);
+	/* this window's hours are settled (a later row marks them again) */
+	ik_report_param h[3] = { IK_RP_S(domain), IK_RP_I(begin / 3600),
+	    IK_RP_I(end / 3600) };
+	st = ik_report_query(s, "DELETE FROM report_windows WHERE"
+	    " policy_domain = ? AND hour >= ? AND hour < ?", h, 3, NULL, NULL);
+	if (st != INKAN_OK)
+		goto fail;
+	if (nrows == 0)
+		return ik_report_exec(s, "COMMIT");
+
 	snprintf(tmp, sizeof tmp, "claiming-%02x%02x%02x%02x", rnd[0], rnd[1],
 	    rnd[2], rnd[3]);
-	ik_report_param ins[6] = { IK_RP_S(domain), IK_RP_I(begin),
-	    IK_RP_I(end - 1), IK_RP_S(tmp), IK_RP_S(""), IK_RP_I(now) };
+	ik_report_param ins[9] = { IK_RP_S(domain), IK_RP_I(begin),
+	    IK_RP_I(end - 1), IK_RP_S(tmp), IK_RP_S(""), IK_RP_I(now),
+	    IK_RP_I(nrows), IK_RP_I(prev), IK_RP_I(max_id) };
 	st = ik_report_query(s, "INSERT INTO reports (policy_domain, begin_ts,"
-	    " end_ts, rid, filename, created, nrows, nrecords, state) VALUES"
-	    " (?, ?, ?, ?, ?, ?, 0, 0, 'built') RETURNING id", ins, 6, &r,
-	    NULL);
+	    " end_ts, rid, filename, created, nrows, nrecords, min_id, max_id,"
+	    " state) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 'built')"
+	    " RETURNING id", ins, 9, &r, NULL);
 	if (st != INKAN_OK)
 		goto fail;
 	id = ik_report_res_int(&r, 0, 0);
 	ik_report_res_free(&r);
-
-	ik_report_param up[4] = { IK_RP_I(id), IK_RP_S(domain),
-	    IK_RP_I(begin), IK_RP_I(end) };
-	st = ik_report_query(s, "UPDATE report_rows SET report_id = ? WHERE"
-	    " report_id IS NULL AND policy_domain = ? AND time >= ? AND"
-	    " time < ? AND (flags & 1) = 0", up, 4, NULL, &changes);
-	if (st != INKAN_OK)
-		goto fail;
-	if (changes == 0) {
-		ik_report_exec(s, "ROLLBACK");
-		return INKAN_OK;
-	}
 	/* RFC 9990 3.5.1 Report-ID and 3.5.2 unique-id (ALPHA / DIGIT):
 	 * the store's id keeps it unique within one store, the random part
 	 * across stores of one receiver */
@@ -160,16 +200,17 @@ claim_window(inkan_report_store *s, const inkan_report_reporter *rep,
 	    safe_dom, safe_rcv);
 	snprintf(fname, sizeof fname, "%s!%s!%" PRId64 "!%" PRId64 "!%s.xml.gz",
 	    safe_rcv, safe_dom, begin, end - 1, uniq);
-	ik_report_param fin[4] = { IK_RP_S(rid), IK_RP_S(fname),
-	    IK_RP_I(changes), IK_RP_I(id) };
-	st = ik_report_query(s, "UPDATE reports SET rid = ?, filename = ?,"
-	    " nrows = ? WHERE id = ?", fin, 4, NULL, NULL);
+	ik_report_param fin[3] = { IK_RP_S(rid), IK_RP_S(fname), IK_RP_I(id) };
+	st = ik_report_query(s, "UPDATE reports SET rid = ?, filename = ?"
+	    " WHERE id = ?", fin, 3, NULL, NULL);
 	if (st != INKAN_OK)
 		goto fail;
 	/* RFC 9990 3.1: the final configuration observed in the period */
-	ik_report_param one = IK_RP_I(id);
+	ik_report_param lr[4] = { IK_RP_S(domain), IK_RP_I(begin), IK_RP_I(end),
+	    IK_RP_I(max_id) };
 	st = ik_report_query(s, "SELECT rua FROM report_rows WHERE"
-	    " report_id = ? ORDER BY time DESC, id DESC LIMIT 1", &one, 1, &r,
+	    " policy_domain = ? AND time >= ? AND time < ? AND id <= ? AND"
+	    " (flags & 1) = 0 ORDER BY time DESC, id DESC LIMIT 1", lr, 4, &r,
 	    NULL);
 	if (st != INKAN_OK)
 		goto fail;
@@ -191,44 +232,40 @@ fail:
 
 static inkan_status
 claim_domain(inkan_report_store *s, const inkan_report_reporter *rep,
-	const char *domain, int64_t first, int64_t now, size_t *made)
+	const char *domain, int64_t now, size_t *made)
 {
 	ik_report_param d = IK_RP_S(domain);
 	ik_report_res r;
-	/* the interval the latest pending row's record asks for */
+	/* the interval the domain's latest record asks for */
 	inkan_status st = ik_report_query(s, "SELECT ri FROM report_rows"
-	    " WHERE report_id IS NULL AND policy_domain = ? ORDER BY time DESC"
-	    " LIMIT 1", &d, 1, &r, NULL);
+	    " WHERE policy_domain = ? ORDER BY time DESC LIMIT 1", &d, 1, &r,
+	    NULL);
 	if (st != INKAN_OK)
 		return st;
 	int64_t step = ik_report_interval(ik_report_res_int(&r, 0, 0));
 	ik_report_res_free(&r);
-	int64_t begin = floor_to(first, step);
-	/* bounded: one pass per window that holds rows */
-	for (int guard = 0; guard < 100000 && begin + step <= now; guard++) {
+	st = ik_report_query(s, "SELECT hour FROM report_windows WHERE"
+	    " policy_domain = ? ORDER BY hour", &d, 1, &r, NULL);
+	if (st != INKAN_OK)
+		return st;
+	int64_t last = INT64_MIN;
+	for (size_t i = 0; i < r.nrows && st == INKAN_OK; i++) {
+		int64_t begin = floor_to(ik_report_res_int(&r, i, 0) * 3600,
+		    step);
+		if (begin == last)
+			continue;	/* another hour of the same window */
+		last = begin;
+		/* due: ended, and IK_REPORT_GRACE passed for rows still on
+		 * their way from a writer */
+		if (begin + step + IK_REPORT_GRACE > now)
+			break;
 		int one = 0;
 		st = claim_window(s, rep, domain, begin, begin + step, now,
 		    &one);
-		if (st != INKAN_OK)
-			return st;
 		*made += (size_t)one;
-		/* jump to the next window that has pending rows */
-		ik_report_param q[3] = { IK_RP_S(domain), IK_RP_I(begin + step),
-		    IK_RP_I(now) };
-		st = ik_report_query(s, "SELECT MIN(time) FROM report_rows"
-		    " WHERE report_id IS NULL AND policy_domain = ? AND"
-		    " time >= ? AND time < ? AND (flags & 1) = 0", q, 3, &r,
-		    NULL);
-		if (st != INKAN_OK)
-			return st;
-		const char *next = ik_report_res_get(&r, 0, 0);
-		int64_t t = next ? ik_report_res_int(&r, 0, 0) : 0;
-		ik_report_res_free(&r);
-		if (!next)
-			break;
-		begin = floor_to(t, step);
 	}
-	return INKAN_OK;
+	ik_report_res_free(&r);
+	return st;
 }
 
 inkan_status
@@ -240,17 +277,16 @@ inkan_report_claim(inkan_report_store *s, const inkan_report_reporter *rep,
 	if (!s || !rep || !rep->receiver || !*rep->receiver)
 		return INKAN_ERR_INVALID;
 	ik_report_res doms;
-	ik_report_param n = IK_RP_I(now);
-	inkan_status st = ik_report_query(s, "SELECT policy_domain, MIN(time)"
-	    " FROM report_rows WHERE report_id IS NULL AND (flags & 1) = 0"
-	    " AND time < ? GROUP BY policy_domain ORDER BY policy_domain", &n,
+	ik_report_param n = IK_RP_I((now - IK_REPORT_GRACE) / 3600);
+	inkan_status st = ik_report_query(s, "SELECT DISTINCT policy_domain"
+	    " FROM report_windows WHERE hour < ? ORDER BY policy_domain", &n,
 	    1, &doms, NULL);
 	if (st != INKAN_OK)
 		return st;
 	size_t made = 0;
 	for (size_t i = 0; i < doms.nrows && st == INKAN_OK; i++)
-		st = claim_domain(s, rep, ik_report_res_get(&doms, i, 0),
-		    ik_report_res_int(&doms, i, 1), now, &made);
+		st = claim_domain(s, rep, ik_report_res_get(&doms, i, 0), now,
+		    &made);
 	ik_report_res_free(&doms);
 	if (nreports)
 		*nreports = made;

@@ -281,19 +281,30 @@ inkan_report_render(inkan_report_store *s, const inkan_report_reporter *rep,
 		return INKAN_ERR_INVALID;
 	ik_report_param one = IK_RP_I(id);
 	ik_report_res meta = { 0 }, pol = { 0 }, recs = { 0 };
-	inkan_status st = ik_report_query(s, "SELECT rid, begin_ts, end_ts"
-	    " FROM reports WHERE id = ?", &one, 1, &meta, NULL);
+	inkan_status st = ik_report_query(s, "SELECT rid, begin_ts, end_ts,"
+	    " policy_domain, min_id, max_id FROM reports WHERE id = ?", &one,
+	    1, &meta, NULL);
+	if (st == INKAN_OK && meta.nrows != 1)
+		st = INKAN_ERR_NOT_FOUND;
+	/* the rows the report covers (claim.c) */
+	ik_report_param rg[5] = { IK_RP_S(ik_report_res_get(&meta, 0, 3)),
+	    IK_RP_I(ik_report_res_int(&meta, 0, 1)),
+	    IK_RP_I(ik_report_res_int(&meta, 0, 2)),
+	    IK_RP_I(ik_report_res_int(&meta, 0, 4)),
+	    IK_RP_I(ik_report_res_int(&meta, 0, 5)) };
+#define RANGE " WHERE policy_domain = ? AND time >= ? AND time <= ? AND" \
+	" id > ? AND id <= ? AND (flags & 1) = 0"
 	if (st == INKAN_OK)
 		st = ik_report_query(s, "SELECT policy_domain, p, sp, np, adkim,"
-		    " aspf, fo, testing, discovery, error FROM report_rows WHERE"
-		    " report_id = ? ORDER BY time DESC, id DESC LIMIT 1", &one,
-		    1, &pol, NULL);
+		    " aspf, fo, testing, discovery, error FROM report_rows"
+		    RANGE " ORDER BY time DESC, id DESC LIMIT 1", rg, 5, &pol,
+		    NULL);
 	if (st == INKAN_OK)
 		st = ik_report_query(s, "SELECT " GROUP_KEY ", COUNT(*) FROM"
-		    " report_rows WHERE report_id = ? GROUP BY " GROUP_KEY
-		    " ORDER BY " GROUP_KEY, &one, 1, &recs, NULL);
-	if (st == INKAN_OK && (meta.nrows != 1 || pol.nrows != 1 ||
-	    recs.nrows == 0))
+		    " report_rows" RANGE " GROUP BY " GROUP_KEY " ORDER BY "
+		    GROUP_KEY, rg, 5, &recs, NULL);
+#undef RANGE
+	if (st == INKAN_OK && (pol.nrows != 1 || recs.nrows == 0))
 		st = INKAN_ERR_NOT_FOUND;
 	xmlBufferPtr buf = NULL;
 	out o = { NULL, fmt, 0 };

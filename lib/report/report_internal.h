@@ -5,6 +5,12 @@
 
 #include "report/store_internal.h"
 
+/* Seconds after a window's end before it is claimed: rows stamped inside
+ * it may still be on their way from a writer (another host's batch). A
+ * row that arrives later still is reported, in a second report for the
+ * same window. */
+#define IK_REPORT_GRACE 600
+
 /* The reporting interval for a record's ri (0: absent): daily, or an
  * interval of at least an hour that divides a day. */
 int64_t ik_report_interval(int64_t ri);

@@ -237,8 +237,12 @@ inkan_report_expire(inkan_report_store *s, int64_t cutoff, int64_t *rows)
 	inkan_status st = ik_report_exec(s, pg ? "BEGIN" : "BEGIN IMMEDIATE");
 	if (st != INKAN_OK)
 		return st;
+	ik_report_param h = IK_RP_I(cutoff / 3600);
 	st = ik_report_query(s, "DELETE FROM report_rows WHERE time < ?", &c,
 	    1, NULL, &n);
+	if (st == INKAN_OK)
+		st = ik_report_query(s, "DELETE FROM report_windows WHERE"
+		    " hour < ?", &h, 1, NULL, NULL);
 	if (st == INKAN_OK)
 		st = ik_report_query(s, "DELETE FROM report_deliveries WHERE"
 		    " report IN (SELECT id FROM reports WHERE end_ts < ?)", &c,

@@ -98,6 +98,18 @@ typedef struct ik_report_rec {
 inkan_status ik_report_rec_new(const inkan_ctx *ctx,
 	const inkan_report_row *row, ik_report_rec **out);
 
+/* An hour of a policy domain that holds new rows (report_windows). */
+typedef struct ik_report_mark {
+	const char *domain;	/* borrowed from a record */
+	int64_t hour;		/* time / 3600, rounded down */
+} ik_report_mark;
+
+/* The distinct (domain, hour) pairs of @n records, into @marks (room for
+ * @n); returns how many. Backends upsert them with the rows, in the same
+ * transaction, so a claim never misses a committed row. */
+size_t ik_report_marks(ik_report_rec *const *recs, size_t n,
+	ik_report_mark *marks);
+
 /* Field and record separators of the encoded DKIM/reason lists. They
  * cannot occur in input (control characters are replaced). */
 #define IK_REPORT_FS '\x1f'

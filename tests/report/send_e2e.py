@@ -256,7 +256,7 @@ def test_send_checks():
         record(db, d, '192.0.2.20', T0 + 300)
     cap = Capture()
     cfg = config(cap.port, 'size_cap = 1048576\n')
-    r = send(db, cfg, T0 + 86400 + 60)
+    r = send(db, cfg, T0 + 86400 + 660)
     ok(r.returncode == 0, 'send: exit 0', r.stdout + r.stderr)
     ok('5 reports built' in r.stdout, 'send: 5 reports built', r.stdout)
     ok(re.search(r'skipped mailto:r@thirdparty.example \S+: external '
@@ -303,14 +303,14 @@ def test_send_checks():
     ok(dkim.verify(notice, dnsfunc=dnsfunc), 'notice: DKIM verifies')
     # 2. the same window again: nothing new
     before = len(cap.msgs)
-    r = send(db, cfg, T0 + 86400 + 120)
+    r = send(db, cfg, T0 + 86400 + 720)
     ok(r.returncode == 0 and len(cap.msgs) == before,
        'second send of the same window sends nothing', r.stdout + r.stderr)
     # build writes nothing more either: every report is done
     out = os.path.join(tmp, 'out1')
     os.mkdir(out)
     r = subprocess.run([INKAN, 'report', 'build', '--db', db, '--out', out,
-                        '--config', cfg, '--now', str(T0 + 86400 + 120)],
+                        '--config', cfg, '--now', str(T0 + 86400 + 720)],
                        capture_output=True, text=True)
     ok(r.returncode == 0 and os.listdir(out) == [],
        'build after send: nothing due', r.stdout + r.stderr)
@@ -327,7 +327,7 @@ def test_build_files():
         r = subprocess.run([INKAN, 'report', 'build', '--db', db, '--out',
                             out, '--org-name', 'R', '--email', 'r@r.example',
                             '--receiver', 'r.example', '--now',
-                            str(T0 + 86400), '--format', fmt],
+                            str(T0 + 86400 + 600), '--format', fmt],
                            capture_output=True, text=True)
     files = sorted(os.listdir(out))
     ok(r.returncode == 0 and len(files) == 2, 'build: one file per policy '
@@ -353,13 +353,13 @@ def test_kill9():
     cfg = config(cap.port)
     p = subprocess.Popen([INKAN, 'report', 'send', '--dns-zone', ZONE,
                           '--db', db, '--config', cfg, '--now',
-                          str(T0 + 86400)], stdout=subprocess.DEVNULL,
+                          str(T0 + 86400 + 600)], stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
     time.sleep(random.uniform(0.0, 0.7))
     p.send_signal(signal.SIGKILL)
     p.wait()
     first = len(cap.msgs)
-    r = send(db, cfg, T0 + 86400 + 30)
+    r = send(db, cfg, T0 + 86400 + 630)
     ok(r.returncode == 0, 'rerun after kill -9: exit 0 (%d sent before the '
        'kill)' % first, r.stdout + r.stderr)
     ids = report_ids(cap.msgs)
@@ -390,7 +390,7 @@ def test_concurrent():
     cfg = config(cap.port)
     procs = [subprocess.Popen([INKAN, 'report', 'send', '--dns-zone', ZONE,
                                '--db', db, '--config', cfg, '--now',
-                               str(T0 + 86400)], stdout=subprocess.PIPE,
+                               str(T0 + 86400 + 600)], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
              for _ in range(2)]
     outs = [p.communicate() for p in procs]

@@ -203,15 +203,37 @@ test_windows_domains_and_records(void **state)
 	    INKAN_OK);
 	assert_int_equal(n, 1);
 	ik_report_res r;
-	assert_int_equal(ik_report_query(s, "SELECT COUNT(*) FROM report_rows"
-	    " WHERE report_id IS NULL", NULL, 0, &r, NULL), INKAN_OK);
-	assert_int_equal(ik_report_res_int(&r, 0, 0), 1);
+	assert_int_equal(ik_report_query(s, "SELECT SUM(nrows), COUNT(*) FROM"
+	    " reports", NULL, 0, &r, NULL), INKAN_OK);
+	assert_int_equal(ik_report_res_int(&r, 0, 0), 7);	/* of 8 */
+	assert_int_equal(ik_report_res_int(&r, 0, 1), 4);
 	ik_report_res_free(&r);
+	assert_int_equal(ik_report_query(s, "SELECT COUNT(*) FROM"
+	    " report_windows", NULL, 0, &r, NULL), INKAN_OK);
+	assert_int_equal(ik_report_res_int(&r, 0, 0), 0);
+	ik_report_res_free(&r);
+	/* a late row for a window already reported: a second report for
+	 * that window, covering only the new row, under a new Report-ID */
+	add(s, D0 + 60, "192.0.2.77", "a.example", "a.example", 0, 0, 0);
+	assert_int_equal(inkan_report_store_flush(s), INKAN_OK);
+	assert_int_equal(inkan_report_claim(s, &rep, D0 + 3 * 86400, &n),
+	    INKAN_OK);
+	assert_int_equal(n, 1);
+	listed l2 = { 0 };
+	assert_int_equal(inkan_report_list(s, NULL, collect, &l2), INKAN_OK);
+	assert_int_equal(l2.n, 5);
+	assert_int_equal(l2.r[4].begin, D0);
+	assert_int_equal(l2.r[4].nrows, 1);
+	check_report(s, l2.r[4].id, INKAN_REPORT_FORMAT_RFC9990, 1, 1,
+	    "a.example");
+	/* and the first report still renders what it covered */
+	check_report(s, l.r[0].id, INKAN_REPORT_FORMAT_RFC9990, 4, 3,
+	    "a.example");
 	/* one pending delivery per report, to the record's rua */
 	assert_int_equal(ik_report_query(s, "SELECT COUNT(*) FROM"
 	    " report_deliveries WHERE state = 'pending' AND"
 	    " uri = 'mailto:dmarc@example.com'", NULL, 0, &r, NULL), INKAN_OK);
-	assert_int_equal(ik_report_res_int(&r, 0, 0), 4);
+	assert_int_equal(ik_report_res_int(&r, 0, 0), 5);
 	ik_report_res_free(&r);
 	inkan_report_store_close(s);
 }
@@ -224,7 +246,11 @@ test_hostile_domain_in_filename(void **state)
 	add(s, D0 + 1, "192.0.2.1", "x.example", "../../etc/x y", 0, 0, 0);
 	assert_int_equal(inkan_report_store_flush(s), INKAN_OK);
 	size_t n = 0;
-	assert_int_equal(inkan_report_claim(s, &rep, D0 + 86400, &n),
+	/* not yet: the grace period after the window */
+	assert_int_equal(inkan_report_claim(s, &rep, D0 + 86400 + 599, &n),
+	    INKAN_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(inkan_report_claim(s, &rep, D0 + 86400 + 600, &n),
 	    INKAN_OK);
 	assert_int_equal(n, 1);
 	listed l = { 0 };
