@@ -403,7 +403,60 @@ def test_concurrent():
     cap.close()
 
 
+# ---- 5. the sendmail binary, and the daily cap ------------------------
+
+def test_sendmail_and_cap():
+    db = fresh_store()
+    # two windows of one domain: two reports to one destination
+    record(db, 'example.com', '192.0.2.10', T0 + 100)
+    record(db, 'example.com', '192.0.2.10', T0 + 86400 + 100)
+    spool = os.path.join(tmp, 'spool')
+    os.mkdir(spool)
+    fake = os.path.join(tmp, 'sendmail')
+    with open(fake, 'w') as f:
+        # a sendmail stand-in: its arguments and the message, one file
+        # per call (the real binary's interface: -oi -f FROM -- RCPT)
+        f.write('#!/bin/sh\nn=$(ls "%s" | grep -c "^msg")\n'
+                'printf "%%s\\n" "$@" > "%s/args.$n"\n'
+                'cat > "%s/msg.$n"\n' % (spool, spool, spool))
+    os.chmod(fake, 0o755)
+    cfg = config(1, 'rate_cap = 1\n')
+    r = subprocess.run([INKAN, 'report', 'send', '--dns-zone', ZONE, '--db',
+                        db, '--config', cfg, '--sendmail', fake, '--relay',
+                        '', '--now', str(T0 + 2 * 86400 + 600)],
+                       capture_output=True, text=True)
+    ok(r.returncode == 2, 'an empty --relay is refused', r.stderr)
+    path = os.path.join(tmp, 'report.conf')
+    with open(path) as f:
+        text = f.read().replace('relay = 127.0.0.1:1\n', '')
+    with open(path, 'w') as f:
+        f.write(text)
+    r = subprocess.run([INKAN, 'report', 'send', '--dns-zone', ZONE, '--db',
+                        db, '--config', path, '--sendmail', fake, '--now',
+                        str(T0 + 2 * 86400 + 600)], capture_output=True,
+                       text=True)
+    ok(r.returncode == 0 and '1 sent' in r.stdout and '1 deferred' in
+       r.stdout, 'rate_cap 1: one sent, one deferred', r.stdout + r.stderr)
+    ok('daily cap of 1 reports to this destination reached' in r.stderr,
+       'the cap is logged', r.stderr)
+    args = open(os.path.join(spool, 'args.0')).read().split('\n')
+    ok(args[:5] == ['-oi', '-f', 'dmarc-reports@receiver.example', '--',
+                    'dmarc@example.com'], 'sendmail: -oi -f FROM -- RCPT',
+       args)
+    raw = open(os.path.join(spool, 'msg.0'), 'rb').read()
+    ok(dkim.verify(raw, dnsfunc=dnsfunc), 'sendmail: DKIM verifies')
+    # a day later the cap allows the second one
+    r = subprocess.run([INKAN, 'report', 'send', '--dns-zone', ZONE, '--db',
+                        db, '--config', path, '--sendmail', fake, '--now',
+                        str(T0 + 3 * 86400 + 600)], capture_output=True,
+                       text=True)
+    ok(r.returncode == 0 and '1 sent' in r.stdout and
+       os.path.exists(os.path.join(spool, 'msg.1')),
+       'the deferred report goes the next day', r.stdout + r.stderr)
+
+
 try:
+    test_sendmail_and_cap()
     test_send_checks()
     test_build_files()
     test_kill9()

@@ -265,6 +265,36 @@ test_hostile_domain_in_filename(void **state)
 }
 
 static void
+test_retention_expires_rows_and_reports(void **state)
+{
+	(void)state;
+	inkan_report_store *s = open_fresh();
+	add(s, D0 + 10, "192.0.2.1", "a.example", "a.example", 0, 0, 0);
+	add(s, D0 + 86400 * 5, "192.0.2.1", "a.example", "a.example", 0, 0, 0);
+	assert_int_equal(inkan_report_store_flush(s), INKAN_OK);
+	size_t n = 0;
+	assert_int_equal(inkan_report_claim(s, &rep, D0 + 86400 + 600, &n),
+	    INKAN_OK);
+	assert_int_equal(n, 1);
+	int64_t gone = -1;
+	/* everything that ended before day 3 goes: one row, one report */
+	assert_int_equal(inkan_report_expire(s, D0 + 3 * 86400, &gone),
+	    INKAN_OK);
+	assert_int_equal(gone, 1);
+	ik_report_res r;
+	assert_int_equal(ik_report_query(s, "SELECT (SELECT COUNT(*) FROM"
+	    " report_rows), (SELECT COUNT(*) FROM reports), (SELECT COUNT(*)"
+	    " FROM report_deliveries), (SELECT COUNT(*) FROM report_windows)",
+	    NULL, 0, &r, NULL), INKAN_OK);
+	assert_int_equal(ik_report_res_int(&r, 0, 0), 1);
+	assert_int_equal(ik_report_res_int(&r, 0, 1), 0);
+	assert_int_equal(ik_report_res_int(&r, 0, 2), 0);
+	assert_int_equal(ik_report_res_int(&r, 0, 3), 1);	/* day 5's */
+	ik_report_res_free(&r);
+	inkan_report_store_close(s);
+}
+
+static void
 test_interval_from_ri(void **state)
 {
 	(void)state;
@@ -285,6 +315,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_windows_domains_and_records),
 		cmocka_unit_test(test_hostile_domain_in_filename),
+		cmocka_unit_test(test_retention_expires_rows_and_reports),
 		cmocka_unit_test(test_interval_from_ri),
 	};
 	if (inkan_ctx_new(NULL, &ctx) != INKAN_OK)
