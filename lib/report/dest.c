@@ -155,10 +155,61 @@ starts_dmarc1(const char *t, size_t n)
 	return i == n || t[i] == ';';
 }
 
+/*
+ * RFC 9990 4 step 9: a "rua" in the authorization record replaces the
+ * destination, but only with URIs on the same host; one elsewhere voids
+ * the authorization ("MUST NOT generate a report to either"). Returns 0
+ * (no override: @d unchanged), 1 (@d replaced), -1 (refused).
+ */
+static int
+override(const char *t, size_t n, ik_report_dest *d)
+{
+	char rec[1024];
+	if (n >= sizeof rec)
+		return -1;
+	memcpy(rec, t, n);
+	rec[n] = '\0';
+	char *save = NULL;
+	for (char *tag = strtok_r(rec, ";", &save); tag;
+	    tag = strtok_r(NULL, ";", &save)) {
+		while (*tag == ' ' || *tag == '\t')
+			tag++;
+		if (strncasecmp(tag, "rua", 3) != 0)
+			continue;
+		char *v = tag + 3;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if (*v != '=')
+			continue;
+		v++;
+		int replaced = 0;
+		char *s2 = NULL;
+		for (char *u = strtok_r(v, ",", &s2); u;
+		    u = strtok_r(NULL, ",", &s2)) {
+			while (*u == ' ' || *u == '\t')
+				u++;
+			size_t ul = strlen(u);
+			while (ul && (u[ul - 1] == ' ' || u[ul - 1] == '\t'))
+				u[--ul] = '\0';
+			ik_report_dest o;
+			if (ik_report_dest_parse(u, &o) != INKAN_OK ||
+			    strcmp(o.host, d->host) != 0)
+				return -1;
+			if (!replaced) {
+				*d = o;
+				replaced = 1;
+			}
+		}
+		return replaced;
+	}
+	return 0;
+}
+
 ik_report_auth
 ik_report_authorized(inkan_resolver *r, const char *policy_domain,
-	const char *host, char *why, size_t wl)
+	ik_report_dest *d, char *why, size_t wl)
 {
+	const char *host = d->host;
 	/* RFC 9990 4 steps 1-4: <policy domain>._report._dmarc.<host> */
 	char name[600];
 	size_t n = (size_t)snprintf(name, sizeof name, "%s._report._dmarc.%s",
@@ -185,13 +236,29 @@ ik_report_authorized(inkan_resolver *r, const char *policy_domain,
 			const inkan_dns_rr *rr = &a->rrs[i];
 			if (rr->type != INKAN_DNS_TYPE_TXT)
 				continue;
-			if (starts_dmarc1(rr->u.txt.joined.data,
-			    rr->u.txt.joined.len)) {
+			if (!starts_dmarc1(rr->u.txt.joined.data,
+			    rr->u.txt.joined.len))
+				continue;
+			char was[256];
+			memcpy(was, d->addr, sizeof was);
+			int o = override(rr->u.txt.joined.data,
+			    rr->u.txt.joined.len, d);
+			if (o < 0) {
+				snprintf(why, wl, "the authorization at %s names "
+				    "a destination on another host (RFC 9990 4)",
+				    name);
+				res = IK_REPORT_AUTH_REFUSED;
+			} else {
+				if (o > 0 && strcmp(was, d->addr) != 0)
+					snprintf(why, wl, "redirected to %s by %s",
+					    d->addr, name);
 				res = IK_REPORT_AUTH_OK;
-				break;
 			}
+			break;
 		}
-		if (res != IK_REPORT_AUTH_OK)
+		if (res == IK_REPORT_AUTH_REFUSED)
+			res = IK_REPORT_AUTH_NO;
+		else if (res != IK_REPORT_AUTH_OK)
 			snprintf(why, wl, "external destination %s did not "
 			    "authorize reports for %s (no v=DMARC1 at %s)",
 			    host, policy_domain, name);

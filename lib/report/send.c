@@ -128,7 +128,8 @@ deliver(run *u, int64_t report, const char *uri, int64_t attempts,
 		return mark(u, report, uri, "skipped", "on the deny list", 0);
 	}
 	if (!ik_report_same_org(u->psl, pdom, d.host)) {
-		ik_report_auth a = ik_report_authorized(u->r, pdom, d.host, why,
+		why[0] = '\0';
+		ik_report_auth a = ik_report_authorized(u->r, pdom, &d, why,
 		    sizeof why);
 		if (a == IK_REPORT_AUTH_TEMP)
 			return defer(u, report, rid, uri, attempts, why);
@@ -137,6 +138,15 @@ deliver(run *u, int64_t report, const char *uri, int64_t attempts,
 			u->st->skipped++;
 			tell(u, rid, uri, "skipped", why);
 			return mark(u, report, uri, "skipped", why, 0);
+		}
+		if (why[0]) {
+			tell(u, rid, uri, "redirected", why);
+			if (ik_report_denied(u->cfg, &d)) {
+				u->st->skipped++;
+				tell(u, rid, uri, "skipped", "on the deny list");
+				return mark(u, report, uri, "skipped",
+				    "on the deny list", 0);
+			}
 		}
 	}
 	/* the per-destination daily cap */

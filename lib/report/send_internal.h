@@ -31,12 +31,15 @@ int ik_report_same_org(const inkan_dmarc_psl *psl, const char *policy_domain,
 typedef enum ik_report_auth {
 	IK_REPORT_AUTH_OK,
 	IK_REPORT_AUTH_NO,
-	IK_REPORT_AUTH_TEMP
+	IK_REPORT_AUTH_TEMP,
+	IK_REPORT_AUTH_REFUSED	/* internal: an override on another host */
 } ik_report_auth;
 
-/* RFC 9990 4: did @host agree to take reports for @policy_domain? */
+/* RFC 9990 4: did @d's host agree to take reports for @policy_domain?
+ * On OK, @d may have been replaced by the record's own rua (step 9) and
+ * @why says so (else @why is empty). */
 ik_report_auth ik_report_authorized(inkan_resolver *r,
-	const char *policy_domain, const char *host, char *why, size_t wl);
+	const char *policy_domain, ik_report_dest *d, char *why, size_t wl);
 
 /* What goes into one report message. */
 typedef struct ik_report_mail {

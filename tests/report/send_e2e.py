@@ -146,12 +146,18 @@ DOMAINS = {
     'auth.example': 'mailto:r@agg.example',             # authorized
     'deny.example': 'mailto:x@denied.example',          # deny list
     'big.example': 'mailto:r@big.example!1k',           # over !size
+    'redir.example': 'mailto:r@agg2.example',           # step 9 override
+    'hijack.example': 'mailto:r@agg3.example',          # override elsewhere
 }
 zone = ['$ORIGIN .', '$TTL 300']
 for d, rua in DOMAINS.items():
     zone.append('%s. TXT "v=spf1 ip4:192.0.2.0/24 -all"' % d)
     zone.append('_dmarc.%s. TXT "v=DMARC1; p=quarantine; rua=%s"' % (d, rua))
 zone.append('auth.example._report._dmarc.agg.example. TXT "v=DMARC1"')
+zone.append('redir.example._report._dmarc.agg2.example. TXT '
+            '"v=DMARC1; rua=mailto:override@agg2.example"')
+zone.append('hijack.example._report._dmarc.agg3.example. TXT '
+            '"v=DMARC1; rua=mailto:x@elsewhere.example"')
 for i in range(40):
     d = 'k%d.example' % i
     zone.append('%s. TXT "v=spf1 ip4:192.0.2.0/24 -all"' % d)
@@ -252,13 +258,20 @@ def test_send_checks():
     db = fresh_store()
     record(db, 'example.com', '192.0.2.10', T0 + 100, n=3)
     record(db, 'example.com', '198.51.100.1', T0 + 200)
-    for d in ('ext.example', 'auth.example', 'deny.example', 'big.example'):
+    for d in ('ext.example', 'auth.example', 'deny.example', 'big.example',
+              'redir.example', 'hijack.example'):
         record(db, d, '192.0.2.20', T0 + 300)
     cap = Capture()
     cfg = config(cap.port, 'size_cap = 1048576\n')
     r = send(db, cfg, T0 + 86400 + 660)
     ok(r.returncode == 0, 'send: exit 0', r.stdout + r.stderr)
-    ok('5 reports built' in r.stdout, 'send: 5 reports built', r.stdout)
+    ok('7 reports built' in r.stdout, 'send: 7 reports built', r.stdout)
+    ok(re.search(r'redirected mailto:r@agg2.example \S+: redirected to '
+                 r'override@agg2.example', r.stderr),
+       'RFC 9990 4 step 9: the authorization\'s rua is used', r.stderr)
+    ok(re.search(r'skipped mailto:r@agg3.example \S+: the authorization at '
+                 r'\S+ names a destination on another host', r.stderr),
+       'an override on another host voids the authorization', r.stderr)
     ok(re.search(r'skipped mailto:r@thirdparty.example \S+: external '
                  r'destination thirdparty.example did not authorize',
                  r.stderr), 'unauthorized external rua skipped and logged',
@@ -271,8 +284,8 @@ def test_send_checks():
     by_rcpt = {}
     for s, rcpt, raw in cap.msgs:
         by_rcpt.setdefault(rcpt[0], []).append(raw)
-    ok(sorted(by_rcpt) == ['dmarc@example.com', 'r@agg.example',
-                           'r@big.example'],
+    ok(sorted(by_rcpt) == ['dmarc@example.com', 'override@agg2.example',
+                           'r@agg.example', 'r@big.example'],
        'mail went to the allowed destinations only', sorted(by_rcpt))
     ok(all(len(v) == 1 for v in by_rcpt.values()), 'one message each')
     for rcpt in ('dmarc@example.com', 'r@agg.example'):
