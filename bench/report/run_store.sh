@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh [BUILD_DIR [ROWS [DOMAINS [RECORD [THREADS]]]]] - bench_report on a
+# run_store.sh [BUILD_DIR [ROWS [DOMAINS [RECORD [THREADS]]]]] - bench_report on a
 # fresh SQLite file, then on a private PostgreSQL server started by
 # tests/report/pg_run.py (initdb in a temporary directory, 127.0.0.1, a free
 # port; stopped at the end).
