@@ -1,18 +1,21 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""opendmarc_peer.py [ROWS [DOMAINS]] - OpenDMARC's report pipeline on the
+"""opendmarc_peer.py [ROWS [DOMAINS [BENCH_REPORT]]] - OpenDMARC's report
+pipeline on the
 same workload as bench_report: a history file of ROWS messages over DOMAINS
 policy domains (the rows bench_report records: one day, 32 sources per
 domain, 4 of them failing), imported with opendmarc-import into a private
 MariaDB, then aggregate reports written with opendmarc-reports --test (no
-mail). Prints wall and CPU seconds of each step, for the ratios in
-README.md.
+mail). Prints wall and CPU seconds of each step; given the path of
+bench_report, runs it on the same workload (a fresh SQLite file) and
+prints the ratios OpenDMARC / inkan.
 
 MariaDB runs from a temporary directory, as "nobody" when started by root,
 on 127.0.0.1 at a free port, and is stopped at the end. Needs the Debian
 packages opendmarc, mariadb-server and libdbd-mysql-perl.
 """
 import os
+import re
 import resource
 import shutil
 import signal
@@ -25,6 +28,7 @@ import time
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 100000
 DOMAINS = int(sys.argv[2]) if len(sys.argv) > 2 else 100
+BENCH = sys.argv[3] if len(sys.argv) > 3 else None
 DAY0 = 1700006400
 SCHEMA = '/usr/share/dbconfig-common/data/opendmarc/install/mysql'
 
@@ -117,6 +121,24 @@ def history(path):
                      1 if fail else 0))
 
 
+def ratios(db, t_imp, c_imp, t_rep, c_rep):
+    """bench_report on the same rows; OpenDMARC / inkan, wall and CPU."""
+    out = subprocess.run([BENCH, db, str(ROWS), str(DOMAINS), str(ROWS),
+                          '8'], capture_output=True, text=True,
+                         check=True).stdout
+    print(out, end='')
+    rec = re.search(r'\(a\).* in ([\d.]+) s: .*; ([\d.]+) s CPU', out)
+    bld = re.search(r'= ([\d.]+) s \(([\d.]+) s CPU\)', out)
+    if not rec or not bld:
+        sys.exit('opendmarc_peer: cannot read bench_report output')
+    tr, cr = float(rec.group(1)), max(float(rec.group(2)), 0.01)
+    tb, cb = float(bld.group(1)), max(float(bld.group(2)), 0.01)
+    print('ratio OpenDMARC/inkan, recording: %.0fx wall, %.0fx CPU' %
+          (t_imp / tr, c_imp / cr))
+    print('ratio OpenDMARC/inkan, building:  %.0fx wall, %.0fx CPU' %
+          (t_rep / tb, c_rep / cb))
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix='inkan-mariadb-')
     prefix = []
@@ -180,6 +202,9 @@ def main():
         files = os.listdir(out)
         print('opendmarc-reports: %d report files: %.2f s (%.2f s CPU script '
               '+ %.2f s CPU MariaDB)' % (len(files), t_rep, c_rep, m_rep))
+        if BENCH:
+            ratios(os.path.join(tmp, 'inkan.db'), t_imp, c_imp + m_imp,
+                   t_rep, c_rep + m_rep)
     finally:
         if proc and proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
