@@ -153,6 +153,8 @@ verify_full_file(struct cli *cli, inkan_dkim *dkim,
 		return cli_exit_for_status(st);
 	}
 	rc = verify_full_exit(res->outcome);
+	if (full->record != NULL)
+		verify_record(cli, full, res);
 	cli_mail_src_label(src, dmarc_label(res->dmarc->verdict));
 	if (cli->json ? verify_full_json(cli, full, src, res, rc) != CLI_OK :
 	    print_text(cli, v, res, name, many) != CLI_OK)

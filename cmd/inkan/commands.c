@@ -14,6 +14,7 @@ const struct cli_command *const cli_commands[] = {
 	&cmd_verify_command,
 	&cmd_keygen_command,
 	&cmd_domain_command,
+	&cmd_report_command,
 	&cmd_completion_command,
 	NULL
 };

@@ -17,6 +17,7 @@ extern const struct cli_command cmd_sign_command;
 extern const struct cli_command cmd_verify_command;
 extern const struct cli_command cmd_keygen_command;
 extern const struct cli_command cmd_domain_command;
+extern const struct cli_command cmd_report_command;
 extern const struct cli_command cmd_completion_command;
 
 /* `inkan spf --lint DOMAIN` (cmd_spf_lint.c) */

@@ -24,5 +24,6 @@
 #include <inkan/verify.h>
 #include <inkan/domain.h>
 #include <inkan/json.h>
+#include <inkan/report.h>
 
 #endif
