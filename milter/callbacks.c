@@ -203,11 +203,23 @@ static sfsistat
 cb_envfrom(SMFICTX *ctx, char **argv)
 {
 	struct mt_session *s = session_of(ctx);
+	struct mt_state *old;
 	int rc;
 
 	if (s == NULL)
 		return SMFIS_TEMPFAIL;
 	message_reset(s);
+	/* a reload takes effect at the next message, also on a connection
+	 * that was open before it: the old state is kept only as long as
+	 * a message is using it */
+	pthread_mutex_lock(&s->d->lock);
+	old = s->st;
+	if (s->d->cur != old)
+		s->st = mt_state_ref(s->d->cur);
+	else
+		old = NULL;
+	pthread_mutex_unlock(&s->d->lock);
+	mt_state_unref(old);
 	s->in_message = 1;
 	s->m.mail_from = strip_brackets(argv != NULL ? argv[0] : NULL);
 	if (s->m.mail_from == NULL)
@@ -229,8 +241,14 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 
 	if (s == NULL)
 		return SMFIS_TEMPFAIL;
-	if (s->m.rcpt[0] == '\0' && argv != NULL && argv[0] != NULL)
-		copy(s->m.rcpt, sizeof(s->m.rcpt), argv[0]);
+	if (s->m.rcpt[0] == '\0' && argv != NULL && argv[0] != NULL) {
+		char *r = strip_brackets(argv[0]);
+
+		if (r == NULL)
+			return tempfail(ctx, s, "out of memory");
+		copy(s->m.rcpt, sizeof(s->m.rcpt), r);
+		free(r);
+	}
 	return SMFIS_CONTINUE;
 }
 

@@ -92,6 +92,9 @@ static const struct key keys[] = {
 	U("report_buffer", report_buffer, 0, 1000000),
 };
 
+static void fail(struct mt_parse *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 static void
 fail(struct mt_parse *p, const char *fmt, ...)
 {

@@ -276,15 +276,20 @@ static void
 check_mail_from(struct mt_daemon *d)
 {
 	struct mt_state *st = mt_daemon_state(d);
-	char *text = NULL;
+	char *text = NULL, *line, *end;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 
 	if (f != NULL) {
 		mt_mail_from_check(st, f);
 		fclose(f);
-		if (len > 0)
-			mt_log(d, MT_WARNING, "%s", text);
+		/* one log line per broken entry */
+		for (line = text; line != NULL && *line != '\0'; line = end) {
+			end = strchr(line, '\n');
+			if (end != NULL)
+				*end++ = '\0';
+			mt_log(d, MT_WARNING, "%s", line);
+		}
 		free(text);
 	}
 	mt_state_unref(st);
