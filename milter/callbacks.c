@@ -38,6 +38,13 @@ copy(char *dst, size_t len, const char *src)
 	snprintf(dst, len, "%s", src != NULL ? src : "");
 }
 
+int
+mt_status_is_message_bound(inkan_status st)
+{
+	return st == INKAN_ERR_HEADER_COUNT || st == INKAN_ERR_LINE_LENGTH ||
+		st == INKAN_ERR_HEADER_SIZE;
+}
+
 void
 mt_reply_clean(char *text)
 {
@@ -81,6 +88,8 @@ mt_session_insert_header(SMFICTX *ctx, struct mt_session *s,
 static void
 message_reset(struct mt_session *s)
 {
+	if (s->in_message)
+		atomic_fetch_sub(&s->d->active_messages, 1);
 	inkan_verify_free(s->m.v);
 	inkan_dkim_sign_free(s->m.signer);
 	inkan_msg_free(s->m.msg);
@@ -220,7 +229,16 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 		old = NULL;
 	pthread_mutex_unlock(&s->d->lock);
 	mt_state_unref(old);
+	/* SIGTERM lets the messages in flight finish, and no new one start
+	 * (count first, then look: see shutdown_gracefully in main.c) */
+	atomic_fetch_add(&s->d->active_messages, 1);
 	s->in_message = 1;
+	if (atomic_load(&s->d->stopping)) {
+		message_reset(s);
+		smfi_setreply(ctx, "421", "4.3.2", "inkan-milter shutting "
+			"down, try again later");
+		return SMFIS_TEMPFAIL;
+	}
 	s->m.mail_from = strip_brackets(argv != NULL ? argv[0] : NULL);
 	if (s->m.mail_from == NULL)
 		return tempfail(ctx, s, "out of memory");

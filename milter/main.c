@@ -325,24 +325,31 @@ main_loop(struct mt_daemon *d, const char *path)
 	}
 }
 
+/*
+ * libmilter aborts every session at its next command once smfi_stop() is
+ * called, so the messages in flight are let finish first: new messages
+ * are refused (421 4.3.2 at MAIL FROM, see callbacks.c), and smfi_stop()
+ * waits until none is left or shutdown_wait has passed. Idle sessions
+ * between messages lose nothing.
+ */
 static void
 shutdown_gracefully(struct mt_daemon *d, unsigned wait)
 {
 	time_t end = time(NULL) + wait;
 
 	atomic_store(&d->stopping, 1);
-	mt_log(d, MT_INFO, "stopping: finishing %d session%s",
-		atomic_load(&d->stats.active_sessions),
-		atomic_load(&d->stats.active_sessions) == 1 ? "" : "s");
-	smfi_stop();
-	while (atomic_load(&d->stats.active_sessions) > 0 &&
-	    time(NULL) < end) {
-		struct timespec ts = { 0, 50 * 1000 * 1000 };
+	mt_log(d, MT_INFO, "stopping: finishing %d message%s in flight",
+		atomic_load(&d->active_messages),
+		atomic_load(&d->active_messages) == 1 ? "" : "s");
+	while (atomic_load(&d->active_messages) > 0 && time(NULL) < end) {
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
 
 		nanosleep(&ts, NULL);
 	}
-	mt_log(d, MT_INFO, "stopped (%d sessions left)",
-		atomic_load(&d->stats.active_sessions));
+	smfi_stop();
+	mt_log(d, MT_INFO, "stopped (%d message%s unfinished)",
+		atomic_load(&d->active_messages),
+		atomic_load(&d->active_messages) == 1 ? "" : "s");
 }
 
 static int

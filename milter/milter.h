@@ -22,7 +22,8 @@ struct mt_daemon {
 	struct mt_stats stats;
 	int log_stderr;
 	int log_debug;
-	atomic_int stopping;		/* SIGTERM: refuse new sessions */
+	atomic_int stopping;		/* SIGTERM: refuse new messages */
+	atomic_int active_messages;	/* between MAIL FROM and its end */
 	/* report rows (report.h); NULL until the report store lands */
 	mt_report_sink_fn report_sink;
 	void *report_ud;

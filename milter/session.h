@@ -56,6 +56,11 @@ struct mt_session {
 int mt_session_insert_header(SMFICTX *ctx, struct mt_session *s,
 	const char *name, const char *value);
 
+/* 1 when @st says the message is over a bound of the parser (header
+ * count, line length, header section size): permanent, refuse it. Every
+ * other failure is ours, and temporary. */
+int mt_status_is_message_bound(inkan_status st);
+
 /* SMTP reply text: no CR/LF, no '%' (libmilter formats it). */
 void mt_reply_clean(char *text);
 

@@ -242,6 +242,14 @@ mt_sign_eom(SMFICTX *ctx, struct mt_session *s, char *log, size_t loglen)
 	if (s->m.error == INKAN_OK && s->m.signer != NULL &&
 	    (st = inkan_dkim_sign_eom(s->m.signer)) != INKAN_OK)
 		s->m.error = st;
+	if (mt_status_is_message_bound(s->m.error)) {
+		snprintf(log, loglen, "action=reject (%s)",
+			inkan_strerror(s->m.error));
+		mt_stats_bump(&s->d->stats, MT_C_REJECT);
+		smfi_setreply(ctx, "550", "5.7.0", "message header over the "
+			"limits of this server");
+		return SMFIS_REJECT;
+	}
 	if (s->m.error != INKAN_OK) {
 		snprintf(log, loglen, "action=tempfail (signing failed: %s)",
 			inkan_strerror(s->m.error));

@@ -203,7 +203,7 @@ mt_verify_eom(SMFICTX *ctx, struct mt_session *s, char *log, size_t loglen)
 			"too many forged Authentication-Results" :
 			inkan_strerror(st));
 		mt_stats_bump(&s->d->stats, MT_C_TEMPFAIL);
-		if (!inkan_status_is_temporary(st) || s->m.ar_overflow) {
+		if (mt_status_is_message_bound(st) || s->m.ar_overflow) {
 			/* over a message bound: retrying will not help */
 			smfi_setreply(ctx, "550", "5.7.0", "message header "
 				"over the limits of this server");

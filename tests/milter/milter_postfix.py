@@ -484,6 +484,31 @@ def case_rotate(rig, t, knot, milter, states, old_sels):
           "8: the milter reloaded without a failure")
 
 
+def case_term(rig, milter):
+    """SIGTERM finishes the message in flight: a transaction started
+    before the signal completes, processed, and the milter then exits."""
+    s = smtplib.SMTP("127.0.0.1", rig.sub_port, timeout=60)
+    s.ehlo("client.example")
+    s.mail("alice@sign.test")
+    s.rcpt("r@dest.example")
+    milter.proc.send_signal(signal.SIGTERM)
+    time.sleep(0.5)
+    code, text = s.data(message("alice@sign.test", "term inflight")
+                        .encode())
+    s.quit()
+    check(code == 250, "SIGTERM: the message in flight is accepted (%s "
+          "%s)" % (code, text))
+    rig.wait_delivered(1, 60)
+    _, msg = by_subject(rig, "term inflight")
+    check(msg is not None and processed(msg),
+          "SIGTERM: ... and it was signed")
+    try:
+        rc = milter.proc.wait(30)
+    except subprocess.TimeoutExpired:
+        rc = None
+    check(rc == 0, "SIGTERM: the milter exits 0 once it is done (%s)" % rc)
+
+
 def load(port_for, count, sessions, frm_for, tag):
     """Send COUNT messages over SESSIONS threads, a new connection per
     message. Returns per-outcome lists of subjects."""
@@ -641,6 +666,7 @@ def main():
         check(len(re.findall(r"client=.*action=", log)) >= 8,
               "log: one line per message with the action")
 
+        case_term(rig, milter)
         # case 4: DNS that never answers (a black hole), same port
         port = milter.port
         milter.stop()
