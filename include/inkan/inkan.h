@@ -21,5 +21,7 @@
 #include <inkan/dmarc.h>
 #include <inkan/verify.h>
 #include <inkan/domain.h>
+#include <inkan/json.h>
+#include <inkan/report.h>
 
 #endif
