@@ -89,7 +89,8 @@ static const struct key keys[] = {
 	U("time_budget_ms", time_budget_ms, 100, 600000),
 	U("shutdown_wait", shutdown_wait, 0, 3600),
 	U("stats_port", stats_port, 0, 65535),
-	U("report_buffer", report_buffer, 0, 1000000),
+	S("report_store", K_STRING, report_store),
+	U("report_buffer", report_buffer, 1, 1000000),
 };
 
 static void fail(struct mt_parse *p, const char *fmt, ...)
@@ -704,6 +705,7 @@ mt_config_free(struct mt_config *c)
 	free(c->socket_group);
 	free(c->user);
 	free(c->pid_file);
+	free(c->report_store);
 	free(c->dns_server);
 	free(c->authserv_id);
 	free_strings(c->monitor_domains, c->nmonitor_domains);

@@ -112,6 +112,7 @@ struct mt_config {
 	/* counters */
 	unsigned stats_port;		/* Prometheus text on 127.0.0.1, 0 off */
 	/* report rows */
+	char *report_store;		/* "sqlite:PATH" or a postgresql URI */
 	unsigned report_buffer;		/* rows held for the store (4096) */
 };
 

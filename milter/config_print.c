@@ -107,5 +107,6 @@ mt_config_print(const struct mt_config *c, FILE *f)
 	fprintf(f, "time_budget_ms = %u\n", c->time_budget_ms);
 	fprintf(f, "shutdown_wait = %u\n", c->shutdown_wait);
 	fprintf(f, "stats_port = %u\n", c->stats_port);
+	str(f, "report_store", c->report_store);
 	fprintf(f, "report_buffer = %u\n", c->report_buffer);
 }

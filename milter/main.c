@@ -114,6 +114,17 @@ check_config(struct mt_config *cfg)
 		problems += mt_state_test_resolver(st, stderr);
 		if (problems == 0)
 			problems += mt_mail_from_check(st, stderr);
+		if (problems == 0 && st->cfg->report_store != NULL) {
+			static struct mt_daemon probe;
+
+			if (mt_report_open(&probe, st->cfg, stderr) != 0)
+				problems++;
+			else
+				printf("# report store %s open\n",
+					inkan_report_store_backend_name(
+					probe.report));
+			mt_report_close(&probe);
+		}
 		if (st->keys->ndomains == 0)
 			printf("# no signing keys: messages to sign go out "
 				"unsigned\n");
@@ -300,7 +311,7 @@ main_loop(struct mt_daemon *d, const char *path)
 {
 	struct pollfd p = { sig_pipe[0], POLLIN, 0 };
 	unsigned char sig;
-	time_t next = time(NULL);
+	time_t next = time(NULL), next_report = time(NULL);
 	unsigned interval;
 	struct mt_state *st;
 
@@ -311,6 +322,10 @@ main_loop(struct mt_daemon *d, const char *path)
 		if (time(NULL) >= next) {
 			check_mail_from(d);
 			next = time(NULL) + interval;
+		}
+		if (time(NULL) >= next_report) {
+			mt_report_check(d);
+			next_report = time(NULL) + 60;
 		}
 		if (poll(&p, 1, 1000) <= 0)
 			continue;
@@ -437,6 +452,10 @@ run(struct mt_config *cfg, const struct options *o)
 	}
 	if (drop_privileges(st->cfg) != 0)
 		return 1;
+	/* the store is opened as the user we became: its files are that
+	 * user's */
+	if (mt_report_open(&d, st->cfg, stderr) != 0)
+		return 1;
 	if (set_signals() != 0 ||
 	    pthread_create(&t, NULL, milter_thread, &milter_rc) != 0) {
 		fprintf(stderr, "inkan-milter: cannot start\n");
@@ -457,6 +476,7 @@ run(struct mt_config *cfg, const struct options *o)
 	mt_state_unref(st);
 	shutdown_gracefully(&d, wait);
 	pthread_join(t, NULL);
+	mt_report_close(&d);
 	if (milter_rc != MI_SUCCESS)
 		rc = 1;
 	return rc;

@@ -24,9 +24,10 @@ struct mt_daemon {
 	int log_debug;
 	atomic_int stopping;		/* SIGTERM: refuse new messages */
 	atomic_int active_messages;	/* between MAIL FROM and its end */
-	/* report rows (report.h); NULL until the report store lands */
-	mt_report_sink_fn report_sink;
-	void *report_ud;
+	/* report rows (report.h): the store and its own context, or NULL */
+	inkan_report_store *report;
+	inkan_ctx *report_ctx;
+	uint64_t report_lost_logged;	/* main loop only */
 };
 
 /* The current state with a reference for the caller (mt_state_unref). */

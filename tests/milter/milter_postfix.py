@@ -189,6 +189,7 @@ class Milter:
                     "sign_daemons = submission\n"
                     "quarantine = hold\n"
                     "stats_port = %d\n" % self.stats_port +
+                    "report_store = sqlite:%s/reports/rows.db\n" % work +
                     "mail_from = sign.test bounce.sign.test\n"
                     "mail_from = mfkeep.test bounce.mfkeep.test keep\n"
                     "mail_from = mffail.test bounce.mffail.test "
@@ -621,6 +622,27 @@ def case_load(rig, t, states, count, sessions):
           (count, sessions, secs, count / secs if secs else 0))
 
 
+def case_report_rows(work, load_count, stats):
+    """Report rows went to the store (SQLite here): one per verified
+    message with a DMARC record, none dropped."""
+    import sqlite3
+    db = sqlite3.connect(os.path.join(work, "reports", "rows.db"))
+    try:
+        good = db.execute("SELECT count(*) FROM report_rows WHERE "
+                          "header_from = 'good.test'").fetchone()[0]
+        rej = db.execute("SELECT count(*) FROM report_rows WHERE "
+                         "header_from = 'reject.test'").fetchone()[0]
+    finally:
+        db.close()
+    # good.test: the load's verified half, and the last milter's only
+    # (the store of an earlier milter run is the same file: >=)
+    check(good >= load_count // 2, "report: %d rows for good.test "
+          "(load verified %d)" % (good, load_count // 2))
+    check(stats.get("report_rows_dropped_total", 0) == 0,
+          "report: no row dropped")
+    return rej
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--milter", required=True)
@@ -648,6 +670,8 @@ def main():
         os.chmod(os.path.join(work, "state"), 0o755)
         for d in states.values():
             give_to_milter_user(d)
+        os.mkdir(os.path.join(work, "reports"))
+        give_to_milter_user(os.path.join(work, "reports"))
         knot = UpdateKnot(args.knotd, zones)
         knot.start()
         hole = knot_rig.BlackHole()
@@ -687,6 +711,7 @@ def main():
               "stats: --stats answers, no internal errors (%s)" %
               {k: v for k, v in st.items() if v})
         milter.stop()
+        case_report_rows(work, args.load, st)
     except Exception as e:  # report, then clean up
         import traceback
         traceback.print_exc()
