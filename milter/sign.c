@@ -94,6 +94,10 @@ already_signed(struct mt_session *s, const struct mt_key_domain *kd)
 		    tag_value(val, len, "t", t, sizeof(t)) != 0 ||
 		    strcasecmp(d, kd->domain) != 0)
 			continue;
+		/* RFC 6376 3.5 t=: 1*12DIGIT; anything else is not ours */
+		if (t[0] == '\0' || strlen(t) > 12 ||
+		    strspn(t, "0123456789") != strlen(t))
+			continue;
 		ts = strtoll(t, NULL, 10);
 		if (ts < now - (int64_t)s->st->cfg->resign_window ||
 		    ts > now + 300)

@@ -274,12 +274,17 @@ def send(port, mail_from, data, rcpt="rcpt@dest.example"):
         return -1, str(e)
 
 
-def by_subject(rig, subject):
-    for path, raw in rig.sink_messages():
-        env, msg = postfix_rig.envelope(raw)
-        if ("Subject: %s\n" % subject).encode() in msg:
-            return env, msg
-    return None, None
+def by_subject(rig, subject, wait=30.0):
+    """The sink's message with SUBJECT, waiting up to WAIT seconds."""
+    end = time.monotonic() + wait
+    while True:
+        for path, raw in rig.sink_messages():
+            env, msg = postfix_rig.envelope(raw)
+            if ("Subject: %s\n" % subject).encode() in msg:
+                return env, msg
+        if time.monotonic() >= end:
+            return None, None
+        time.sleep(0.1)
 
 
 def headers(msg, name):
@@ -371,6 +376,27 @@ def case_sign(rig, knot, milter):
     check(good >= 1 and bad == 0, "1: opendkim -t verifies (%d "
           "succeeded, %d failed) %s" % (good, bad,
                                         "" if bad == 0 else out[-400:]))
+    # re-injection: the signed message comes back through the MTA (a
+    # content filter, a list): it is not signed again
+    again = msg.replace(b"Subject: case1 sign", b"Subject: case1 again")
+    code, _ = send(rig.sub_port, "alice@sign.test", again)
+    rig.wait_delivered(2, 60)
+    _, back = by_subject(rig, "case1 again")
+    check(code == 250 and back is not None and
+          len(headers(back, "DKIM-Signature")) == 2 and
+          "re-injection" in milter.log_text(),
+          "re-injection: a message with our fresh signature is not signed "
+          "again (%d signatures)" %
+          len(headers(back or b"", "DKIM-Signature")))
+    # a From domain without keys: no signature (no default domain)
+    code, _ = send(rig.sub_port, "x@nokey.test",
+                   message("x@nokey.test", "case1 nokey"))
+    rig.wait_delivered(3, 60)
+    _, nokey = by_subject(rig, "case1 nokey")
+    check(code == 250 and nokey is not None and
+          not headers(nokey, "DKIM-Signature") and
+          "no key for From domain nokey.test" in milter.log_text(),
+          "a From domain without keys is not signed with another's key")
     # case 6 rides on the same message
     mail = env.get("X-Mail-Args", "")
     check(mail.startswith("<ik+alice=sign.test@bounce.sign.test>"),
