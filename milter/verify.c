@@ -104,10 +104,16 @@ received_spf(SMFICTX *ctx, struct mt_session *s,
 
 	if (r->spf_status != INKAN_VERIFY_SPF_CHECKED || v == NULL)
 		return 0;
-	snprintf(buf, sizeof(buf), "%s (%s: domain of %s) client-ip=%s; "
-		"envelope-from=\"%s\"; helo=%s; receiver=%s; identity=%s;",
+	/* RFC 7208 9.1: result, a comment, then key-value pairs */
+	snprintf(buf, sizeof(buf), "%s (%s: domain of %s %s %s as permitted "
+		"sender) client-ip=%s; envelope-from=\"%s\"; helo=%s; "
+		"receiver=%s; identity=%s;",
 		inkan_spf_result_name(v->result), s->st->cfg->authserv_id,
-		v->sender ? v->sender : "", v->client_ip ? v->client_ip : "",
+		v->sender ? v->sender : "", v->result == INKAN_SPF_PASS ?
+		"designates" : v->result == INKAN_SPF_FAIL ||
+		v->result == INKAN_SPF_SOFTFAIL ? "does not designate" :
+		"gives no answer for", v->client_ip ? v->client_ip : "",
+		v->client_ip ? v->client_ip : "",
 		v->sender ? v->sender : "", v->helo ? v->helo : "unknown",
 		s->st->cfg->authserv_id,
 		v->identity == INKAN_SPF_IDENTITY_HELO ? "helo" : "mailfrom");

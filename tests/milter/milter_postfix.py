@@ -188,6 +188,7 @@ class Milter:
                     "time_budget_ms = 5000\n"
                     "sign_daemons = submission\n"
                     "quarantine = hold\n"
+                    "received_spf = yes\n"
                     "stats_port = %d\n" % self.stats_port +
                     "report_store = sqlite:%s/reports/rows.db\n" % work +
                     "mail_from = sign.test bounce.sign.test\n"
@@ -450,6 +451,10 @@ def case_inbound_aligned(rig, t, states):
                   for a in ours), "2: the forged A-R is gone")
     check(any(a.startswith("other.example") for a in ars),
           "2: the foreign A-R is kept")
+    rspf = headers(msg, "Received-SPF")
+    check(len(rspf) == 1 and rspf[0].startswith("pass ") and
+          "client-ip=127.0.0.1;" in rspf[0],
+          "2: Received-SPF (received_spf = yes): %s" % rspf)
 
 
 def case_reject(rig):
