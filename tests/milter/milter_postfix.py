@@ -186,7 +186,7 @@ class Milter:
                     "dns_server = %s\n" % dns +
                     "dns_timeout_ms = %d\n" % dns_timeout +
                     "time_budget_ms = 5000\n"
-                    "sign_daemons = submission\n"
+                    "sign_daemons = submission, local\n"
                     "quarantine = hold\n"
                     "received_spf = yes\n"
                     "stats_port = %d\n" % self.stats_port +
@@ -398,6 +398,15 @@ def case_sign(rig, knot, milter):
           not headers(nokey, "DKIM-Signature") and
           "no key for From domain nokey.test" in milter.log_text(),
           "a From domain without keys is not signed with another's key")
+    # local submission: sendmail(1) -> pickup -> cleanup's
+    # non_smtpd_milters, named "local" (milter_macro_daemon_name)
+    rc = rig.sendmail("alice@sign.test", "rcpt@dest.example",
+                      message("alice@sign.test", "case1 local").encode())
+    _, local = by_subject(rig, "case1 local", wait=60)
+    check(rc == 0 and local is not None and
+          len(headers(local, "DKIM-Signature")) == 2,
+          "1: local submission through sendmail(1) (non_smtpd_milters) "
+          "is signed")
     # case 6 rides on the same message
     mail = env.get("X-Mail-Args", "")
     check(mail.startswith("<ik+alice=sign.test@bounce.sign.test>"),

@@ -13,6 +13,9 @@ mail_owner). Standard library only.
   rig.start()
   rig.mx_port / rig.sub_port     SMTP ports: inbound, and submission
                                  (milter_macro_daemon_name=submission)
+  rig.sendmail(frm, rcpt, data)  local submission (sendmail(1) -> pickup
+                                 -> cleanup, whose non_smtpd_milters see
+                                 milter_macro_daemon_name=local)
   rig.sink_messages()            list of (path, bytes) delivered
   rig.queue()                    postqueue -j as a list of dicts
   rig.stop()
@@ -35,7 +38,7 @@ MASTER_CF = """\
 127.0.0.1:{mx} inet n - n - {procs} smtpd
 127.0.0.1:{sub} inet n - n - {procs} smtpd -o milter_macro_daemon_name=submission
 pickup    unix  n - n 60 1 pickup
-cleanup   unix  n - n - 0 cleanup
+cleanup   unix  n - n - 0 cleanup -o milter_macro_daemon_name=local
 qmgr      unix  n - n 300 1 qmgr
 rewrite   unix  - - n - - trivial-rewrite
 bounce    unix  - - n - 0 bounce
@@ -184,6 +187,13 @@ class PostfixRig:
             raise RuntimeError("postfix did not listen: %s" %
                                self.maillog()[-2000:])
         return self
+
+    def sendmail(self, frm, rcpt, data):
+        env = dict(os.environ, MAIL_CONFIG=self.etc)
+        r = subprocess.run(["/usr/sbin/sendmail", "-C", self.etc, "-f", frm,
+                            rcpt], input=data, env=env,
+                           capture_output=True, timeout=60)
+        return r.returncode
 
     def maillog(self):
         try:
