@@ -752,6 +752,11 @@ def main():
               {k: v for k, v in st.items() if v})
         milter.stop()
         case_report_rows(work, args.load, st)
+        # a sanitizer build (bench or by hand) reports into the log
+        log = milter.log_text()
+        check(not re.search(r"AddressSanitizer|LeakSanitizer|"
+                            r"runtime error:", log),
+              "the milter log has no sanitizer report")
     except Exception as e:  # report, then clean up
         import traceback
         traceback.print_exc()
