@@ -311,10 +311,13 @@ main_loop(struct mt_daemon *d, const char *path)
 {
 	struct pollfd p = { sig_pipe[0], POLLIN, 0 };
 	unsigned char sig;
-	time_t next = time(NULL), next_report = time(NULL);
+	time_t next, next_report = time(NULL);
 	unsigned interval;
 	struct mt_state *st;
 
+	st = mt_daemon_state(d);
+	next = time(NULL) + st->cfg->mail_from_check_interval;
+	mt_state_unref(st);
 	for (;;) {
 		st = mt_daemon_state(d);
 		interval = st->cfg->mail_from_check_interval;
@@ -456,6 +459,9 @@ run(struct mt_config *cfg, const struct options *o)
 	 * user's */
 	if (mt_report_open(&d, st->cfg, stderr) != 0)
 		return 1;
+	/* the MAIL FROM records are known before the first message, so no
+	 * message meets the fallback only because the check had not run */
+	check_mail_from(&d);
 	if (set_signals() != 0 ||
 	    pthread_create(&t, NULL, milter_thread, &milter_rc) != 0) {
 		fprintf(stderr, "inkan-milter: cannot start\n");
