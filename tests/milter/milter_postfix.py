@@ -144,6 +144,8 @@ def build_zones(t):
     parent += zone_lines(z_good)
     parent += ('reject.test. IN TXT "v=spf1 ip4:192.0.2.1 -all"\n'
                '_dmarc.reject.test. IN TXT "v=DMARC1; p=reject"\n'
+               'mon.test. IN TXT "v=spf1 -all"\n'
+               '_dmarc.mon.test. IN TXT "v=DMARC1; p=reject"\n'
                'quar.test. IN TXT "v=spf1 -all"\n'
                '_dmarc.quar.test. IN TXT "v=DMARC1; p=quarantine"\n'
                'verify.test. IN TXT "v=spf1 -all"\n'
@@ -189,6 +191,7 @@ class Milter:
                     "sign_daemons = submission, local\n"
                     "quarantine = hold\n"
                     "received_spf = yes\n"
+                    "monitor_domains = mon.test\n"
                     "stats_port = %d\n" % self.stats_port +
                     "report_store = sqlite:%s/reports/rows.db\n" % work +
                     "mail_from = sign.test bounce.sign.test\n"
@@ -473,6 +476,19 @@ def case_reject(rig):
           "3: spoofed p=reject From: %s %s" % (code, text))
 
 
+def case_monitor(rig):
+    """A p=reject domain in monitor_domains: evaluated and logged, and
+    delivered with dmarc=fail in the A-R."""
+    code, text = send(rig.mx_port, "x@mon.test",
+                      message("x@mon.test", "case3 monitor"))
+    _, msg = by_subject(rig, "case3 monitor")
+    ours = [a for a in headers(msg or b"", "Authentication-Results")
+            if a.startswith(AUTHSERV)]
+    check(code == 250 and len(ours) == 1 and "dmarc=fail" in ours[0],
+          "3: monitor mode: p=reject failure accepted, A-R says "
+          "dmarc=fail (%s)" % code)
+
+
 def case_quarantine(rig):
     code, text = send(rig.mx_port, "x@quar.test",
                       message("x@quar.test", "case5 quarantine"))
@@ -724,6 +740,7 @@ def main():
         case_mail_from_fallbacks(rig)
         case_inbound_aligned(rig, t, states)
         case_reject(rig)
+        case_monitor(rig)
         case_quarantine(rig)
         case_rotate(rig, t, knot, milter, states, sels)
         log = milter.log_text()
