@@ -25,6 +25,7 @@ mount namespace (../shared/design/PEERS.md); PEERS.md has its figures.
 import argparse
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -169,6 +170,9 @@ def main():
     if os.geteuid() != 0:
         print("bench/milter needs root (Postfix)")
         return 1
+    # meson's timeout sends SIGTERM: run the clean-up below (Postfix's
+    # master is a daemon of its own and would outlive us)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
     work = tempfile.mkdtemp(prefix="inkan-bench-milter-")
     os.chmod(work, 0o755)
     t = mp.Tools(args.inkan, args.milter, work)

@@ -716,6 +716,9 @@ def main():
         if not os.access(p, os.X_OK):
             print("skip: %s not installed" % p)
             return 77
+    # meson's timeout sends SIGTERM: run the clean-up below (Postfix's
+    # master is a daemon of its own and would outlive us)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
     work = tempfile.mkdtemp(prefix="inkan-milter-test-")
     os.chmod(work, 0o755)
     t = Tools(args.inkan, args.milter, work)
