@@ -67,6 +67,7 @@ static const struct key keys[] = {
 	U("dns_timeout_ms", dns_timeout_ms, 100, 60000),
 	S("authserv_id", K_NAME, authserv_id),
 	E("received_spf", received_spf, bool_names),
+	E("spf_thread", spf_thread, bool_names),
 	E("on_temperror", on_temperror, temperror_names),
 	E("quarantine", quarantine, quarantine_names),
 	L("monitor_domains", K_NAMES, monitor_domains, nmonitor_domains),

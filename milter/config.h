@@ -81,6 +81,9 @@ struct mt_config {
 	/* verifying */
 	char *authserv_id;		/* required */
 	int received_spf;		/* add Received-SPF (default no) */
+	int spf_thread;			/* SPF on a thread per message while
+					 * it arrives (default no: see
+					 * inkan-milter.conf(5)) */
 	enum mt_temperror_action on_temperror;
 	enum mt_quarantine_action quarantine;
 	char **monitor_domains;		/* evaluate and log, never act */

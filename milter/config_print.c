@@ -72,6 +72,7 @@ mt_config_print(const struct mt_config *c, FILE *f)
 	fprintf(f, "dns_timeout_ms = %u\n", c->dns_timeout_ms);
 	str(f, "authserv_id", c->authserv_id);
 	fprintf(f, "received_spf = %s\n", yes_no(c->received_spf));
+	fprintf(f, "spf_thread = %s\n", yes_no(c->spf_thread));
 	fprintf(f, "on_temperror = %s\n",
 		c->on_temperror == MT_TEMPERROR_ACCEPT ? "accept" :
 		"tempfail");

@@ -31,6 +31,10 @@ mt_verify_start(struct mt_session *s)
 	o.dkim = s->st->dkim;
 	o.spf_cache = s->st->spf_cache;
 	o.authres_style = INKAN_AUTHRES_STYLE_LF;
+	/* without the thread SPF runs at the end of the message; its first
+	 * question still starts at MAIL FROM, through the cache */
+	if (!s->st->cfg->spf_thread)
+		o.flags |= INKAN_VERIFY_SPF_INLINE;
 	st = inkan_verify_new(s->st->ctx, &o, &s->m.v);
 	if (st != INKAN_OK)
 		return -1;

@@ -11,6 +11,8 @@ smtp-sink (tests/milter/postfix_rig.py), DNS from a private Knot:
   odk-sign     + OpenDKIM signing (RSA-2048)
   inkan-verify + inkan-milter verifying SPF + DKIM + DMARC of a pre-signed
                message (the same file goes through 'alone-signed')
+  inkan-verify-thread  the same with spf_thread = yes (SPF on a thread
+               of its own per message)
 Load: smtp-source -s SESSIONS -m MESSAGES, a new connection per message.
 Per run: end-to-end messages/s (first connect to the last message in the
 sink), CPU seconds per 1,000 messages of the milter (its /proc stat) and
@@ -214,15 +216,20 @@ def main():
             yield "inkan-sign-rsa", "inkan-rsa", "sub", "load@rsa.test", None
             yield "odk-sign", "opendkim", "mx", "load@sign.test", None
             yield "inkan-verify", "inkan", "mx", "load@good.test", signed
+            yield "inkan-verify-thread", "inkan-thread", "mx", \
+                "load@good.test", signed
 
         for name, kind, portname, frm, msgfile in setups():
             if args.only and name not in args.only.split(","):
                 continue
             milter = None
-            if kind in ("inkan", "inkan-rsa"):
+            if kind in ("inkan", "inkan-rsa", "inkan-thread"):
                 sd = dict(states)
                 sd["rsa.test"] = st_rsa
-                milter = mp.Milter(args.milter, work, dns, sd).start()
+                milter = mp.Milter(args.milter, work, dns, sd,
+                                   extra="spf_thread = yes\n"
+                                   if kind == "inkan-thread" else "")
+                milter.start()
                 mspec = "inet:127.0.0.1:%d" % milter.port
                 mpid = milter.proc.pid
             elif kind == "opendkim":
