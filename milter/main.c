@@ -416,6 +416,9 @@ run(struct mt_config *cfg, const struct options *o)
 		mt_config_free(cfg);
 		return 1;
 	}
+	/* a SIGHUP before the handlers are in place (keys loading, socket
+	 * binding) must not end the process: ignored until then */
+	signal(SIGHUP, SIG_IGN);
 	pthread_mutex_init(&d.lock, NULL);
 	d.log_stderr = cfg->log == MT_LOG_STDERR;
 	d.log_debug = cfg->log_debug;
