@@ -19,6 +19,7 @@
 #include <inkan/spf.h>
 #include <inkan/dkim.h>
 #include <inkan/dmarc.h>
+#include <inkan/arc.h>
 #include <inkan/verify.h>
 #include <inkan/domain.h>
 
