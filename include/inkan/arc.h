@@ -165,8 +165,8 @@ INKAN_API const char *inkan_arc_verdict_str(inkan_arc_verdict verdict);
 INKAN_API const char *inkan_arc_reason_str(inkan_arc_reason reason);
 
 /*
- * One line of explanation: "i=2 seal did not verify (signature did not
- * verify)", "newest seal says cv=fail", ... written NUL-terminated to
+ * One line of explanation: "i=2 ARC-Seal did not verify: signature did not
+ * verify", "newest seal says cv=fail", ... written NUL-terminated to
  * @buf (@cap bytes, truncated if need be). Returns @buf.
  */
 INKAN_API const char *inkan_arc_result_explain(const inkan_arc_result *r,
@@ -175,12 +175,13 @@ INKAN_API const char *inkan_arc_result_explain(const inkan_arc_result *r,
 struct inkan_authres_builder;
 
 /*
- * Add "arc=RESULT" to an Authentication-Results builder in Gmail's form:
- * "arc=pass (i=2 spf=pass spfdomain=... dkim=pass dkdomain=...
- * dmarc=pass fromdomain=...)" is what Gmail writes; we write
- * "arc=pass (i=2)" with, on pass, header.oldest-pass=N and
- * smtp.remote-ip=IP from the newest set's AAR; on fail the reason as a
- * comment.
+ * Add "arc=RESULT" to an Authentication-Results builder in Gmail's form,
+ * a comment with the newest set's instance and what its AAR said, then
+ * the RFC 8617 10.1 properties:
+ *   arc=pass (i=2 spf=pass dkim=pass dmarc=pass) header.oldest-pass=0
+ *       smtp.remote-ip=192.0.2.1
+ * (smtp.remote-ip only when the newest AAR names the client); on fail
+ * the explanation as the comment; "arc=none" alone.
  */
 INKAN_API inkan_status inkan_arc_result_to_authres(const inkan_arc_result *r,
 	struct inkan_authres_builder *b);

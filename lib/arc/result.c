@@ -78,7 +78,7 @@ inkan_arc_result_explain(const inkan_arc_result *r, char *buf, size_t cap)
 	case INKAN_ARC_FAIL:
 		if (r->reason == INKAN_ARC_R_AMS ||
 		    r->reason == INKAN_ARC_R_SEAL)
-			snprintf(buf, cap, "i=%u %s (%s)", r->fail_instance,
+			snprintf(buf, cap, "i=%u %s: %s", r->fail_instance,
 				inkan_arc_reason_str(r->reason),
 				inkan_dkim_reason_str(r->detail));
 		else if (r->fail_instance > 0)

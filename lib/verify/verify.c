@@ -5,7 +5,8 @@
  *
  * Order of work, so that DNS questions overlap (ARCHITECTURE.md "DNS"):
  *   envelope        -> SPF starts (spf_job.c: worker thread)
- *   end of headers  -> From authors, DKIM key lookups, DMARC discovery
+ *   end of headers  -> From authors, DKIM and ARC key lookups, DMARC
+ *                      discovery
  *                      (and, through a cache, the DMARC questions SPF
  *                      alignment will need: prefetch.c)
  *   body            -> DKIM body hashes (a body sink of the message)
@@ -88,6 +89,8 @@ inkan_verify_new(inkan_ctx *ctx, const inkan_verify_options *opt,
 	if (st == INKAN_OK)
 		st = inkan_dkim_verify_new(v->dkim, v->msg, &v->dv);
 	if (st == INKAN_OK)
+		st = inkan_arc_verify_new(v->dkim, v->msg, &v->av);
+	if (st == INKAN_OK)
 		st = inkan_dmarc_eval_new(ctx, &v->opt.dmarc, &v->dmarc);
 	if (st != INKAN_OK) {
 		inkan_verify_free(v);
@@ -110,12 +113,14 @@ inkan_verify_free(inkan_verify *v)
 	inkan_dmarc_eval_free(v->dmarc);
 	inkan_authors_free(v->authors);
 	inkan_dkim_verify_free(v->dv);
+	inkan_arc_verify_free(v->av);
 	inkan_msg_free(v->msg);
 	inkan_dkim_free(v->owned_dkim);
 	for (i = 0; i < v->nstrings; i++)
 		ik_free(v->ctx, v->strings[i]);
 	ik_free(v->ctx, v->strings);
 	ik_free(v->ctx, v->notes);
+	ik_free(v->ctx, v->arc_lines);
 	ik_free(v->ctx, v->dkim_res);
 	ik_free(v->ctx, v->authres);
 	ik_free(v->ctx, v);
@@ -165,6 +170,9 @@ end_of_headers(inkan_verify *v)
 		return st;
 	/* RFC 6376 6.1: the keys may be fetched before the body is seen */
 	if ((st = inkan_dkim_verify_eoh(v->dv)) != INKAN_OK)
+		return st;
+	/* RFC 8617 5.2: every set's AMS and AS keys, in the same batch */
+	if ((st = inkan_arc_verify_eoh(v->av)) != INKAN_OK)
 		return st;
 	if (v->dmarc != NULL && (st = inkan_dmarc_start(v->dmarc)) != INKAN_OK)
 		return st;
@@ -339,6 +347,9 @@ finish(inkan_verify *v)
 		return st;
 	if ((st = inkan_dkim_verify_eom(v->dv)) != INKAN_OK)
 		return st;
+	if ((st = inkan_arc_verify_eom(v->av)) != INKAN_OK)
+		return st;
+	v->res.arc = inkan_arc_verify_result(v->av);
 	if ((st = ik_verify_spf_finish(v)) != INKAN_OK)
 		return st;
 	if ((st = add_dkim_results(v)) != INKAN_OK ||
@@ -349,6 +360,7 @@ finish(inkan_verify *v)
 	else if ((st = inkan_dmarc_evaluate(v->dmarc, &v->res.dmarc)) !=
 	    INKAN_OK)
 		return st;
+	ik_verify_arc_override(v);
 	v->res.outcome = ik_verify_outcome(&v->res);
 	if ((st = ik_verify_notes(v)) != INKAN_OK)
 		return st;

@@ -40,6 +40,11 @@ struct inkan_verify {
 	inkan_dkim *owned_dkim;
 	inkan_msg *msg;
 	inkan_dkim_verify *dv;
+	inkan_arc_verify *av;		/* the ARC chain (lib/arc) */
+	/* DMARC after a trusted sealer's override (arc_policy.c) */
+	inkan_dmarc_result dmarc_overridden;
+	const char **arc_lines;		/* the chain drawn, one set a line */
+	size_t narc_lines;
 	inkan_dmarc_eval *dmarc;
 	inkan_authors *authors;
 	struct ik_verify_spf spf;
@@ -88,6 +93,12 @@ inkan_status ik_verify_notes(inkan_verify *v);
 inkan_status ik_verify_explain_spf(inkan_verify *v);
 inkan_status ik_verify_explain_dkim(inkan_verify *v);
 inkan_status ik_verify_explain_dmarc(inkan_verify *v);
+
+/* explain_arc.c */
+inkan_status ik_verify_explain_arc(inkan_verify *v);
+
+/* arc_policy.c: the trusted-sealer override of a DMARC failure */
+void ik_verify_arc_override(inkan_verify *v);
 
 /* authres.c */
 inkan_status ik_verify_build_authres(inkan_verify *v);

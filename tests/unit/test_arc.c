@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_arc.c - lib/arc through real keys and a real zone: sealing and
+ * validating chains of several hops (RSA and Ed25519), the cv=fail rules
+ * (RFC 8617 5.1 step 2, 5.1.2), the 50-set limit, and the DMARC local
+ * policy of lib/verify end to end: a message passes DMARC at a mailing
+ * list, the list adds a footer and seals, and the final receiver rejects
+ * it unless it trusts the list as a sealer.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <inkan/arc.h>
+#include <inkan/authres.h>
+#include <inkan/verify.h>
+
+#include "test_verify_util.h"
+
+/* the list: list.example seals with selector "arc" (the RSA-1024 key),
+ * and sends from 198.51.100.0/24 */
+static void
+arc_zone(struct vt *f)
+{
+	char *l1 = vt_key_zone_line(f->esp, "arc", "list.example");
+	char *l2 = vt_key_zone_line(f->ed, "arc-ed", "fwd.example");
+	char extra[8192];
+
+	snprintf(extra, sizeof(extra), "%s\n%s\n$ORIGIN list.example.\n"
+		"@ TXT \"v=spf1 ip4:198.51.100.0/24 -all\"\n", l1, l2);
+	vt_zone(f, extra);
+	free(l1);
+	free(l2);
+}
+
+/* verify @msg as mx.test with @sealers trusted; envelope from the list */
+static const inkan_verify_result *
+run(struct vt *f, const char *msg, const char *ip, const char *mail_from,
+	const char *const *sealers, size_t nsealers)
+{
+	inkan_verify_options o;
+	inkan_verify_envelope env = { ip, "mail.list.example", mail_from };
+	const inkan_verify_result *res = NULL;
+
+	inkan_verify_free(f->v);
+	f->v = NULL;
+	inkan_verify_options_init(&o);
+	o.authserv_id = "mx.test";
+	o.authres_style = INKAN_AUTHRES_STYLE_LF | INKAN_AUTHRES_STYLE_NO_WRAP;
+	o.arc_trusted_sealers = sealers;
+	o.narc_trusted_sealers = nsealers;
+	assert_int_equal(inkan_verify_new(f->ctx, &o, &f->v), INKAN_OK);
+	assert_int_equal(inkan_verify_set_envelope(f->v, &env), INKAN_OK);
+	assert_int_equal(inkan_verify_feed(f->v, msg, strlen(msg)), INKAN_OK);
+	assert_int_equal(inkan_verify_eom(f->v, &res), INKAN_OK);
+	return res;
+}
+
+/* seal @msg (validating its chain on the way) as @domain/@sel with @key,
+ * recording @authres; returns the sealed message (malloc) or a copy of
+ * @msg when nothing may be added */
+static char *
+seal(struct vt *f, const char *msg, const inkan_key *key, const char *domain,
+	const char *sel, const char *authres, const inkan_arc_result *chain,
+	inkan_arc_verdict *seen)
+{
+	inkan_dkim *dkim = NULL;
+	inkan_msg *m = NULL;
+	inkan_arc_verify *v = NULL;
+	inkan_arc_seal *s = NULL;
+	inkan_arc_seal_key k;
+	const inkan_arc_result *r;
+	size_t i, total = strlen(msg) + 1;
+	char *out;
+
+	memset(&k, 0, sizeof(k));
+	k.domain = domain;
+	k.selector = sel;
+	k.key = key;
+	assert_int_equal(inkan_dkim_new(f->ctx, &dkim), INKAN_OK);
+	assert_int_equal(inkan_msg_new(f->ctx, &m), INKAN_OK);
+	assert_int_equal(inkan_arc_verify_new(dkim, m, &v), INKAN_OK);
+	assert_int_equal(inkan_arc_seal_new(dkim, m, &k, &s), INKAN_OK);
+	assert_int_equal(inkan_msg_feed(m, msg, strlen(msg)), INKAN_OK);
+	assert_int_equal(inkan_msg_finish(m), INKAN_OK);
+	assert_int_equal(inkan_arc_verify_eom(v), INKAN_OK);
+	r = inkan_arc_verify_result(v);
+	assert_non_null(r);
+	if (seen != NULL)
+		*seen = r->verdict;
+	assert_int_equal(inkan_arc_seal_eom(s, chain ? chain : r, authres),
+		INKAN_OK);
+	for (i = 0; i < inkan_arc_seal_count(s); i++)
+		total += strlen(inkan_arc_seal_header(s, i, NULL));
+	out = malloc(total);
+	assert_non_null(out);
+	out[0] = '\0';
+	for (i = 0; i < inkan_arc_seal_count(s); i++)
+		strcat(out, inkan_arc_seal_header(s, i, NULL));
+	strcat(out, msg);
+	inkan_arc_seal_free(s);
+	inkan_arc_verify_free(v);
+	inkan_msg_free(m);
+	inkan_dkim_free(dkim);
+	return out;
+}
+
+/* the list: DMARC passes on arrival, then a footer, then its seal */
+static char *
+through_list(struct vt *f)
+{
+	char *msg = vt_message("example.com", NULL), *signed_msg, *changed;
+	char *value = NULL, *sealed;
+	const inkan_verify_result *r;
+
+	signed_msg = vt_sign(f, msg, f->rsa, "example.com", "rsa", NULL, NULL,
+		NULL);
+	r = run(f, signed_msg, "192.0.2.25", "bounce@bounce.example.com",
+		NULL, 0);
+	assert_int_equal(r->dmarc->verdict, INKAN_DMARC_PASS);
+	assert_int_equal(r->arc->verdict, INKAN_ARC_NONE);
+	assert_int_equal(inkan_verify_authres(f->v, 0, 1, &value, NULL),
+		INKAN_OK);
+	changed = malloc(strlen(signed_msg) + 64);
+	assert_non_null(changed);
+	sprintf(changed, "%s-- \r\nlist footer: unsubscribe here\r\n",
+		signed_msg);
+	sealed = seal(f, changed, f->esp, "list.example", "arc", value,
+		r->arc, NULL);
+	inkan_free(f->ctx, value);
+	free(msg);
+	free(signed_msg);
+	free(changed);
+	return sealed;
+}
+
+static void
+test_trusted_sealer_override(void **state)
+{
+	struct vt *f = *state;
+	static const char *const trusted[] = { "other.example",
+		"LIST.example" };
+	const inkan_verify_result *r;
+	char *sealed, *text = NULL;
+
+	arc_zone(f);
+	sealed = through_list(f);
+	/* no trusted sealers: DKIM broke in transit, SPF is the list's */
+	r = run(f, sealed, "198.51.100.7", "bounce@list.example", NULL, 0);
+	assert_int_equal(r->arc->verdict, INKAN_ARC_PASS);
+	assert_int_equal(r->arc->instances, 1);
+	assert_string_equal(r->arc->sets[0].domain, "list.example");
+	assert_string_equal(r->arc->sets[0].dmarc, "pass");
+	assert_int_equal(r->dkim[0].verdict, INKAN_DKIM_FAIL);
+	assert_int_equal(r->dmarc->verdict, INKAN_DMARC_FAIL);
+	assert_int_equal(r->dmarc->disposition, INKAN_DMARC_DISPOSITION_REJECT);
+	assert_int_equal(r->dmarc->override, INKAN_DMARC_OVERRIDE_NONE);
+	assert_int_equal(r->outcome, INKAN_VERIFY_FAIL);
+	assert_null(r->arc_sealer);
+	VT_HAS(r->authres, "arc=pass (i=1 spf=pass dkim=pass dmarc=pass) "
+		"header.oldest-pass=0");
+	VT_HAS(r->authres, "dis=REJECT");
+	/* the list trusted: accepted, the override recorded */
+	r = run(f, sealed, "198.51.100.7", "bounce@list.example", trusted, 2);
+	assert_int_equal(r->dmarc->verdict, INKAN_DMARC_FAIL);
+	assert_int_equal(r->dmarc->disposition, INKAN_DMARC_DISPOSITION_NONE);
+	assert_int_equal(r->dmarc->override, INKAN_DMARC_OVERRIDE_LOCAL_POLICY);
+	assert_string_equal(inkan_dmarc_override_name(r->dmarc->override),
+		"local_policy");
+	assert_int_equal(r->outcome, INKAN_VERIFY_NEUTRAL);
+	assert_string_equal(r->arc_sealer, "list.example");
+	VT_HAS(r->authres, "dmarc=fail (p=REJECT sp=REJECT dis=NONE) "
+		"(local policy: trusted ARC sealer list.example)");
+	assert_int_equal(inkan_verify_summary(f->v, 0, &text, NULL), INKAN_OK);
+	VT_HAS(text, "\nARC:   pass - 1 set, the newest sealed by "
+		"list.example");
+	VT_HAS(text, "\n       i=1 list.example (s=arc) cv=none: AAR by "
+		"mx.test spf=pass dkim=pass dmarc=pass; AMS pass, seal pass\n");
+	inkan_free(f->ctx, text);
+	free(sealed);
+}
+
+static void
+test_no_override_on_broken_chain(void **state)
+{
+	struct vt *f = *state;
+	static const char *const trusted[] = { "list.example" };
+	const inkan_verify_result *r;
+	char *sealed, *changed;
+
+	arc_zone(f);
+	sealed = through_list(f);
+	/* changed after the list sealed: the newest AMS breaks */
+	changed = malloc(strlen(sealed) + 32);
+	assert_non_null(changed);
+	sprintf(changed, "%sP.S. added later\r\n", sealed);
+	r = run(f, changed, "198.51.100.7", "bounce@list.example", trusted, 1);
+	assert_int_equal(r->arc->verdict, INKAN_ARC_FAIL);
+	assert_int_equal(r->arc->reason, INKAN_ARC_R_AMS);
+	assert_int_equal(r->arc->fail_instance, 1);
+	assert_int_equal(r->arc->detail, INKAN_DKIM_R_BODY_HASH);
+	assert_int_equal(r->dmarc->disposition, INKAN_DMARC_DISPOSITION_REJECT);
+	assert_int_equal(r->outcome, INKAN_VERIFY_FAIL);
+	assert_null(r->arc_sealer);
+	VT_HAS(r->authres, "arc=fail (i=1 newest ARC-Message-Signature did "
+		"not verify: body hash did not verify)");
+	free(sealed);
+	free(changed);
+}
+
+/* three hops, RSA then Ed25519 then RSA; then a broken one */
+static void
+test_three_hops_and_cv_fail(void **state)
+{
+	struct vt *f = *state;
+	const inkan_verify_result *r;
+	char *h1, *h2, *h3, *bad, *h4, *h5;
+	inkan_arc_verdict seen;
+
+	arc_zone(f);
+	h1 = through_list(f);
+	h2 = seal(f, h1, f->ed, "fwd.example", "arc-ed", "fwd.example; "
+		"arc=pass", NULL, &seen);
+	assert_int_equal(seen, INKAN_ARC_PASS);
+	h3 = seal(f, h2, f->esp, "list.example", "arc", "list.example; "
+		"arc=pass", NULL, &seen);
+	assert_int_equal(seen, INKAN_ARC_PASS);
+	VT_HAS(h3, "ARC-Seal: i=3; a=rsa-sha256; cv=pass; d=list.example;");
+	VT_HAS(h3, "ARC-Seal: i=2; a=ed25519-sha256; cv=pass;");
+	r = run(f, h3, "198.51.100.7", "bounce@list.example", NULL, 0);
+	assert_int_equal(r->arc->verdict, INKAN_ARC_PASS);
+	assert_int_equal(r->arc->instances, 3);
+	assert_int_equal(r->arc->oldest_pass, 0);
+	assert_string_equal(r->arc->sets[1].domain, "fwd.example");
+	/* a forged AAR in set 2 breaks seal 3 and 2 */
+	bad = strdup(h3);
+	assert_non_null(bad);
+	memcpy(strstr(bad, "i=2; fwd.example; arc=pass"), "i=2; fwd.example; "
+		"arc=fail", 26);
+	r = run(f, bad, "198.51.100.7", "bounce@list.example", NULL, 0);
+	assert_int_equal(r->arc->verdict, INKAN_ARC_FAIL);
+	assert_int_equal(r->arc->reason, INKAN_ARC_R_SEAL);
+	assert_int_equal(r->arc->fail_instance, 3);
+	/* RFC 8617 5.1.2: sealed with cv=fail over its own set only */
+	h4 = seal(f, bad, f->esp, "list.example", "arc", "list.example; "
+		"arc=fail", NULL, &seen);
+	assert_int_equal(seen, INKAN_ARC_FAIL);
+	VT_HAS(h4, "ARC-Seal: i=4; a=rsa-sha256; cv=fail;");
+	r = run(f, h4, "198.51.100.7", "bounce@list.example", NULL, 0);
+	assert_int_equal(r->arc->verdict, INKAN_ARC_FAIL);
+	assert_int_equal(r->arc->reason, INKAN_ARC_R_LAST_CV_FAIL);
+	/* 5.1 step 2: nothing is added after a cv=fail set */
+	h5 = seal(f, h4, f->esp, "list.example", "arc", "list.example; "
+		"arc=fail", NULL, NULL);
+	assert_string_equal(h5, h4);
+	free(h1);
+	free(h2);
+	free(h3);
+	free(bad);
+	free(h4);
+	free(h5);
+}
+
+/* 4.2.1, 5.2 step 1: instance 51 cannot exist; a gap fails */
+static void
+test_structure(void **state)
+{
+	struct vt *f = *state;
+	const inkan_verify_result *r;
+	char *msg = vt_message("example.com", NULL), buf[4096];
+
+	arc_zone(f);
+	snprintf(buf, sizeof(buf), "ARC-Seal: i=51; a=rsa-sha256; cv=pass; "
+		"d=list.example; s=arc; b=AAAA\r\n%s", msg);
+	r = run(f, buf, "192.0.2.25", "bounce@bounce.example.com", NULL, 0);
+	assert_int_equal(r->arc->verdict, INKAN_ARC_FAIL);
+	assert_int_equal(r->arc->reason, INKAN_ARC_R_INSTANCE);
+	snprintf(buf, sizeof(buf), "ARC-Authentication-Results: i=2; x; "
+		"none\r\n%s", msg);
+	r = run(f, buf, "192.0.2.25", "bounce@bounce.example.com", NULL, 0);
+	assert_int_equal(r->arc->verdict, INKAN_ARC_FAIL);
+	assert_int_equal(r->arc->reason, INKAN_ARC_R_MISSING);
+	assert_int_equal(r->arc->fail_instance, 1);
+	free(msg);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_trusted_sealer_override,
+			vt_teardown),
+		cmocka_unit_test_teardown(test_no_override_on_broken_chain,
+			vt_teardown),
+		cmocka_unit_test_teardown(test_three_hops_and_cv_fail,
+			vt_teardown),
+		cmocka_unit_test_teardown(test_structure, vt_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, vt_group_setup,
+		vt_group_teardown);
+}
