@@ -177,14 +177,26 @@ struct inkan_authres_builder;
 /*
  * Add "arc=RESULT" to an Authentication-Results builder in Gmail's form,
  * a comment with the newest set's instance and what its AAR said, then
- * the RFC 8617 10.1 properties:
+ * the RFC 8617 6 properties:
  *   arc=pass (i=2 spf=pass dkim=pass dmarc=pass) header.oldest-pass=0
  *       smtp.remote-ip=192.0.2.1
- * (smtp.remote-ip only when the newest AAR names the client); on fail
- * the explanation as the comment; "arc=none" alone.
+ * @remote_ip is the address of the SMTP client that relayed the message
+ * to us (RFC 8617 6: "the connection-initiating SMTP server"), or NULL
+ * when not known; it is written for every status. On fail the
+ * explanation is the comment; no chain gives "arc=none".
  */
 INKAN_API inkan_status inkan_arc_result_to_authres(const inkan_arc_result *r,
-	struct inkan_authres_builder *b);
+	const char *remote_ip, struct inkan_authres_builder *b);
+
+/*
+ * The chain for a DMARC report's local_policy comment (RFC 8617 7.2
+ * example): "arc=pass as[2].d=d2.example as[2].s=s2 as[1].d=d1.example
+ * as[1].s=s1 remote-ip[1]=192.0.2.1", newest set first, the remote-ip of
+ * the first set when its AAR named one. Written NUL-terminated to @buf
+ * (@cap bytes, truncated if need be). Returns @buf.
+ */
+INKAN_API const char *inkan_arc_result_report_comment(
+	const inkan_arc_result *r, char *buf, size_t cap);
 
 /* ---- sealing ------------------------------------------------------ */
 

@@ -268,6 +268,9 @@ typedef struct inkan_verify_result {
 	/* the trusted sealer (ARC-Seal d=) whose chain overrode a DMARC
 	 * failure, or NULL when no override was made */
 	const char *arc_sealer;
+	/* with an override: the comment for the report row's local_policy
+	 * reason (inkan_arc_result_report_comment), else NULL */
+	const char *arc_policy_comment;
 } inkan_verify_result;
 
 /*

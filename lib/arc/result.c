@@ -92,8 +92,20 @@ inkan_arc_result_explain(const inkan_arc_result *r, char *buf, size_t cap)
 	return buf;
 }
 
+/* smtp.remote-ip (RFC 8617 6); a value the builder refuses stays out */
+static inkan_status
+add_remote_ip(struct inkan_authres_builder *b, const char *ip)
+{
+	inkan_status st;
+
+	if (ip == NULL || ip[0] == '\0')
+		return INKAN_OK;
+	st = inkan_authres_builder_prop(b, "smtp", "remote-ip", ip);
+	return st == INKAN_ERR_INVALID ? INKAN_OK : st;
+}
+
 INKAN_API inkan_status
-inkan_arc_result_to_authres(const inkan_arc_result *r,
+inkan_arc_result_to_authres(const inkan_arc_result *r, const char *remote_ip,
 	struct inkan_authres_builder *b)
 {
 	char tmp[160];
@@ -105,11 +117,12 @@ inkan_arc_result_to_authres(const inkan_arc_result *r,
 	st = inkan_authres_builder_add(b, "arc", NULL,
 		inkan_arc_verdict_str(r->verdict));
 	if (st != INKAN_OK || r->verdict == INKAN_ARC_NONE)
-		return st;
+		return st == INKAN_OK ? add_remote_ip(b, remote_ip) : st;
 	last = r->nsets > 0 ? &r->sets[r->nsets - 1] : NULL;
 	if (r->verdict == INKAN_ARC_FAIL) {
 		inkan_arc_result_explain(r, tmp, sizeof(tmp));
-		return inkan_authres_builder_comment(b, tmp);
+		st = inkan_authres_builder_comment(b, tmp);
+		return st == INKAN_OK ? add_remote_ip(b, remote_ip) : st;
 	}
 	/* Gmail's comment: the newest set and what its AAR said */
 	snprintf(tmp, sizeof(tmp), "i=%u%s%s%s%s%s%s", r->instances,
@@ -120,8 +133,51 @@ inkan_arc_result_to_authres(const inkan_arc_result *r,
 		return st;
 	snprintf(tmp, sizeof(tmp), "%u", r->oldest_pass);
 	st = inkan_authres_builder_prop(b, "header", "oldest-pass", tmp);
-	if (st == INKAN_OK && last->remote_ip != NULL)
-		st = inkan_authres_builder_prop(b, "smtp", "remote-ip",
-			last->remote_ip);
-	return st;
+	return st == INKAN_OK ? add_remote_ip(b, remote_ip) : st;
+}
+
+/* append " @what[@n]=@value" (or "@what=@value" for n 0) to @buf at
+ * *pos, stopping quietly at @cap */
+static void
+put(char *buf, size_t cap, size_t *pos, const char *what, unsigned n,
+	const char *value)
+{
+	int w;
+
+	if (*pos >= cap)
+		return;
+	if (n == 0)
+		w = snprintf(buf + *pos, cap - *pos, "%s=%s", what, value);
+	else
+		w = snprintf(buf + *pos, cap - *pos, " %s[%u]%s=%s",
+			strncmp(what, "remote", 6) == 0 ? "remote-ip" : "as",
+			n, strncmp(what, "remote", 6) == 0 ? "" : what, value);
+	if (w > 0)
+		*pos += (size_t)w;
+}
+
+INKAN_API const char *
+inkan_arc_result_report_comment(const inkan_arc_result *r, char *buf,
+	size_t cap)
+{
+	size_t pos = 0, i;
+	const inkan_arc_set *s;
+
+	if (buf == NULL || cap == 0)
+		return buf;
+	buf[0] = '\0';
+	if (r == NULL)
+		return buf;
+	put(buf, cap, &pos, "arc", 0, inkan_arc_verdict_str(r->verdict));
+	for (i = r->nsets; i-- > 0;) {
+		s = &r->sets[i];
+		if (s->domain != NULL)
+			put(buf, cap, &pos, ".d", s->instance, s->domain);
+		if (s->selector != NULL)
+			put(buf, cap, &pos, ".s", s->instance,
+				s->selector);
+	}
+	if (r->nsets > 0 && r->sets[0].remote_ip != NULL)
+		put(buf, cap, &pos, "remote-ip", 1, r->sets[0].remote_ip);
+	return buf;
 }

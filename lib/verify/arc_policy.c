@@ -39,6 +39,7 @@ ik_verify_arc_override(inkan_verify *v)
 	const inkan_arc_result *arc = v->res.arc;
 	const inkan_dmarc_result *d = v->res.dmarc;
 	const inkan_arc_set *s;
+	char tmp[1024];
 	size_t i;
 
 	if (d == NULL || d->verdict != INKAN_DMARC_FAIL ||
@@ -59,6 +60,10 @@ ik_verify_arc_override(inkan_verify *v)
 			INKAN_DMARC_OVERRIDE_LOCAL_POLICY;
 		v->res.dmarc = &v->dmarc_overridden;
 		v->res.arc_sealer = s->domain;
+		/* RFC 8617 7.2: what a report's local_policy reason says */
+		v->res.arc_policy_comment = ik_verify_strf(v, "%s",
+			inkan_arc_result_report_comment(arc, tmp,
+			sizeof(tmp)));
 		return;
 	}
 }

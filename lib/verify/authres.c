@@ -93,7 +93,8 @@ inkan_verify_authres_add(const inkan_verify *v, inkan_authres_builder *b)
 	}
 	/* RFC 8617 5.2: the chain status belongs in our A-R */
 	if (v->res.arc != NULL &&
-	    (st = inkan_arc_result_to_authres(v->res.arc, b)) != INKAN_OK &&
+	    (st = inkan_arc_result_to_authres(v->res.arc, v->spf.client_ip,
+	    b)) != INKAN_OK &&
 	    st != INKAN_ERR_INVALID)
 		return st;
 	if ((st = inkan_dmarc_authres_add(v->res.dmarc, b)) != INKAN_OK)

@@ -156,6 +156,8 @@ test_trusted_sealer_override(void **state)
 	assert_int_equal(r->arc->instances, 1);
 	assert_string_equal(r->arc->sets[0].domain, "list.example");
 	assert_string_equal(r->arc->sets[0].dmarc, "pass");
+	/* what the list claimed: the client it saw (RFC 8617 6) */
+	assert_string_equal(r->arc->sets[0].remote_ip, "192.0.2.25");
 	assert_int_equal(r->dkim[0].verdict, INKAN_DKIM_FAIL);
 	assert_int_equal(r->dmarc->verdict, INKAN_DMARC_FAIL);
 	assert_int_equal(r->dmarc->disposition, INKAN_DMARC_DISPOSITION_REJECT);
@@ -174,13 +176,18 @@ test_trusted_sealer_override(void **state)
 		"local_policy");
 	assert_int_equal(r->outcome, INKAN_VERIFY_NEUTRAL);
 	assert_string_equal(r->arc_sealer, "list.example");
+	assert_string_equal(r->arc_policy_comment,
+		"arc=pass as[1].d=list.example as[1].s=arc "
+		"remote-ip[1]=192.0.2.25");
+	VT_HAS(r->authres, "header.oldest-pass=0 smtp.remote-ip=198.51.100.7");
 	VT_HAS(r->authres, "dmarc=fail (p=REJECT sp=REJECT dis=NONE) "
 		"(local policy: trusted ARC sealer list.example)");
 	assert_int_equal(inkan_verify_summary(f->v, 0, &text, NULL), INKAN_OK);
 	VT_HAS(text, "\nARC:   pass - 1 set, the newest sealed by "
 		"list.example");
 	VT_HAS(text, "\n       i=1 list.example (s=arc) cv=none: AAR by "
-		"mx.test spf=pass dkim=pass dmarc=pass; AMS pass, seal pass\n");
+		"mx.test spf=pass dkim=pass dmarc=pass, client 192.0.2.25; AMS "
+		"pass, seal pass\n");
 	inkan_free(f->ctx, text);
 	free(sealed);
 }

@@ -69,7 +69,7 @@ test_all_pass(void **state)
 	assert_int_equal(r->nnotes, 5);
 	assert_string_equal(vt_note(r, "arc", 0)->result, "none");
 	assert_int_equal(r->arc->verdict, INKAN_ARC_NONE);
-	VT_HAS(r->authres, "arc=none;");
+	VT_HAS(r->authres, "arc=none smtp.remote-ip=192.0.2.25;");
 	for (i = 0; i < r->nnotes; i++) {
 		assert_false(r->notes[i].problem);
 		if (strcmp(r->notes[i].method, "arc") == 0)
