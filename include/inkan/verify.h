@@ -129,6 +129,13 @@ typedef struct inkan_verify_options {
 	 * inkan_verify_result.arc_sealer, a comment in the A-R). */
 	const char *const *arc_trusted_sealers;
 	size_t narc_trusted_sealers;
+	/* ARC sealing (RFC 8617 5.1), for a forwarder or list that relays
+	 * what it verified: NULL (default) no seal; else the key and
+	 * choices (borrowed until inkan_verify_free()). At eom the message
+	 * is sealed with cv= from the chain validated here and an AAR that
+	 * records this verifier's Authentication-Results; see
+	 * inkan_verify_result.arc_seal and inkan_verify_arc_seal(). */
+	const inkan_arc_seal_key *arc_seal;
 } inkan_verify_options;
 
 /* Fill @o with the defaults. */
@@ -271,6 +278,12 @@ typedef struct inkan_verify_result {
 	/* with an override: the comment for the report row's local_policy
 	 * reason (inkan_arc_result_report_comment), else NULL */
 	const char *arc_policy_comment;
+	/* with options.arc_seal: the new ARC set as text to put on top of
+	 * the message ("ARC-Seal: ...\r\nARC-Message-Signature: ...\r\n
+	 * ARC-Authentication-Results: ...\r\n"), or NULL when nothing may
+	 * be added (RFC 8617 5.1 step 2: the newest seal says cv=fail; or
+	 * 50 sets already) */
+	const char *arc_seal;
 } inkan_verify_result;
 
 /*
@@ -285,6 +298,13 @@ typedef struct inkan_verify_result {
  */
 INKAN_API INKAN_MUST_CHECK inkan_status inkan_verify_eom(inkan_verify *v,
 	const inkan_verify_result **res);
+
+/*
+ * The sealer of options.arc_seal (NULL without one), after eom: the
+ * fields one by one for a milter (inkan_arc_seal_count(),
+ * inkan_arc_seal_header()). Borrowed until inkan_verify_free().
+ */
+INKAN_API const inkan_arc_seal *inkan_verify_arc_seal(const inkan_verify *v);
 
 /* The message as parsed (headers), borrowed until inkan_verify_free(). */
 INKAN_API const inkan_msg *inkan_verify_msg(const inkan_verify *v);

@@ -90,6 +90,9 @@ inkan_verify_new(inkan_ctx *ctx, const inkan_verify_options *opt,
 		st = inkan_dkim_verify_new(v->dkim, v->msg, &v->dv);
 	if (st == INKAN_OK)
 		st = inkan_arc_verify_new(v->dkim, v->msg, &v->av);
+	if (st == INKAN_OK && v->opt.arc_seal != NULL)
+		st = inkan_arc_seal_new(v->dkim, v->msg, v->opt.arc_seal,
+			&v->seal);
 	if (st == INKAN_OK)
 		st = inkan_dmarc_eval_new(ctx, &v->opt.dmarc, &v->dmarc);
 	if (st != INKAN_OK) {
@@ -114,6 +117,8 @@ inkan_verify_free(inkan_verify *v)
 	inkan_authors_free(v->authors);
 	inkan_dkim_verify_free(v->dv);
 	inkan_arc_verify_free(v->av);
+	inkan_arc_seal_free(v->seal);
+	ik_free(v->ctx, v->seal_text);
 	inkan_msg_free(v->msg);
 	inkan_dkim_free(v->owned_dkim);
 	for (i = 0; i < v->nstrings; i++)
@@ -336,6 +341,38 @@ dmarc_unusable_from(inkan_verify *v)
 	v->res.dmarc = r;
 }
 
+/* RFC 8617 5.1: our A-R into the AAR, cv= from the chain we validated */
+static inkan_status
+seal(inkan_verify *v)
+{
+	char *value = NULL;
+	size_t i, n, len, total = 0;
+	const char *f;
+	inkan_status st;
+
+	/* the AAR value: our A-R folded with CRLF (it becomes a field) */
+	st = inkan_verify_authres(v, 0, 1, &value, NULL);
+	if (st == INKAN_OK)
+		st = inkan_arc_seal_eom(v->seal, v->res.arc, value);
+	inkan_free(v->ctx, value);
+	if (st != INKAN_OK || (n = inkan_arc_seal_count(v->seal)) == 0)
+		return st;
+	for (i = 0; i < n; i++) {
+		inkan_arc_seal_header(v->seal, i, &len);
+		total += len;
+	}
+	if ((v->seal_text = ik_malloc(v->ctx, total + 1)) == NULL)
+		return INKAN_ERR_NOMEM;
+	for (total = 0, i = 0; i < n; i++) {
+		f = inkan_arc_seal_header(v->seal, i, &len);
+		memcpy(v->seal_text + total, f, len);
+		total += len;
+	}
+	v->seal_text[total] = '\0';
+	v->res.arc_seal = v->seal_text;
+	return INKAN_OK;
+}
+
 static inkan_status
 finish(inkan_verify *v)
 {
@@ -367,7 +404,7 @@ finish(inkan_verify *v)
 	if ((st = ik_verify_build_authres(v)) != INKAN_OK)
 		return st;
 	v->res.authres = v->authres;
-	return INKAN_OK;
+	return v->seal != NULL ? seal(v) : INKAN_OK;
 }
 
 INKAN_API inkan_status
@@ -389,6 +426,12 @@ inkan_verify_eom(inkan_verify *v, const inkan_verify_result **res)
 		return v->error;
 	*res = &v->res;
 	return INKAN_OK;
+}
+
+INKAN_API const inkan_arc_seal *
+inkan_verify_arc_seal(const inkan_verify *v)
+{
+	return v != NULL && v->finished ? v->seal : NULL;
 }
 
 INKAN_API const inkan_msg *

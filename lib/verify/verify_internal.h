@@ -41,6 +41,8 @@ struct inkan_verify {
 	inkan_msg *msg;
 	inkan_dkim_verify *dv;
 	inkan_arc_verify *av;		/* the ARC chain (lib/arc) */
+	inkan_arc_seal *seal;		/* with options.arc_seal */
+	char *seal_text;		/* the new set, for the result */
 	/* DMARC after a trusted sealer's override (arc_policy.c) */
 	inkan_dmarc_result dmarc_overridden;
 	const char **arc_lines;		/* the chain drawn, one set a line */

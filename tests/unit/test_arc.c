@@ -296,6 +296,56 @@ test_structure(void **state)
 	free(msg);
 }
 
+/* lib/verify seals what it verified (the milter's forwarder case) */
+static void
+test_verify_seals(void **state)
+{
+	struct vt *f = *state;
+	inkan_verify_options o;
+	inkan_verify_envelope env = { "192.0.2.25", "mail.example.com",
+		"bounce@bounce.example.com" };
+	inkan_arc_seal_key k;
+	const inkan_verify_result *r = NULL;
+	char *msg = vt_message("example.com", NULL), *signed_msg, *sealed;
+
+	arc_zone(f);
+	signed_msg = vt_sign(f, msg, f->rsa, "example.com", "rsa", NULL, NULL,
+		NULL);
+	memset(&k, 0, sizeof(k));
+	k.domain = "fwd.example";
+	k.selector = "arc-ed";
+	k.key = f->ed;
+	inkan_verify_options_init(&o);
+	o.authserv_id = "mx.fwd.example";
+	o.arc_seal = &k;
+	inkan_verify_free(f->v);
+	assert_int_equal(inkan_verify_new(f->ctx, &o, &f->v), INKAN_OK);
+	assert_int_equal(inkan_verify_set_envelope(f->v, &env), INKAN_OK);
+	assert_int_equal(inkan_verify_feed(f->v, signed_msg,
+		strlen(signed_msg)), INKAN_OK);
+	assert_int_equal(inkan_verify_eom(f->v, &r), INKAN_OK);
+	assert_non_null(r->arc_seal);
+	assert_int_equal(inkan_arc_seal_count(inkan_verify_arc_seal(f->v)), 3);
+	VT_HAS(r->arc_seal, "ARC-Seal: i=1; a=ed25519-sha256; cv=none; "
+		"d=fwd.example;");
+	VT_HAS(r->arc_seal, "ARC-Authentication-Results: i=1; "
+		"mx.fwd.example;");
+	sealed = malloc(strlen(r->arc_seal) + strlen(signed_msg) + 1);
+	assert_non_null(sealed);
+	strcpy(sealed, r->arc_seal);
+	strcat(sealed, signed_msg);
+	r = run(f, sealed, "198.51.100.7", "bounce@list.example", NULL, 0);
+	assert_int_equal(r->arc->verdict, INKAN_ARC_PASS);
+	assert_string_equal(r->arc->sets[0].domain, "fwd.example");
+	assert_string_equal(r->arc->sets[0].authserv_id, "mx.fwd.example");
+	assert_string_equal(r->arc->sets[0].remote_ip, "192.0.2.25");
+	assert_string_equal(r->arc->sets[0].dmarc, "pass");
+	assert_null(r->arc_seal);
+	free(msg);
+	free(signed_msg);
+	free(sealed);
+}
+
 int
 main(void)
 {
@@ -307,6 +357,7 @@ main(void)
 		cmocka_unit_test_teardown(test_three_hops_and_cv_fail,
 			vt_teardown),
 		cmocka_unit_test_teardown(test_structure, vt_teardown),
+		cmocka_unit_test_teardown(test_verify_seals, vt_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, vt_group_setup,
