@@ -12,7 +12,6 @@
  * Exit: 0 a record applies; 1 no record applies (or, with --strict, any
  * advice was given); 3 DNS failure; 2 usage; 4 bad domain or zone file.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 
 #include "cli.h"
 #include "cmd_dmarc.h"
+#include "cli_opt.h"
 #include "commands.h"
 
 void
@@ -203,7 +203,7 @@ print_inspection(const struct cli *cli, const inkan_dmarc_inspection *v)
 }
 
 static void
-print_inspection_json(const struct cli *cli, const inkan_dmarc_inspection *v)
+print_inspection_json(struct cli *cli, const inkan_dmarc_inspection *v)
 {
 	FILE *o = cli->out;
 	static const char *const status[] = {
@@ -237,7 +237,8 @@ print_inspection_json(const struct cli *cli, const inkan_dmarc_inspection *v)
 			fputc(',', o);
 		cli_json_string(o, v->advice[i], strlen(v->advice[i]));
 	}
-	fputs("]}\n", o);
+	fputs("]}", o);
+	cli_json_done(cli);
 }
 
 static int
@@ -297,9 +298,18 @@ parse_dkim(struct dmarc_cli *o, char *arg)
 	char *res = arg, *dom, *rest;
 	int i;
 
-	if (o->ndkim >= DMARC_CLI_MAX_DKIM ||
-	    (dom = strchr(arg, ':')) == NULL)
+	if ((dom = strchr(arg, ':')) == NULL)
 		return 0;
+	if (o->ndkim == o->dkim_cap) {
+		size_t cap = o->dkim_cap ? 2 * o->dkim_cap : 4;
+		struct dmarc_cli_dkim *d = realloc(o->dkim,
+			cap * sizeof(*d));
+
+		if (d == NULL)
+			return 0;
+		o->dkim = d;
+		o->dkim_cap = cap;
+	}
 	*dom++ = '\0';
 	if ((rest = strchr(dom, ':')) != NULL)
 		*rest++ = '\0';
@@ -324,75 +334,136 @@ parse_dkim(struct dmarc_cli *o, char *arg)
 	return 0;
 }
 
-int
+enum { O_RFC7489 = '7', O_PSL = 'P', O_TREE_WALK = 'W', O_STRICT = 's',
+	O_FROM = 'f', O_MESSAGE = 'm', O_MAIL_FROM = 'M', O_HELO = 'H',
+	O_SPF = 'S', O_DKIM = 'D', O_PARTIAL = 'L', O_AUTHSERV_ID = 'a' };
+
+static const struct cli_opt dmarc_opts[] = {
+	{ "rfc7489", 0, O_RFC7489, CLI_ARG_NONE, NULL, 0, 0,
+	  "RFC 7489 rules (pct, no np/t/psd; PSL discovery unless "
+	  "--tree-walk)" },
+	{ "psl", 0, O_PSL, CLI_ARG_OPTIONAL, "FILE", 0, 0,
+	  "find organizational domains with the Public Suffix List" },
+	{ "tree-walk", 0, O_TREE_WALK, CLI_ARG_NONE, NULL, 0, 0,
+	  "the RFC 9989 DNS tree walk (the default)" },
+	{ "strict", 0, O_STRICT, CLI_ARG_NONE, NULL, 0, 0,
+	  "inspection: exit 1 when there is any advice" },
+	{ "from", 0, O_FROM, CLI_ARG_STRING, "DOMAIN", 0, 0,
+	  "evaluate for this From domain" },
+	{ "message", 0, O_MESSAGE, CLI_ARG_STRING, "FILE", 0, 0,
+	  "evaluate for the From of this message" },
+	{ "spf", 0, O_SPF, CLI_ARG_STRING, "RESULT", 0, 0,
+	  "the SPF result (pass, fail, ...)" },
+	{ "mail-from", 0, O_MAIL_FROM, CLI_ARG_STRING, "DOMAIN", 0, 0,
+	  "the MAIL FROM domain; '' is the null sender (SPF's identity is "
+	  "the HELO)" },
+	{ "helo", 0, O_HELO, CLI_ARG_STRING, "NAME", 0, 0,
+	  "the HELO name" },
+	{ "dkim", 0, O_DKIM, CLI_ARG_STRING, "RESULT:DOMAIN[:SELECTOR]"
+	  "[:partial]", 0, 0, "a DKIM result (repeatable)" },
+	{ "allow-partial-body", 0, O_PARTIAL, CLI_ARG_NONE, NULL, 0, 0,
+	  "let a DKIM pass with a short l= align" },
+	{ "authserv-id", 0, O_AUTHSERV_ID, CLI_ARG_STRING, "ID", 0, 0,
+	  "for the Authentication-Results field" },
+	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
+};
+
+static int cmd_dmarc(struct cli *cli, int argc, char **argv);
+
+const struct cli_command cmd_dmarc_command = {
+	"dmarc", "show a domain's DMARC record, discovery and policies, or "
+	"evaluate DMARC for given SPF/DKIM results",
+	"inkan dmarc [options] DOMAIN\n"
+	"       inkan dmarc --from DOMAIN|--message FILE [--spf RESULT "
+	"--mail-from DOMAIN [--helo NAME]]\n"
+	"                   [--dkim RESULT:DOMAIN[:SELECTOR][:partial]]... "
+	"[options]", dmarc_opts,
+	"Inspection exit status: 0 a record applies, 1 none applies (or "
+	"advice with --strict),\n3 DNS failure. Evaluation: 0 pass, 1 "
+	"fail/none/permerror, 3 temperror.", cmd_dmarc, NULL
+};
+
+static int
+dmarc_take(struct cli *cli, struct dmarc_cli *o, const struct cli_args *a,
+	int id)
+{
+	switch (id) {
+	case O_RFC7489: o->opt.spec = INKAN_DMARC_SPEC_RFC7489; break;
+	case O_PSL: o->want_psl = 1; o->psl_file = a->val; break;
+	case O_TREE_WALK: o->want_walk = 1; break;
+	case O_STRICT: o->strict = 1; break;
+	case O_FROM: o->from = a->val; break;
+	case O_MESSAGE: o->message = a->val; break;
+	case O_MAIL_FROM: o->mail_from = a->val; break;
+	case O_HELO: o->helo = a->val; break;
+	case O_PARTIAL: o->opt.allow_partial_body = 1; break;
+	case O_AUTHSERV_ID: o->authserv_id = a->val; break;
+	case O_SPF:
+		if (!parse_spf(a->val, &o->spf))
+			return cli_usage_error(cli, "bad-value", "--spf: none, "
+				"pass, fail, softfail, neutral, temperror or "
+				"permerror, not '%s'", a->val);
+		o->spf_given = 1;
+		break;
+	case O_DKIM:
+		if (!parse_dkim(o, (char *)a->val))
+			return cli_usage_error(cli, "bad-value", "--dkim wants "
+				"RESULT:DOMAIN[:SELECTOR][:partial]");
+		break;
+	}
+	return CLI_OK;
+}
+
+static int
 cmd_dmarc(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "rfc7489", no_argument, NULL, '7' },
-		{ "psl", optional_argument, NULL, 'P' },
-		{ "tree-walk", no_argument, NULL, 'W' },
-		{ "strict", no_argument, NULL, 's' },
-		{ "from", required_argument, NULL, 'f' },
-		{ "message", required_argument, NULL, 'm' },
-		{ "mail-from", required_argument, NULL, 'M' },
-		{ "helo", required_argument, NULL, 'H' },
-		{ "spf", required_argument, NULL, 'S' },
-		{ "dkim", required_argument, NULL, 'D' },
-		{ "allow-partial-body", no_argument, NULL, 'L' },
-		{ "authserv-id", required_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct dmarc_cli o;
 	inkan_dmarc_psl *psl = NULL;
 	inkan_resolver *r = NULL;
-	const char *psl_file = NULL;
-	int c, rc, want_psl = 0, want_walk = 0;
+	struct cli_args a;
+	int id = 0, rc = CLI_OK;
 	inkan_status st;
+	const char *domain = NULL;
 
 	memset(&o, 0, sizeof(o));
 	inkan_dmarc_options_init(&o.opt);
 	o.authserv_id = "inkan.localhost";
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case '7': o.opt.spec = INKAN_DMARC_SPEC_RFC7489; break;
-		case 'P': want_psl = 1; psl_file = optarg; break;
-		case 'W': want_walk = 1; break;
-		case 's': o.strict = 1; break;
-		case 'f': o.from = optarg; break;
-		case 'm': o.message = optarg; break;
-		case 'M': o.mail_from = optarg; break;
-		case 'H': o.helo = optarg; break;
-		case 'L': o.opt.allow_partial_body = 1; break;
-		case 'a': o.authserv_id = optarg; break;
-		case 'S':
-			if (!parse_spf(optarg, &o.spf))
-				goto usage;
-			o.spf_given = 1;
-			break;
-		case 'D':
-			if (!parse_dkim(&o, optarg))
-				goto usage;
-			break;
-		default:
-			goto usage;
-		}
+	cli_args_init(&a, cli, argc, argv);
+	while (rc == CLI_OK && (id = cli_opt_next(&a)) > 0)
+		rc = dmarc_take(cli, &o, &a, id);
+	if (rc == CLI_OK && id < 0)
+		rc = a.exit;
+	if (rc != CLI_OK || id < 0)
+		goto out;
+	rc = CLI_USAGE;
+	if (o.want_psl && o.want_walk) {
+		cli_usage_error(cli, "bad-value", "--psl and --tree-walk "
+			"exclude each other");
+		goto out;
 	}
-	if (want_psl && want_walk)
-		goto usage;
 	/* RFC 7489 found the organizational domain with the PSL */
-	if (want_psl || (o.opt.spec == INKAN_DMARC_SPEC_RFC7489 && !want_walk))
+	if (o.want_psl || (o.opt.spec == INKAN_DMARC_SPEC_RFC7489 &&
+	    !o.want_walk))
 		o.opt.discovery = INKAN_DMARC_DISCOVERY_PSL;
-	if (o.from == NULL && o.message == NULL && argc - optind != 1)
-		goto usage;
-	if ((o.from != NULL || o.message != NULL) && argc - optind != 0)
-		goto usage;
+	if (o.from == NULL && o.message == NULL && a.pos.n != 1) {
+		cli_usage_error(cli, a.pos.n ? "too-many-arguments" :
+			"missing-argument", "inspection takes one DOMAIN");
+		goto out;
+	}
+	if ((o.from != NULL || o.message != NULL) && a.pos.n != 0) {
+		cli_usage_error(cli, "too-many-arguments", "--from/--message "
+			"take no DOMAIN ('%s')", a.pos.v[0]);
+		goto out;
+	}
+	domain = a.pos.n ? a.pos.v[0] : NULL;
 	if (o.opt.discovery == INKAN_DMARC_DISCOVERY_PSL) {
-		st = inkan_dmarc_psl_load(cli->ctx, psl_file, &psl);
+		st = inkan_dmarc_psl_load(cli->ctx, o.psl_file, &psl);
 		if (st != INKAN_OK) {
 			cli_error(cli, "cannot load the Public Suffix List%s%s",
-				psl_file ? " " : "", psl_file ? psl_file : "");
-			return CLI_INPUT;
+				o.psl_file ? " " : "", o.psl_file ?
+				o.psl_file : "");
+			rc = CLI_INPUT;
+			goto out;
 		}
 		o.opt.psl = psl;
 	}
@@ -400,12 +471,12 @@ cmd_dmarc(struct cli *cli, int argc, char **argv)
 		if (o.from != NULL || o.message != NULL)
 			rc = dmarc_evaluate(cli, &o);
 		else
-			rc = inspect(cli, &o, argv[optind]);
+			rc = inspect(cli, &o, domain);
 	}
 	cli_dns_free(cli, r);
 	inkan_dmarc_psl_free(psl);
+out:
+	cli_args_free(&a);
+	free(o.dkim);
 	return rc;
-usage:
-	cli_usage(cli, stderr);
-	return CLI_USAGE;
 }

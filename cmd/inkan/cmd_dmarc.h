@@ -10,7 +10,12 @@
 
 #include "cli.h"
 
-#define DMARC_CLI_MAX_DKIM 16
+struct dmarc_cli_dkim {
+	inkan_dmarc_dkim_result result;
+	const char *domain;
+	const char *selector;
+	int partial;
+};
 
 struct dmarc_cli {
 	inkan_dmarc_options opt;
@@ -22,13 +27,10 @@ struct dmarc_cli {
 	const char *helo;		/* --helo NAME */
 	inkan_dmarc_spf_result spf;	/* --spf RESULT */
 	int spf_given;
-	struct {
-		inkan_dmarc_dkim_result result;
-		const char *domain;
-		const char *selector;
-		int partial;
-	} dkim[DMARC_CLI_MAX_DKIM];	/* --dkim RESULT:DOMAIN[:partial] */
-	size_t ndkim;
+	struct dmarc_cli_dkim *dkim;	/* --dkim RESULT:DOMAIN[:partial] */
+	size_t ndkim, dkim_cap;
+	int want_psl, want_walk;
+	const char *psl_file;
 	const char *authserv_id;	/* --authserv-id */
 };
 

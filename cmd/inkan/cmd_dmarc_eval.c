@@ -145,7 +145,7 @@ json_result(FILE *o, const inkan_dmarc_result *r)
 }
 
 static void
-print_json(const struct cli *cli, const inkan_dmarc_eval *ev,
+print_json(struct cli *cli, const inkan_dmarc_eval *ev,
 	const inkan_dmarc_result *r, const char *ar)
 {
 	FILE *o = cli->out;
@@ -161,7 +161,8 @@ print_json(const struct cli *cli, const inkan_dmarc_eval *ev,
 	}
 	fputc(']', o);
 	dmarc_json_str(o, "authentication_results", ar, 1);
-	fputs("}\n", o);
+	fputs("}", o);
+	cli_json_done(cli);
 }
 
 /* Authentication-Results with the dmarc= entry; NULL on failure. */

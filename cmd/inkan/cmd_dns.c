@@ -11,7 +11,6 @@
  * 2 usage; 4 a bad zone file; 5 internal.
  */
 #include <arpa/inet.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include <inkan/dns.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "commands.h"
 
 /* master-file style quoting: \" \\ and \DDD for the unprintable */
@@ -80,17 +80,21 @@ print_rr_text(const struct cli *cli, const inkan_dns_rr *rr)
 		}
 		break;
 	case INKAN_DNS_TYPE_MX:
-		fprintf(cli->out, "%u %s\n", (unsigned)rr->u.mx.preference,
-			rr->u.mx.exchange);
+		fprintf(cli->out, "%u ", (unsigned)rr->u.mx.preference);
+		cli_text_str(cli->out, rr->u.mx.exchange);
+		fputc('\n', cli->out);
 		break;
 	case INKAN_DNS_TYPE_CNAME:
 	case INKAN_DNS_TYPE_NS:
 	case INKAN_DNS_TYPE_PTR:
-		fprintf(cli->out, "%s\n", rr->u.name);
+		cli_text_str(cli->out, rr->u.name);
+		fputc('\n', cli->out);
 		break;
 	case INKAN_DNS_TYPE_SOA:
-		fprintf(cli->out, "%s %s %u %u %u %u %u\n", rr->u.soa.mname,
-			rr->u.soa.rname, rr->u.soa.serial, rr->u.soa.refresh,
+		cli_text_str(cli->out, rr->u.soa.mname);
+		fputc(' ', cli->out);
+		cli_text_str(cli->out, rr->u.soa.rname);
+		fprintf(cli->out, " %u %u %u %u %u\n", rr->u.soa.serial, rr->u.soa.refresh,
 			rr->u.soa.retry, rr->u.soa.expire, rr->u.soa.minimum);
 		break;
 	default:
@@ -107,7 +111,9 @@ print_text(const struct cli *cli, const inkan_dns_answer *a)
 	char tbuf[16];
 	size_t i;
 
-	fprintf(cli->out, "name:       %s\n", a->qname);
+	fputs("name:       ", cli->out);
+	cli_text_str(cli->out, a->qname);
+	fputc('\n', cli->out);
 	fprintf(cli->out, "type:       %s\n",
 		type_text(a->qtype, tbuf, sizeof(tbuf)));
 	fprintf(cli->out, "rcode:      %s%s\n",
@@ -119,7 +125,11 @@ print_text(const struct cli *cli, const inkan_dns_answer *a)
 	fprintf(cli->out, "ttl:        %u\n", (unsigned)a->ttl);
 	fprintf(cli->out, "from-cache: %s\n", a->from_cache ? "yes" : "no");
 	for (i = 0; i < a->ncnames; i++)
-		fprintf(cli->out, "cname:      %s\n", a->cnames[i]);
+	{
+		fputs("cname:      ", cli->out);
+		cli_text_str(cli->out, a->cnames[i]);
+		fputc('\n', cli->out);
+	}
 	if (a->nrrs > 0)
 		fputc('\n', cli->out);
 	for (i = 0; i < a->nrrs; i++)
@@ -190,7 +200,7 @@ print_rr_json(const struct cli *cli, const inkan_dns_rr *rr)
 }
 
 static void
-print_json(const struct cli *cli, const inkan_dns_answer *a)
+print_json(struct cli *cli, const inkan_dns_answer *a)
 {
 	char tbuf[16];
 	const char *t = type_text(a->qtype, tbuf, sizeof(tbuf));
@@ -218,7 +228,8 @@ print_json(const struct cli *cli, const inkan_dns_answer *a)
 			fputc(',', o);
 		print_rr_json(cli, &a->rrs[i]);
 	}
-	fputs("]}\n", o);
+	fputs("]}", o);
+	cli_json_done(cli);
 }
 
 /* NAME [TYPE] or TYPE NAME: the one that is a type name is the type */
@@ -241,43 +252,56 @@ name_and_type(int n, char **args, const char **name, uint16_t *type)
 	return -1;
 }
 
-int
+enum { O_TIMEOUT = 't' };
+
+static const struct cli_opt dns_opts[] = {
+	{ "timeout", 't', O_TIMEOUT, CLI_ARG_UINT, "MS", 1, 3600000,
+	  "per-query timeout in milliseconds (default 5000)" },
+	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
+};
+
+static int cmd_dns(struct cli *cli, int argc, char **argv);
+
+const struct cli_command cmd_dns_command = {
+	"dns", "ask one DNS question the way inkan's checks do (dig as inkan "
+	"sees it)", "inkan dns [--timeout MS] NAME [TYPE]  (or TYPE NAME; TYPE "
+	"defaults to TXT)", dns_opts,
+	"Exit status: 0 data, 1 NXDOMAIN or NODATA, 3 SERVFAIL, REFUSED or "
+	"timeout.", cmd_dns, NULL
+};
+
+static int
 cmd_dns(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "timeout", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 }
-	};
 	inkan_resolver *r = NULL;
 	inkan_dns_query *q = NULL;
 	const inkan_dns_answer *a;
 	const char *name;
 	uint16_t type;
-	char *end;
-	unsigned long ms;
 	inkan_status st;
-	int c, rc;
+	struct cli_args args;
+	int id, rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:", opts, NULL)) != -1) {
-		if (c != 't') {
-			cli_usage(cli, stderr);
-			return CLI_USAGE;
-		}
-		ms = strtoul(optarg, &end, 10);
-		if (*optarg == '\0' || *end != '\0' || ms == 0 ||
-		    ms > 3600000 || inkan_ctx_set_limit(cli->ctx,
-		    INKAN_LIMIT_DNS_TIMEOUT_MS, ms) != INKAN_OK) {
-			cli_error(cli, "--timeout wants milliseconds "
-				"(1..3600000)");
-			return CLI_USAGE;
-		}
+	cli_args_init(&args, cli, argc, argv);
+	while ((id = cli_opt_next(&args)) > 0)
+		if (id == O_TIMEOUT)
+			(void)inkan_ctx_set_limit(cli->ctx,
+				INKAN_LIMIT_DNS_TIMEOUT_MS, args.num);
+	if (id < 0)
+		return cli_args_end(&args);
+	if (args.pos.n < 1 || args.pos.n > 2) {
+		cli_args_free(&args);
+		return cli_usage_error(cli, args.pos.n ? "too-many-arguments" :
+			"missing-argument", "dns takes NAME [TYPE]");
 	}
-	if (argc - optind < 1 || argc - optind > 2 ||
-	    name_and_type(argc - optind, argv + optind, &name, &type) < 0) {
-		cli_usage(cli, stderr);
+	rc = name_and_type((int)args.pos.n, args.pos.v, &name, &type);
+	if (rc < 0) {
+		cli_usage_error(cli, "bad-value", "neither '%s' nor '%s' is a "
+			"DNS type name", args.pos.v[0], args.pos.v[1]);
+		cli_args_free(&args);
 		return CLI_USAGE;
 	}
+	cli_args_free(&args);
 	rc = cli_dns_resolver(cli, &r);
 	if (rc != CLI_OK)
 		return rc;

@@ -13,18 +13,18 @@
  * warnings, 2 errors, 3 temporary DNS failures. Note that 2 is also the
  * CLI's usage-error code (cli.h): a usage error prints the usage first.
  */
-#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <inkan/domain.h>
 
 #include "cli.h"
 #include "cmd_domain.h"
+#include "cli_opt.h"
 #include "commands.h"
 
 #define WRAP 78
-#define MAX_LIST 16
 
 /* print @text wrapped at WRAP columns; @indent spaces on later lines */
 static void
@@ -124,7 +124,7 @@ jstr(FILE *o, const char *key, const char *s, int comma)
 }
 
 static void
-print_json(const struct cli *cli, const inkan_domain_report *r)
+print_json(struct cli *cli, const inkan_domain_report *r)
 {
 	FILE *o = cli->out;
 	size_t i, j;
@@ -171,74 +171,117 @@ print_json(const struct cli *cli, const inkan_domain_report *r)
 		fputc('}', o);
 	}
 	fprintf(o, "],\"errors\":%zu,\"warnings\":%zu,\"notes\":%zu,"
-		"\"temporary\":%zu}\n", r->errors, r->warnings, r->notes,
+		"\"temporary\":%zu}", r->errors, r->warnings, r->notes,
 		r->temporary);
+	cli_json_done(cli);
 }
 
-int
+enum { O_SELECTOR = 's', O_MAIL_FROM = 'm', O_IP = 'i', O_STATE = 'd',
+	O_NO_STATE = 'N' };
+
+static const struct cli_opt check_opts[] = {
+	{ "selector", 0, O_SELECTOR, CLI_ARG_STRING, "S", 0, 0,
+	  "check this DKIM selector (repeatable)" },
+	{ "mail-from", 0, O_MAIL_FROM, CLI_ARG_STRING, "SUB", 0, 0,
+	  "the custom MAIL FROM subdomain" },
+	{ "ip", 0, O_IP, CLI_ARG_STRING, "IP", 0, 0,
+	  "a sending IP that SPF must allow (repeatable)" },
+	{ "state", 0, O_STATE, CLI_ARG_STRING, "DIR", 0, 0,
+	  "the identity from `inkan domain setup` (default: the user's)" },
+	{ "no-state", 0, O_NO_STATE, CLI_ARG_NONE, NULL, 0, 0,
+	  "check what DNS shows without a recorded identity" },
+	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
+};
+
+static int cmd_domain_check(struct cli *cli, int argc, char **argv);
+
+const struct cli_command cmd_domain_check_command = {
+	"check", "audit a domain's published DNS: SPF, DKIM keys, MAIL FROM, "
+	"DMARC, Gmail's sender requirements",
+	"inkan domain check DOMAIN [--selector S ...] [--mail-from SUB] "
+	"[--ip IP ...] [--state DIR]", check_opts,
+	"Exit status: 0 all good, 1 errors, 6 warnings only, 3 temporary "
+	"DNS failures.", cmd_domain_check, NULL
+};
+
+/* Append @s to the growable list @l (n entries, cap). -1 on NOMEM. */
+static int
+push(const char ***l, size_t *n, size_t *cap, const char *s)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 8;
+		const char **v = realloc((void *)*l, c * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		*l = v;
+		*cap = c;
+	}
+	(*l)[(*n)++] = s;
+	return 0;
+}
+
+static int
 cmd_domain_check(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "selector", required_argument, NULL, 's' },
-		{ "mail-from", required_argument, NULL, 'm' },
-		{ "ip", required_argument, NULL, 'i' },
-		{ "state", required_argument, NULL, 'd' },
-		{ "no-state", no_argument, NULL, 'N' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *sels[MAX_LIST], *ips[MAX_LIST], *state = NULL;
+	const char **sels = NULL, **ips = NULL, *state = NULL, *domain;
+	size_t nsel_cap = 0, nip_cap = 0;
 	inkan_domain_check_options co;
 	inkan_domain_checker *ck = NULL;
 	const inkan_domain_report *rep;
 	inkan_domain *d = NULL;
 	inkan_resolver *r = NULL;
 	char dir[DOMAIN_PATH_MAX];
-	int c, rc, no_state = 0;
+	int id, rc = CLI_OK, no_state = 0, fail = 0;
 	inkan_status st;
+	struct cli_args a;
 
 	memset(&co, 0, sizeof(co));
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			if (co.nselectors == MAX_LIST)
-				goto usage;
-			sels[co.nselectors++] = optarg;
+	cli_args_init(&a, cli, argc, argv);
+	while ((id = cli_opt_next(&a)) > 0) {
+		switch (id) {
+		case O_SELECTOR:
+			fail |= push(&sels, &co.nselectors, &nsel_cap, a.val);
 			break;
-		case 'i':
-			if (co.nips == MAX_LIST)
-				goto usage;
-			ips[co.nips++] = optarg;
+		case O_IP:
+			fail |= push(&ips, &co.nips, &nip_cap, a.val);
 			break;
-		case 'm': co.mail_from = optarg; break;
-		case 'd': state = optarg; break;
-		case 'N': no_state = 1; break;
-		default: goto usage;
+		case O_MAIL_FROM: co.mail_from = a.val; break;
+		case O_STATE: state = a.val; break;
+		case O_NO_STATE: no_state = 1; break;
 		}
 	}
-	if (optind + 1 != argc)
-		goto usage;
+	if (id < 0 || fail) {
+		if (fail)
+			cli_error(cli, "out of memory");
+		rc = id < 0 ? a.exit : CLI_INTERNAL;
+		goto out;
+	}
+	if (a.pos.n != 1) {
+		rc = cli_usage_error(cli, a.pos.n ? "too-many-arguments" :
+			"missing-argument", "check takes one DOMAIN");
+		goto out;
+	}
+	domain = a.pos.v[0];
 	co.selectors = sels;
 	co.ips = ips;
 	/* the state is optional here: without HOME there is just none */
 	if (!no_state && state == NULL &&
-	    inkan_domain_default_state_dir(argv[optind], dir, sizeof(dir)) !=
+	    inkan_domain_default_state_dir(domain, dir, sizeof(dir)) !=
 	    INKAN_OK)
 		no_state = 1;
 	if (!no_state) {
-		if ((rc = domain_state_dir(cli, state, argv[optind], dir,
+		if ((rc = domain_state_dir(cli, state, domain, dir,
 		    sizeof(dir))) != CLI_OK)
-			return rc;
+			goto out;
 		/* an explicit --state must hold an identity */
-		if ((rc = domain_load(cli, dir, argv[optind],
-		    state != NULL, &d)) != CLI_OK)
-			return rc;
+		if ((rc = domain_load(cli, dir, domain, state != NULL, &d)) !=
+		    CLI_OK)
+			goto out;
 	}
-	if ((rc = cli_dns_resolver(cli, &r)) != CLI_OK) {
-		inkan_domain_free(d);
-		return rc;
-	}
-	st = inkan_domain_check(cli->ctx, argv[optind], d, &co, &ck, &rep);
+	if ((rc = cli_dns_resolver(cli, &r)) != CLI_OK)
+		goto out;
+	st = inkan_domain_check(cli->ctx, domain, d, &co, &ck, &rep);
 	if (st != INKAN_OK) {
 		cli_error(cli, "%s", st == INKAN_ERR_SYNTAX ? "a domain, "
 			"selector, MAIL FROM or IP is not usable" :
@@ -251,14 +294,17 @@ cmd_domain_check(struct cli *cli, int argc, char **argv)
 			print_json(cli, rep);
 		else
 			print_text(cli, rep);
-		rc = rep->temporary ? CLI_TEMPFAIL : rep->errors ? 2 :
-			rep->warnings ? 1 : 0;
+		/* one scheme for every command (docs/inkan.1): errors
+		 * are a failing finding, never the usage code */
+		rc = rep->temporary ? CLI_TEMPFAIL : rep->errors ?
+			CLI_VERDICT_FAIL : rep->warnings ? CLI_WARNINGS : CLI_OK;
 	}
+out:
 	inkan_domain_checker_free(ck);
 	cli_dns_free(cli, r);
 	inkan_domain_free(d);
+	cli_args_free(&a);
+	free((void *)sels);
+	free((void *)ips);
 	return rc;
-usage:
-	cli_usage(cli, stderr);
-	return CLI_USAGE;
 }

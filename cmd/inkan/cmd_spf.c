@@ -10,7 +10,6 @@
  * Exit: 0 pass, 1 any other result, 3 temperror, 2 usage, 4 bad zone
  * file, 5 internal. Lint: 0 no errors, 1 errors found, 3 DNS failure.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include <inkan/spf.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "commands.h"
 
 static void
@@ -52,7 +52,7 @@ limit_name(inkan_limit l)
 }
 
 static void
-print_json(const struct cli *cli, const inkan_spf_verdict *v,
+print_json(struct cli *cli, const inkan_spf_verdict *v,
 	const char *header)
 {
 	FILE *o = cli->out;
@@ -107,7 +107,8 @@ print_json(const struct cli *cli, const inkan_spf_verdict *v,
 	fprintf(o, "],\"trace_truncated\":%s",
 		v->trace_truncated ? "true" : "false");
 	json_str(o, "received_spf", header, 1);
-	fputs("}\n", o);
+	fputs("}", o);
+	cli_json_done(cli);
 }
 
 static void
@@ -192,51 +193,81 @@ exit_for(inkan_spf_result r)
 	return CLI_VERDICT_FAIL;
 }
 
-int
+enum { O_IP = 'i', O_MAIL_FROM = 'm', O_HELO = 'H', O_TRACE = 't',
+	O_EXPLANATION = 'e', O_RECEIVER = 'r', O_HEADER = 'R',
+	O_SEQUENTIAL = 's', O_LINT = 'l' };
+
+static const struct cli_opt spf_opts[] = {
+	{ "ip", 0, O_IP, CLI_ARG_STRING, "IP", 0, 0,
+	  "the SMTP client's address" },
+	{ "mail-from", 0, O_MAIL_FROM, CLI_ARG_STRING, "ADDR", 0, 0,
+	  "the envelope sender; '' or <> is the null sender (checked as "
+	  "postmaster@HELO)" },
+	{ "helo", 0, O_HELO, CLI_ARG_STRING, "NAME", 0, 0,
+	  "the HELO/EHLO name" },
+	{ "trace", 0, O_TRACE, CLI_ARG_NONE, NULL, 0, 0,
+	  "every term evaluated, with counts" },
+	{ "header", 0, O_HEADER, CLI_ARG_NONE, NULL, 0, 0,
+	  "print Received-SPF and Authentication-Results" },
+	{ "receiver", 0, O_RECEIVER, CLI_ARG_STRING, "NAME", 0, 0,
+	  "this host's name (%{r}, Received-SPF)" },
+	{ "default-explanation", 0, O_EXPLANATION, CLI_ARG_STRING, "TEXT",
+	  0, 0, "for a fail without exp= (macros ok)" },
+	{ "sequential", 0, O_SEQUENTIAL, CLI_ARG_NONE, NULL, 0, 0,
+	  "one DNS question at a time (diagnosis)" },
+	{ "lint", 0, O_LINT, CLI_ARG_STRING, "DOMAIN", 0, 0,
+	  "lint DOMAIN's SPF policy instead" },
+	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
+};
+
+static int cmd_spf(struct cli *cli, int argc, char **argv);
+
+const struct cli_command cmd_spf_command = {
+	"spf", "evaluate SPF (RFC 7208) for a client IP and MAIL FROM or "
+	"HELO, or lint a domain's SPF policy",
+	"inkan spf --ip IP --mail-from ADDR [--helo NAME] [options]\n"
+	"       inkan spf --ip IP --helo NAME [options]\n"
+	"       inkan spf --lint DOMAIN", spf_opts,
+	"Output: the result; for fail, the explanation on the second line.\n"
+	"Exit status: 0 pass, 1 other results, 3 temperror.", cmd_spf, NULL
+};
+
+static int
 cmd_spf(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "ip", required_argument, NULL, 'i' },
-		{ "mail-from", required_argument, NULL, 'm' },
-		{ "helo", required_argument, NULL, 'H' },
-		{ "trace", no_argument, NULL, 't' },
-		{ "default-explanation", required_argument, NULL, 'e' },
-		{ "receiver", required_argument, NULL, 'r' },
-		{ "header", no_argument, NULL, 'R' },
-		{ "sequential", no_argument, NULL, 's' },
-		{ "lint", required_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 }
-	};
 	inkan_spf_request req;
 	inkan_spf_verdict *v = NULL;
 	inkan_resolver *res = NULL;
 	const char *lint = NULL;
 	char *header = NULL;
-	int c, rc, trace = 0, want_header = 0, have_mf = 0;
+	int id, rc, trace = 0, want_header = 0, have_mf = 0;
 	inkan_status st;
+	struct cli_args a;
 
 	memset(&req, 0, sizeof(req));
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'i': req.client_ip = optarg; break;
-		case 'm': req.mail_from = optarg; have_mf = 1; break;
-		case 'H': req.helo = optarg; break;
-		case 't': trace = 1; break;
-		case 'e': req.default_explanation = optarg; break;
-		case 'r': req.receiver = optarg; break;
-		case 'R': want_header = 1; break;
-		case 's': req.flags |= INKAN_SPF_FLAG_SEQUENTIAL; break;
-		case 'l': lint = optarg; break;
-		default:
-			cli_usage(cli, stderr);
-			return CLI_USAGE;
+	cli_args_init(&a, cli, argc, argv);
+	while ((id = cli_opt_next(&a)) > 0) {
+		switch (id) {
+		case O_IP: req.client_ip = a.val; break;
+		case O_MAIL_FROM: req.mail_from = a.val; have_mf = 1; break;
+		case O_HELO: req.helo = a.val; break;
+		case O_TRACE: trace = 1; break;
+		case O_EXPLANATION: req.default_explanation = a.val; break;
+		case O_RECEIVER: req.receiver = a.val; break;
+		case O_HEADER: want_header = 1; break;
+		case O_SEQUENTIAL: req.flags |= INKAN_SPF_FLAG_SEQUENTIAL; break;
+		case O_LINT: lint = a.val; break;
 		}
 	}
-	if (optind != argc) {
-		cli_usage(cli, stderr);
+	if (id < 0)
+		return cli_args_end(&a);
+	if (a.pos.n != 0) {
+		cli_usage_error(cli, "too-many-arguments", "spf takes no "
+			"operands ('%s')", a.pos.v[0]);
+		cli_args_free(&a);
 		return CLI_USAGE;
 	}
+	cli_args_free(&a);
 	if (lint != NULL) {
 		rc = cli_dns_resolver(cli, &res);
 		if (rc != CLI_OK)
@@ -245,16 +276,13 @@ cmd_spf(struct cli *cli, int argc, char **argv)
 		cli_dns_free(cli, res);
 		return rc;
 	}
-	if (req.client_ip == NULL || (!have_mf && req.helo == NULL)) {
-		cli_error(cli, "need --ip and --mail-from or --helo");
-		cli_usage(cli, stderr);
-		return CLI_USAGE;
-	}
+	if (req.client_ip == NULL || (!have_mf && req.helo == NULL))
+		return cli_usage_error(cli, "missing-option", "need --ip and "
+			"--mail-from or --helo");
 	if (have_mf && (req.mail_from[0] == '\0' ||
 	    strcmp(req.mail_from, "<>") == 0) && req.helo == NULL) {
-		cli_error(cli, "a null sender is checked as postmaster@HELO: "
-			"give --helo");
-		return CLI_USAGE;
+		return cli_usage_error(cli, "missing-option", "a null sender "
+			"is checked as postmaster@HELO: give --helo");
 	}
 	if (trace || cli->json)
 		req.flags |= INKAN_SPF_FLAG_TRACE;

@@ -19,7 +19,7 @@ severity_name(int s)
 }
 
 static void
-print_json(const struct cli *cli, const inkan_spf_lint *l)
+print_json(struct cli *cli, const inkan_spf_lint *l)
 {
 	FILE *o = cli->out;
 	size_t i;
@@ -48,7 +48,8 @@ print_json(const struct cli *cli, const inkan_spf_lint *l)
 		else
 			fprintf(o, ",\"pos\":%zu}", is->pos);
 	}
-	fputs("]}\n", o);
+	fputs("]}", o);
+	cli_json_done(cli);
 }
 
 int

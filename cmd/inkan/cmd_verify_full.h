@@ -34,6 +34,30 @@ int verify_full_file(struct cli *cli, inkan_dkim *dkim,
 void verify_full_json(struct cli *cli, const struct verify_full *full,
 	const char *name, const inkan_verify_result *r, int exit_code);
 
+/* One run of `inkan verify` over any number of messages. */
+struct verify_run {
+	struct cli *cli;
+	inkan_dkim *dkim;		/* flags, --keys; owned by the run */
+	const struct verify_full *full;	/* NULL: DKIM only */
+	const char *authserv_id;
+	int many;			/* several messages: name each */
+	size_t messages;		/* read so far */
+};
+
+/*
+ * Verify the one message at @path (NULL or "-": stdin) and print its
+ * result; with --json exactly one JSON line, an error line when it could
+ * not be verified. Returns the exit code for this message. (A mailbox
+ * reader calls this once per message.)
+ */
+int verify_one(struct verify_run *run, const char *path);
+
+/* The JSON line of a message that could not be verified. */
+void verify_json_error(struct cli *cli, const char *name, int rc);
+
+/* Text mode: say that @skipped signatures were over the cap. */
+void verify_skipped_note(struct cli *cli, size_t skipped);
+
 /* the exit code of an outcome (see verify_full_file) */
 int verify_full_exit(inkan_verify_outcome o);
 

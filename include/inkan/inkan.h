@@ -22,5 +22,6 @@
 #include <inkan/arc.h>
 #include <inkan/verify.h>
 #include <inkan/domain.h>
+#include <inkan/json.h>
 
 #endif
