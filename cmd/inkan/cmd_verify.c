@@ -303,7 +303,8 @@ verify_list(struct verify_run *run, const char *list, int rc)
 
 enum { O_KEYS = 'k', O_SHA1 = '1', O_NOW = 'n', O_LIST = 'l',
 	O_AUTHSERV_ID = 'a', O_IP = 'I', O_HELO = 'H', O_MAIL_FROM = 'M',
-	O_DKIM_ONLY = 'D', O_FULL = 'F', O_MAX_SIGS = 'S' };
+	O_DKIM_ONLY = 'D', O_FULL = 'F', O_MAX_SIGS = 'S',
+	O_TRUSTED_SEALER = 'T' };
 
 static const struct cli_opt verify_opts[] = {
 	{ "ip", 0, O_IP, CLI_ARG_STRING, "IP", 0, 0,
@@ -329,6 +330,9 @@ static const struct cli_opt verify_opts[] = {
 	  "message paths, one per line (- for stdin)" },
 	{ "max-signatures", 0, O_MAX_SIGS, CLI_ARG_UINT, "N", 1, 1000,
 	  "evaluate up to N DKIM signatures per message (default 10)" },
+	{ "trusted-sealer", 0, O_TRUSTED_SEALER, CLI_ARG_STRING, "DOMAIN", 0,
+	  0, "trust ARC sets sealed by DOMAIN to override a DMARC failure "
+	  "(repeatable; none by default)" },
 	CLI_MSG_LIMIT_OPTS,
 	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
 };
@@ -339,7 +343,8 @@ const struct cli_command cmd_verify_command = {
 	"verify", "verify a message: SPF, DKIM and DMARC as Gmail shows them, "
 	"or its DKIM signatures only",
 	"inkan verify [--ip IP] [--helo NAME] [--mail-from ADDR] "
-	"[--authserv-id ID] [FILE ...]\n"
+	"[--authserv-id ID]\n"
+	"       [--trusted-sealer DOMAIN ...] [FILE ...]\n"
 	"       inkan verify --dkim-only [--keys FILE] [--authserv-id ID] "
 	"[FILE ...]", verify_opts,
 	"Full (the default): a summary of SPF, DKIM and DMARC (for each "
@@ -354,6 +359,7 @@ const struct cli_command cmd_verify_command = {
 
 struct verify_cli {
 	struct verify_full full;
+	struct cli_strv sealers;
 	int dkim_only, envelope;
 	const char *keys, *list;
 	unsigned flags;
@@ -373,6 +379,13 @@ verify_take(struct cli *cli, struct verify_cli *o, const struct cli_args *a,
 	case O_HELO: o->full.helo = a->val; o->envelope = 1; break;
 	case O_MAIL_FROM: o->full.mail_from = a->val; o->envelope = 1; break;
 	case O_DKIM_ONLY: o->dkim_only = 1; break;
+	case O_TRUSTED_SEALER:
+		/* borrowed from argv, which outlives the run */
+		if (cli_strv_push(&o->sealers, (char *)a->val) != 0)
+			cli_error(cli, "out of memory");
+		o->full.trusted_sealers = (const char *const *)o->sealers.v;
+		o->full.ntrusted_sealers = o->sealers.n;
+		break;
 	case O_FULL: o->envelope = 1; break;
 	case O_NOW:
 		o->now = (int64_t)a->num;
@@ -450,6 +463,7 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 			rc = verify_list(&run, o.list, rc);
 	}
 	cli_args_free(&a);
+	free(o.sealers.v);	/* the strings are argv's */
 	inkan_dkim_free(run.dkim);
 	cli_dns_free(cli, res);
 	return rc;

@@ -18,6 +18,9 @@ struct verify_full {
 	const char *helo;	/* --helo, or NULL */
 	const char *mail_from;	/* --mail-from ("" or "<>": null sender) */
 	const char *authserv_id; /* --authserv-id, or NULL: inkan.localhost */
+	/* --trusted-sealer D (repeatable): DMARC local policy on ARC */
+	const char *const *trusted_sealers;
+	size_t ntrusted_sealers;
 };
 
 /*

@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <inkan/arc.h>
+#include <inkan/json.h>
+
 #include "cmd_verify_full.h"
 
 static void
@@ -180,6 +183,29 @@ notes_json(FILE *o, const inkan_verify_result *r)
 	fputc(']', o);
 }
 
+static int
+file_write(void *arg, const char *data, size_t len)
+{
+	return fwrite(data, 1, len, arg) == len ? 0 : -1;
+}
+
+/* ARC through the library's emitter, as a member of this object */
+static void
+arc_json(struct cli *cli, FILE *o, const inkan_verify_result *r)
+{
+	inkan_json *j = NULL;
+
+	fputs(",\"arc\":", o);
+	if (r->arc == NULL ||
+	    inkan_json_new(cli->ctx, file_write, o, &j) != INKAN_OK)
+		fputs("null", o);
+	else
+		(void)inkan_arc_result_json(r->arc, j);
+	inkan_json_free(j);
+	key(o, "arc_trusted_sealer", r->arc_sealer);
+	key(o, "arc_policy_comment", r->arc_policy_comment);
+}
+
 void
 verify_full_json(struct cli *cli, const struct verify_full *full,
 	const char *name, const inkan_verify_result *r, int exit_code)
@@ -197,6 +223,7 @@ verify_full_json(struct cli *cli, const struct verify_full *full,
 	fputc('}', o);
 	spf_json(o, r);
 	dkim_json(o, r);
+	arc_json(cli, o, r);
 	dmarc_json(o, r->dmarc);
 	notes_json(o, r);
 	key(o, "authentication_results", r->authres);

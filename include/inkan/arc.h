@@ -198,6 +198,18 @@ INKAN_API inkan_status inkan_arc_result_to_authres(const inkan_arc_result *r,
 INKAN_API const char *inkan_arc_result_report_comment(
 	const inkan_arc_result *r, char *buf, size_t cap);
 
+struct inkan_json;
+
+/*
+ * Write @r to @j (inkan/json.h) as one object value: result, reason,
+ * instances, fail_instance, oldest_pass and "sets" (one object per set:
+ * i d s cv ams_d ams_s authserv_id remote_ip spf dkim dmarc, and ams /
+ * seal as {result, reason} or null when not checked). Returns the
+ * emitter's status.
+ */
+INKAN_API inkan_status inkan_arc_result_json(const inkan_arc_result *r,
+	struct inkan_json *j);
+
 /* ---- sealing ------------------------------------------------------ */
 
 /* The key and choices of a sealer. Strings are copied. */
