@@ -18,22 +18,24 @@
 
 #include <inkan/arc.h>
 #include <inkan/authres.h>
+#include <inkan/dns.h>
 #include <inkan/verify.h>
 
 #include "test_verify_util.h"
 
 /* the list: list.example seals with selector "arc" (the RSA-1024 key),
  * and sends from 198.51.100.0/24 */
+static char arc_extra[8192];
+
 static void
 arc_zone(struct vt *f)
 {
 	char *l1 = vt_key_zone_line(f->esp, "arc", "list.example");
 	char *l2 = vt_key_zone_line(f->ed, "arc-ed", "fwd.example");
-	char extra[8192];
 
-	snprintf(extra, sizeof(extra), "%s\n%s\n$ORIGIN list.example.\n"
+	snprintf(arc_extra, sizeof(arc_extra), "%s\n%s\n$ORIGIN list.example.\n"
 		"@ TXT \"v=spf1 ip4:198.51.100.0/24 -all\"\n", l1, l2);
-	vt_zone(f, extra);
+	vt_zone(f, arc_extra);
 	free(l1);
 	free(l2);
 }
@@ -346,6 +348,125 @@ test_verify_seals(void **state)
 	free(sealed);
 }
 
+/* an allocator that fails the Nth allocation */
+struct failing {
+	long count, fail_at, failed;
+};
+
+static void *
+fa_alloc(void *ud, size_t size)
+{
+	struct failing *fa = ud;
+
+	if (++fa->count == fa->fail_at) {
+		fa->failed++;
+		return NULL;
+	}
+	return malloc(size);
+}
+
+static void *
+fa_realloc(void *ud, void *p, size_t size)
+{
+	struct failing *fa = ud;
+
+	if (++fa->count == fa->fail_at) {
+		fa->failed++;
+		return NULL;
+	}
+	return realloc(p, size);
+}
+
+static void
+fa_free(void *ud, void *p)
+{
+	(void)ud;
+	free(p);
+}
+
+/* validate and seal @msg with allocation @n failing; 1 when none did */
+static int
+run_failing(struct vt *f, const char *zone, const char *msg, long n)
+{
+	struct failing fa = { 0, 0, 0 };
+	inkan_allocator al = { fa_alloc, fa_realloc, fa_free, &fa };
+	inkan_verify_envelope env = { "198.51.100.7", "mail.list.example",
+		"bounce@list.example" };
+	inkan_verify_options o;
+	inkan_arc_seal_key k;
+	inkan_ctx *ctx = NULL;
+	inkan_resolver *zr = NULL, *cache = NULL;
+	inkan_verify *v = NULL;
+	const inkan_verify_result *r = NULL;
+	inkan_status st;
+
+	(void)f;
+	assert_int_equal(inkan_ctx_new(&al, &ctx), INKAN_OK);
+	assert_int_equal(inkan_resolver_zone_new(ctx, &zr), INKAN_OK);
+	assert_int_equal(inkan_resolver_zone_load_mem(zr, zone, SIZE_MAX,
+		NULL, NULL, NULL, 0), INKAN_OK);
+	assert_int_equal(inkan_resolver_cache_new(ctx, zr, 0, &cache),
+		INKAN_OK);
+	inkan_ctx_set_resolver(ctx, cache);
+	memset(&k, 0, sizeof(k));
+	k.domain = "list.example";
+	k.selector = "arc";
+	k.key = f->esp;
+	inkan_verify_options_init(&o);
+	o.arc_seal = &k;
+	/* no SPF thread: the count of allocations is the same every run */
+	o.flags = INKAN_VERIFY_SPF_INLINE;
+	fa.fail_at = n;
+	fa.count = 0;
+	st = inkan_verify_new(ctx, &o, &v);
+	if (st == INKAN_OK)
+		st = inkan_verify_set_envelope(v, &env);
+	if (st == INKAN_OK)
+		st = inkan_verify_feed(v, msg, strlen(msg));
+	if (st == INKAN_OK)
+		st = inkan_verify_eom(v, &r);
+	if (st == INKAN_OK && fa.failed == 0) {
+		/* the full run: a 3-set chain validated, a 4th set made */
+		assert_int_equal(r->arc->verdict, INKAN_ARC_PASS);
+		assert_int_equal(r->arc->instances, 3);
+		assert_non_null(r->arc_seal);
+	}
+	inkan_verify_free(v);
+	fa.fail_at = 0;
+	inkan_resolver_free(cache);
+	inkan_ctx_free(ctx);
+	return fa.failed == 0 && st == INKAN_OK;
+}
+
+/* every allocation of validating a three-set chain and sealing it,
+ * failed in turn: a status or a verdict, never a crash or a leak */
+static void
+test_allocation_failures(void **state)
+{
+	struct vt *f = *state;
+	char *h1, *h2, *h3, *zone;
+	long n;
+
+	arc_zone(f);
+	h1 = through_list(f);
+	h2 = seal(f, h1, f->ed, "fwd.example", "arc-ed", "fwd.example; "
+		"arc=pass", NULL, NULL);
+	h3 = seal(f, h2, f->esp, "list.example", "arc", "list.example; "
+		"arc=pass", NULL, NULL);
+	zone = malloc(strlen(f->zone) + strlen(arc_extra) + 2);
+	assert_non_null(zone);
+	sprintf(zone, "%s\n%s", f->zone, arc_extra);
+	for (n = 1; n < 100000; n++)
+		if (run_failing(f, zone, h3, n))
+			break;
+	print_message("# %ld allocation points failed in turn\n", n - 1);
+	assert_true(n > 100 && n < 100000);
+	free(zone);
+	free(h1);
+	free(h2);
+	free(h3);
+}
+
 int
 main(void)
 {
@@ -358,6 +479,8 @@ main(void)
 			vt_teardown),
 		cmocka_unit_test_teardown(test_structure, vt_teardown),
 		cmocka_unit_test_teardown(test_verify_seals, vt_teardown),
+		cmocka_unit_test_teardown(test_allocation_failures,
+			vt_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, vt_group_setup,
