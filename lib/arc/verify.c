@@ -32,6 +32,19 @@ struct inkan_arc_verify {
 	inkan_arc_result res;
 };
 
+static inkan_status prepare(inkan_arc_verify *v);
+
+/* the first body byte ends the header section: start the seal keys */
+static inkan_status
+eoh_sink(void *ud, const char *data, size_t len)
+{
+	inkan_arc_verify *v = ud;
+
+	(void)data;
+	(void)len;
+	return v->prepared ? INKAN_OK : prepare(v);
+}
+
 INKAN_API inkan_status
 inkan_arc_verify_new(inkan_dkim *d, inkan_msg *msg, inkan_arc_verify **out)
 {
@@ -51,6 +64,10 @@ inkan_arc_verify_new(inkan_dkim *d, inkan_msg *msg, inkan_arc_verify **out)
 	st = v->chain != NULL ? INKAN_OK : INKAN_ERR_NOMEM;
 	if (st == INKAN_OK)
 		st = ik_dkim_verify_new_kind(d, msg, IK_SIG_AMS, &v->ams);
+	/* after the AMS verifier's sink: its prepare runs first either way
+	 * (prepare() asks it to), and this one must not outlive @v */
+	if (st == INKAN_OK)
+		st = inkan_msg_add_body_sink(msg, eoh_sink, v);
 	if (st != INKAN_OK) {
 		inkan_arc_verify_free(v);
 		return st;
