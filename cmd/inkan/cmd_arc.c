@@ -451,7 +451,11 @@ seal_recorded(struct cli *cli, struct seal_cli *o, inkan_dkim *dkim,
 		inkan_json_member_bool(j, "sealed", fields != NULL);
 		inkan_json_member_int(j, "instance",
 			inkan_arc_seal_instance(s));
-		inkan_json_member_cstr(j, "fields", fields);
+		inkan_json_key(j, "fields");
+		inkan_json_array_begin(j);
+		for (i = 0; i < inkan_arc_seal_count(s); i++)
+			inkan_json_cstr(j, inkan_arc_seal_header(s, i, NULL));
+		inkan_json_array_end(j);
 		inkan_json_key(j, "arc");
 		inkan_arc_result_json(inkan_arc_verify_result(v), j);
 		inkan_json_object_end(j);
