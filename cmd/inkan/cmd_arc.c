@@ -433,8 +433,11 @@ seal_recorded(struct cli *cli, struct seal_cli *o, inkan_dkim *dkim,
 	for (i = 0; i < inkan_arc_seal_count(s); i++)
 		total += strlen(inkan_arc_seal_header(s, i, NULL));
 	if (total > 0 && (fields = calloc(1, total + 1)) != NULL)
-		for (i = 0; i < inkan_arc_seal_count(s); i++)
-			strcat(fields, inkan_arc_seal_header(s, i, &len));
+		for (total = 0, i = 0; i < inkan_arc_seal_count(s); i++) {
+			const char *f = inkan_arc_seal_header(s, i, &len);
+			memcpy(fields + total, f, len);
+			total += len;
+		}
 	if (total > 0 && fields == NULL)
 		goto out;
 	rc = fields != NULL ? CLI_OK : CLI_VERDICT_FAIL;
