@@ -17,6 +17,7 @@ cli_msg_limit_option(struct cli *cli, int id, unsigned long long num)
 	case CLI_O_MAX_HEADER_FIELDS: l = INKAN_LIMIT_HEADER_FIELDS; break;
 	case CLI_O_MAX_HEADER_LINE: l = INKAN_LIMIT_HEADER_LINE; break;
 	case CLI_O_MAX_HEADER_BYTES: l = INKAN_LIMIT_HEADER_BYTES; break;
+	case CLI_O_MAX_SIGNATURES: l = INKAN_LIMIT_DKIM_SIGNATURES; break;
 	default: return 0;
 	}
 	(void)inkan_ctx_set_limit(cli->ctx, l, num);
@@ -142,4 +143,21 @@ cli_read_message(struct cli *cli, const char *path, inkan_msg *msg)
 		cli_fail(cli, cli_msg_error_code(st), "%s: %s",
 			cli_msg_name(path), cli_msg_error_text(cli, st));
 	return st;
+}
+
+struct cli_msg_src
+cli_msg_file(const char *path)
+{
+	struct cli_msg_src s = { cli_msg_name(path), path, NULL, NULL };
+
+	return s;
+}
+
+inkan_status
+cli_msg_src_stream(struct cli *cli, const struct cli_msg_src *src,
+	cli_feed_fn feed, void *feed_arg)
+{
+	if (src->read != NULL)
+		return src->read(src->arg, cli, feed, feed_arg);
+	return cli_msg_stream(cli, src->path, feed, feed_arg);
 }

@@ -12,8 +12,14 @@
 enum {
 	CLI_O_MAX_HEADER_FIELDS = 0x100,
 	CLI_O_MAX_HEADER_LINE,
-	CLI_O_MAX_HEADER_BYTES
+	CLI_O_MAX_HEADER_BYTES,
+	CLI_O_MAX_SIGNATURES
 };
+
+/* The DKIM signature cap (RFC 6376 6.1 lets a verifier set one). */
+#define CLI_MAX_SIGNATURES_OPT \
+	{ "max-signatures", 0, CLI_O_MAX_SIGNATURES, CLI_ARG_UINT, "N", 1, \
+	  1000, "evaluate up to N DKIM signatures per message (default 10)" }
 
 /* Entries for a command's option table. */
 #define CLI_MSG_LIMIT_OPTS \
@@ -51,6 +57,27 @@ typedef inkan_status (*cli_feed_fn)(void *arg, const char *data, size_t len);
  */
 inkan_status cli_msg_stream(struct cli *cli, const char *path,
 	cli_feed_fn feed, void *arg);
+
+/*
+ * One message to read: a file (@path; NULL or "-": stdin), or, when @read
+ * is set, whatever @read(@arg, ...) streams into @feed (a message taken
+ * from a mailbox). @name is how messages and JSON name it.
+ */
+struct cli_msg_src {
+	const char *name;
+	const char *path;
+	inkan_status (*read)(void *arg, struct cli *cli, cli_feed_fn feed,
+		void *feed_arg);
+	void *arg;
+};
+
+/* A source for the file at @path. */
+struct cli_msg_src cli_msg_file(const char *path);
+
+/* Stream @src into @feed(@feed_arg, ...): cli_msg_stream() for a file,
+ * src->read otherwise. Errors reported as by cli_msg_stream(). */
+inkan_status cli_msg_src_stream(struct cli *cli,
+	const struct cli_msg_src *src, cli_feed_fn feed, void *feed_arg);
 
 /* @path for messages: "(stdin)" for NULL or "-". */
 const char *cli_msg_name(const char *path);

@@ -20,18 +20,8 @@
 
 #include "cli.h"
 #include "cmd_dmarc.h"
-#include "cli_opt.h"
+#include "cli_msg.h"
 #include "commands.h"
-
-void
-dmarc_json_str(FILE *to, const char *key, const char *s, int comma)
-{
-	fprintf(to, "%s\"%s\":", comma ? "," : "", key);
-	if (s == NULL)
-		fputs("null", to);
-	else
-		cli_json_string(to, s, strlen(s));
-}
 
 static const char *
 pol(inkan_dmarc_policy p)
@@ -59,46 +49,47 @@ dmarc_print_trace(FILE *to, const inkan_dmarc_step *s, size_t n)
 }
 
 void
-dmarc_json_trace(FILE *to, const inkan_dmarc_step *s, size_t n)
+dmarc_json_trace(inkan_json *j, const inkan_dmarc_step *s, size_t n)
 {
 	static const char *const codes[] = {
 		"record", "none", "multiple", "tempfail", "skipped"
 	};
 	size_t i;
 
-	fputs(",\"trace\":[", to);
+	inkan_json_key(j, "trace");
+	inkan_json_array_begin(j);
 	for (i = 0; i < n; i++) {
-		fputs(i ? ",{" : "{", to);
-		dmarc_json_str(to, "domain", s[i].domain, 0);
-		dmarc_json_str(to, "outcome", codes[s[i].outcome], 1);
-		dmarc_json_str(to, "record", s[i].record, 1);
-		fputc('}', to);
+		inkan_json_object_begin(j);
+		inkan_json_member_cstr(j, "domain", s[i].domain);
+		inkan_json_member_cstr(j, "outcome", codes[s[i].outcome]);
+		inkan_json_member_cstr(j, "record", s[i].record);
+		inkan_json_object_end(j);
 	}
-	fputc(']', to);
+	inkan_json_array_end(j);
 }
 
 static void
-json_uris(FILE *to, const char *key, const inkan_dmarc_uri *u, size_t n)
+json_uris(inkan_json *j, const char *key, const inkan_dmarc_uri *u,
+	size_t n)
 {
 	size_t i;
 
-	fprintf(to, ",\"%s\":[", key);
-	for (i = 0; i < n; i++) {
-		if (i)
-			fputc(',', to);
-		cli_json_string(to, u[i].uri, strlen(u[i].uri));
-	}
-	fputc(']', to);
+	inkan_json_key(j, key);
+	inkan_json_array_begin(j);
+	for (i = 0; i < n; i++)
+		inkan_json_cstr(j, u[i].uri);
+	inkan_json_array_end(j);
 }
 
 void
-dmarc_json_record(FILE *to, const inkan_dmarc_record *r)
+dmarc_json_record(inkan_json *j, const inkan_dmarc_record *r)
 {
-	char fo[12];
+	char fo[12], c[2] = "";
 	size_t i, n = 0;
 
+	inkan_json_key(j, "record");
 	if (r == NULL) {
-		fputs(",\"record\":null", to);
+		inkan_json_null(j);
 		return;
 	}
 	if (r->fo & INKAN_DMARC_FO_0) n += (size_t)snprintf(fo + n, 3, "0:");
@@ -106,29 +97,29 @@ dmarc_json_record(FILE *to, const inkan_dmarc_record *r)
 	if (r->fo & INKAN_DMARC_FO_D) n += (size_t)snprintf(fo + n, 3, "d:");
 	if (r->fo & INKAN_DMARC_FO_S) n += (size_t)snprintf(fo + n, 3, "s:");
 	fo[n ? n - 1 : 0] = '\0';
-	fputs(",\"record\":{", to);
-	dmarc_json_str(to, "text", r->text, 0);
-	dmarc_json_str(to, "p", pol(r->p), 1);
-	dmarc_json_str(to, "sp", pol(r->sp), 1);
-	dmarc_json_str(to, "np", pol(r->np), 1);
-	fprintf(to, ",\"psd\":\"%c\",\"t\":\"%c\"", r->psd,
-		r->testing ? 'y' : 'n');
-	fprintf(to, ",\"adkim\":\"%c\",\"aspf\":\"%c\"",
-		r->adkim == INKAN_DMARC_ALIGN_STRICT ? 's' : 'r',
-		r->aspf == INKAN_DMARC_ALIGN_STRICT ? 's' : 'r');
-	dmarc_json_str(to, "fo", fo, 1);
-	json_uris(to, "rua", r->rua, r->nrua);
-	json_uris(to, "ruf", r->ruf, r->nruf);
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "text", r->text);
+	inkan_json_member_cstr(j, "p", pol(r->p));
+	inkan_json_member_cstr(j, "sp", pol(r->sp));
+	inkan_json_member_cstr(j, "np", pol(r->np));
+	c[0] = r->psd;
+	inkan_json_member_cstr(j, "psd", c);
+	inkan_json_member_cstr(j, "t", r->testing ? "y" : "n");
+	inkan_json_member_cstr(j, "adkim", r->adkim ==
+		INKAN_DMARC_ALIGN_STRICT ? "s" : "r");
+	inkan_json_member_cstr(j, "aspf", r->aspf ==
+		INKAN_DMARC_ALIGN_STRICT ? "s" : "r");
+	inkan_json_member_cstr(j, "fo", fo);
+	json_uris(j, "rua", r->rua, r->nrua);
+	json_uris(j, "ruf", r->ruf, r->nruf);
 	if (r->pct_present)
-		fprintf(to, ",\"pct\":%d", r->pct);
-	fputs(",\"warnings\":[", to);
-	for (i = 0; i < r->nwarnings; i++) {
-		if (i)
-			fputc(',', to);
-		cli_json_string(to, r->warnings[i].text,
-			strlen(r->warnings[i].text));
-	}
-	fputs("]}", to);
+		inkan_json_member_int(j, "pct", r->pct);
+	inkan_json_key(j, "warnings");
+	inkan_json_array_begin(j);
+	for (i = 0; i < r->nwarnings; i++)
+		inkan_json_cstr(j, r->warnings[i].text);
+	inkan_json_array_end(j);
+	inkan_json_object_end(j);
 }
 
 static void
@@ -202,43 +193,54 @@ print_inspection(const struct cli *cli, const inkan_dmarc_inspection *v)
 		fprintf(o, "  - %s\n", v->advice[i]);
 }
 
-static void
+static int
 print_inspection_json(struct cli *cli, const inkan_dmarc_inspection *v)
 {
-	FILE *o = cli->out;
 	static const char *const status[] = {
 		"none", "record", "", "tempfail", ""
 	};
+	inkan_json *j = cli_json_new(cli);
 	size_t i;
+	int rc;
 
-	fputc('{', o);
-	dmarc_json_str(o, "domain", v->domain, 0);
-	dmarc_json_str(o, "status", status[v->status], 1);
-	dmarc_json_str(o, "discovery", inkan_dmarc_discovery_name(
-		v->discovery), 1);
-	dmarc_json_str(o, "organizational_domain", v->org_domain, 1);
-	dmarc_json_str(o, "policy_domain", v->policy_domain, 1);
-	dmarc_json_trace(o, v->trace, v->ntrace);
-	dmarc_json_record(o, v->record);
-	fputs(",\"policy\":{", o);
-	dmarc_json_str(o, "self", pol(v->policy_self), 0);
-	dmarc_json_str(o, "subdomain", pol(v->policy_subdomain), 1);
-	dmarc_json_str(o, "nxdomain", pol(v->policy_nxdomain), 1);
-	fputs("},\"published\":{", o);
-	dmarc_json_str(o, "self", pol(v->published_self), 0);
-	dmarc_json_str(o, "subdomain", pol(v->published_subdomain), 1);
-	dmarc_json_str(o, "nxdomain", pol(v->published_nxdomain), 1);
-	fprintf(o, "},\"domain_exists\":%s,\"subdomains_unknown\":%s,"
-		"\"advice\":[",
-		v->self_exists < 0 ? "null" : v->self_exists ? "true" : "false",
-		v->subdomains_unknown ? "true" : "false");
-	for (i = 0; i < v->nadvice; i++) {
-		if (i)
-			fputc(',', o);
-		cli_json_string(o, v->advice[i], strlen(v->advice[i]));
-	}
-	fputs("]}", o);
-	cli_json_done(cli);
+	if (j == NULL)
+		return CLI_INTERNAL;
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "domain", v->domain);
+	inkan_json_member_cstr(j, "status", status[v->status]);
+	inkan_json_member_cstr(j, "discovery",
+		inkan_dmarc_discovery_name(v->discovery));
+	inkan_json_member_cstr(j, "organizational_domain", v->org_domain);
+	inkan_json_member_cstr(j, "policy_domain", v->policy_domain);
+	dmarc_json_trace(j, v->trace, v->ntrace);
+	dmarc_json_record(j, v->record);
+	inkan_json_key(j, "policy");
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "self", pol(v->policy_self));
+	inkan_json_member_cstr(j, "subdomain", pol(v->policy_subdomain));
+	inkan_json_member_cstr(j, "nxdomain", pol(v->policy_nxdomain));
+	inkan_json_object_end(j);
+	inkan_json_key(j, "published");
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "self", pol(v->published_self));
+	inkan_json_member_cstr(j, "subdomain", pol(v->published_subdomain));
+	inkan_json_member_cstr(j, "nxdomain", pol(v->published_nxdomain));
+	inkan_json_object_end(j);
+	inkan_json_key(j, "domain_exists");
+	if (v->self_exists < 0)
+		inkan_json_null(j);
+	else
+		inkan_json_bool(j, v->self_exists);
+	inkan_json_member_bool(j, "subdomains_unknown", v->subdomains_unknown);
+	inkan_json_key(j, "advice");
+	inkan_json_array_begin(j);
+	for (i = 0; i < v->nadvice; i++)
+		inkan_json_cstr(j, v->advice[i]);
+	inkan_json_array_end(j);
+	inkan_json_object_end(j);
+	rc = cli_json_finish(cli, j);
+	inkan_json_free(j);
+	return rc;
 }
 
 static int
@@ -257,11 +259,12 @@ inspect(struct cli *cli, struct dmarc_cli *o, const char *domain)
 		cli_error(cli, "%s", inkan_strerror(st));
 		return cli_exit_for_status(st);
 	}
-	if (cli->json)
-		print_inspection_json(cli, v);
-	else
+	if (cli->json && print_inspection_json(cli, v) != CLI_OK) {
+		inkan_dmarc_inspector_free(in);
+		return CLI_INTERNAL;
+	}
+	if (!cli->json)
 		print_inspection(cli, v);
-	st = INKAN_OK;
 	if (v->status == INKAN_DMARC_TEMPERROR) {
 		inkan_dmarc_inspector_free(in);
 		return CLI_TEMPFAIL;
@@ -365,6 +368,7 @@ static const struct cli_opt dmarc_opts[] = {
 	  "let a DKIM pass with a short l= align" },
 	{ "authserv-id", 0, O_AUTHSERV_ID, CLI_ARG_STRING, "ID", 0, 0,
 	  "for the Authentication-Results field" },
+	CLI_MAX_SIGNATURES_OPT,
 	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
 };
 
@@ -410,6 +414,8 @@ dmarc_take(struct cli *cli, struct dmarc_cli *o, const struct cli_args *a,
 			return cli_usage_error(cli, "bad-value", "--dkim wants "
 				"RESULT:DOMAIN[:SELECTOR][:partial]");
 		break;
+	default:
+		cli_msg_limit_option(cli, id, a->num);
 	}
 	return CLI_OK;
 }

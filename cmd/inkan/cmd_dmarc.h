@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include <inkan/dmarc.h>
+#include <inkan/json.h>
 
 #include "cli.h"
 
@@ -34,10 +35,10 @@ struct dmarc_cli {
 	const char *authserv_id;	/* --authserv-id */
 };
 
-/* JSON helpers: "key":value with a leading comma when @comma */
-void dmarc_json_str(FILE *to, const char *key, const char *s, int comma);
-void dmarc_json_record(FILE *to, const inkan_dmarc_record *rec);
-void dmarc_json_trace(FILE *to, const inkan_dmarc_step *s, size_t n);
+/* JSON helpers: the member "record" (an object or null) and the member
+ * "trace" (an array) of the object being written */
+void dmarc_json_record(inkan_json *j, const inkan_dmarc_record *rec);
+void dmarc_json_trace(inkan_json *j, const inkan_dmarc_step *s, size_t n);
 void dmarc_print_trace(FILE *to, const inkan_dmarc_step *s, size_t n);
 
 /* The evaluation mode (cmd_dmarc_eval.c); returns the exit code. */

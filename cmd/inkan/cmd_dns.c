@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <inkan/dns.h>
+#include <inkan/json.h>
 
 #include "cli.h"
 #include "cli_opt.h"
@@ -137,99 +138,104 @@ print_text(const struct cli *cli, const inkan_dns_answer *a)
 }
 
 static void
-print_rr_json(const struct cli *cli, const inkan_dns_rr *rr)
+print_rr_json(inkan_json *j, const inkan_dns_rr *rr)
 {
-	char addr[INET6_ADDRSTRLEN], tbuf[16];
-	FILE *o = cli->out;
+	char addr[INET6_ADDRSTRLEN], tbuf[16], hex[3];
 	size_t i;
 
-	fputs("{\"type\":", o);
-	cli_json_string(o, type_text(rr->type, tbuf, sizeof(tbuf)),
-		strlen(type_text(rr->type, tbuf, sizeof(tbuf))));
-	fprintf(o, ",\"ttl\":%u", (unsigned)rr->ttl);
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "type", type_text(rr->type, tbuf,
+		sizeof(tbuf)));
+	inkan_json_member_int(j, "ttl", rr->ttl);
 	switch (rr->type) {
 	case INKAN_DNS_TYPE_A:
 	case INKAN_DNS_TYPE_AAAA:
 		inet_ntop(rr->type == INKAN_DNS_TYPE_A ? AF_INET : AF_INET6,
 			rr->u.aaaa, addr, sizeof(addr));
-		fprintf(o, ",\"address\":\"%s\"", addr);
+		inkan_json_member_cstr(j, "address", addr);
 		break;
 	case INKAN_DNS_TYPE_TXT:
 	case INKAN_DNS_TYPE_SPF:
-		fputs(",\"text\":", o);
-		cli_json_string(o, rr->u.txt.joined.data,
+		inkan_json_key(j, "text");
+		inkan_json_string(j, rr->u.txt.joined.data,
 			rr->u.txt.joined.len);
-		fputs(",\"strings\":[", o);
-		for (i = 0; i < rr->u.txt.nstrings; i++) {
-			if (i)
-				fputc(',', o);
-			cli_json_string(o, rr->u.txt.strings[i].data,
+		inkan_json_key(j, "strings");
+		inkan_json_array_begin(j);
+		for (i = 0; i < rr->u.txt.nstrings; i++)
+			inkan_json_string(j, rr->u.txt.strings[i].data,
 				rr->u.txt.strings[i].len);
-		}
-		fputc(']', o);
+		inkan_json_array_end(j);
 		break;
 	case INKAN_DNS_TYPE_MX:
-		fprintf(o, ",\"preference\":%u,\"exchange\":",
-			(unsigned)rr->u.mx.preference);
-		cli_json_string(o, rr->u.mx.exchange,
-			strlen(rr->u.mx.exchange));
+		inkan_json_member_int(j, "preference", rr->u.mx.preference);
+		inkan_json_member_cstr(j, "exchange", rr->u.mx.exchange);
 		break;
 	case INKAN_DNS_TYPE_CNAME:
 	case INKAN_DNS_TYPE_NS:
 	case INKAN_DNS_TYPE_PTR:
-		fputs(",\"target\":", o);
-		cli_json_string(o, rr->u.name, strlen(rr->u.name));
+		inkan_json_member_cstr(j, "target", rr->u.name);
 		break;
 	case INKAN_DNS_TYPE_SOA:
-		fputs(",\"mname\":", o);
-		cli_json_string(o, rr->u.soa.mname, strlen(rr->u.soa.mname));
-		fputs(",\"rname\":", o);
-		cli_json_string(o, rr->u.soa.rname, strlen(rr->u.soa.rname));
-		fprintf(o, ",\"serial\":%u,\"refresh\":%u,\"retry\":%u,"
-			"\"expire\":%u,\"minimum\":%u", rr->u.soa.serial,
-			rr->u.soa.refresh, rr->u.soa.retry, rr->u.soa.expire,
-			rr->u.soa.minimum);
+		inkan_json_member_cstr(j, "mname", rr->u.soa.mname);
+		inkan_json_member_cstr(j, "rname", rr->u.soa.rname);
+		inkan_json_member_int(j, "serial", rr->u.soa.serial);
+		inkan_json_member_int(j, "refresh", rr->u.soa.refresh);
+		inkan_json_member_int(j, "retry", rr->u.soa.retry);
+		inkan_json_member_int(j, "expire", rr->u.soa.expire);
+		inkan_json_member_int(j, "minimum", rr->u.soa.minimum);
 		break;
-	default:
-		fputs(",\"rdata\":\"", o);
-		for (i = 0; i < rr->rdlen; i++)
-			fprintf(o, "%02x", rr->rdata[i]);
-		fputc('"', o);
+	default: {
+		/* the RDATA in hex (RFC 3597 form without the prefix) */
+		char *h = malloc(2 * rr->rdlen + 1);
+
+		for (i = 0; h != NULL && i < rr->rdlen; i++) {
+			snprintf(hex, sizeof(hex), "%02x", rr->rdata[i]);
+			memcpy(h + 2 * i, hex, 2);
+		}
+		if (h != NULL)
+			h[2 * rr->rdlen] = '\0';
+		inkan_json_member_cstr(j, "rdata", h);
+		free(h);
 	}
-	fputc('}', o);
+	}
+	inkan_json_object_end(j);
 }
 
-static void
+static int
 print_json(struct cli *cli, const inkan_dns_answer *a)
 {
 	char tbuf[16];
-	const char *t = type_text(a->qtype, tbuf, sizeof(tbuf));
-	FILE *o = cli->out;
+	inkan_json *j = cli_json_new(cli);
 	size_t i;
+	int rc;
 
-	fputs("{\"name\":", o);
-	cli_json_string(o, a->qname, strlen(a->qname));
-	fputs(",\"type\":", o);
-	cli_json_string(o, t, strlen(t));
-	fprintf(o, ",\"rcode\":\"%s\",\"outcome\":\"%s\",\"timed_out\":%s,"
-		"\"ad\":%s,\"ttl\":%u,\"from_cache\":%s,\"cnames\":[",
-		inkan_dns_rcode_name(a->rcode),
-		inkan_dns_outcome_name(a->outcome),
-		a->timed_out ? "true" : "false", a->secure ? "true" : "false",
-		(unsigned)a->ttl, a->from_cache ? "true" : "false");
-	for (i = 0; i < a->ncnames; i++) {
-		if (i)
-			fputc(',', o);
-		cli_json_string(o, a->cnames[i], strlen(a->cnames[i]));
-	}
-	fputs("],\"records\":[", o);
-	for (i = 0; i < a->nrrs; i++) {
-		if (i)
-			fputc(',', o);
-		print_rr_json(cli, &a->rrs[i]);
-	}
-	fputs("]}", o);
-	cli_json_done(cli);
+	if (j == NULL)
+		return CLI_INTERNAL;
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "name", a->qname);
+	inkan_json_member_cstr(j, "type", type_text(a->qtype, tbuf,
+		sizeof(tbuf)));
+	inkan_json_member_cstr(j, "rcode", inkan_dns_rcode_name(a->rcode));
+	inkan_json_member_cstr(j, "outcome",
+		inkan_dns_outcome_name(a->outcome));
+	inkan_json_member_bool(j, "timed_out", a->timed_out);
+	inkan_json_member_bool(j, "ad", a->secure);
+	inkan_json_member_int(j, "ttl", a->ttl);
+	inkan_json_member_bool(j, "from_cache", a->from_cache);
+	inkan_json_key(j, "cnames");
+	inkan_json_array_begin(j);
+	for (i = 0; i < a->ncnames; i++)
+		inkan_json_cstr(j, a->cnames[i]);
+	inkan_json_array_end(j);
+	inkan_json_key(j, "records");
+	inkan_json_array_begin(j);
+	for (i = 0; i < a->nrrs; i++)
+		print_rr_json(j, &a->rrs[i]);
+	inkan_json_array_end(j);
+	inkan_json_object_end(j);
+	rc = cli_json_finish(cli, j);
+	inkan_json_free(j);
+	return rc;
 }
 
 /* NAME [TYPE] or TYPE NAME: the one that is a type name is the type */
@@ -312,9 +318,12 @@ cmd_dns(struct cli *cli, int argc, char **argv)
 		return st == INKAN_ERR_SYNTAX ? CLI_USAGE :
 			cli_exit_for_status(st);
 	}
-	if (cli->json)
-		print_json(cli, a);
-	else
+	if (cli->json && print_json(cli, a) != CLI_OK) {
+		inkan_dns_query_free(q);
+		cli_dns_free(cli, r);
+		return CLI_INTERNAL;
+	}
+	if (!cli->json)
 		print_text(cli, a);
 	switch (a->outcome) {
 	case INKAN_DNS_DATA:

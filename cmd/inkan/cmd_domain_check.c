@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <inkan/domain.h>
+#include <inkan/json.h>
 
 #include "cli.h"
 #include "cmd_domain.h"
@@ -113,67 +114,74 @@ print_text(const struct cli *cli, const inkan_domain_report *r)
 		"");
 }
 
-static void
-jstr(FILE *o, const char *key, const char *s, int comma)
-{
-	fprintf(o, "%s\"%s\":", comma ? "," : "", key);
-	if (s == NULL)
-		fputs("null", o);
-	else
-		cli_json_string(o, s, strlen(s));
-}
-
-static void
+static int
 print_json(struct cli *cli, const inkan_domain_report *r)
 {
-	FILE *o = cli->out;
-	size_t i, j;
+	inkan_json *j = cli_json_new(cli);
+	size_t i, k;
+	int rc;
 
-	fputc('{', o);
-	jstr(o, "domain", r->domain, 0);
-	jstr(o, "mail_from", r->mail_from, 1);
-	fputs(",\"items\":[", o);
+	if (j == NULL)
+		return CLI_INTERNAL;
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "domain", r->domain);
+	inkan_json_member_cstr(j, "mail_from", r->mail_from);
+	inkan_json_key(j, "items");
+	inkan_json_array_begin(j);
 	for (i = 0; i < r->nitems; i++) {
 		const inkan_domain_item *it = &r->items[i];
 
-		fputs(i ? ",{" : "{", o);
-		jstr(o, "area", inkan_domain_area_name(it->area), 0);
-		jstr(o, "name", it->name, 1);
-		jstr(o, "status", inkan_domain_status_name(it->status), 1);
-		jstr(o, "detail", it->detail, 1);
-		fputs(",\"findings\":[", o);
-		for (j = 0; j < it->nfindings; j++) {
-			const inkan_domain_finding *f = &it->findings[j];
+		inkan_json_object_begin(j);
+		inkan_json_member_cstr(j, "area",
+			inkan_domain_area_name(it->area));
+		inkan_json_member_cstr(j, "name", it->name);
+		inkan_json_member_cstr(j, "status",
+			inkan_domain_status_name(it->status));
+		inkan_json_member_cstr(j, "detail", it->detail);
+		inkan_json_key(j, "findings");
+		inkan_json_array_begin(j);
+		for (k = 0; k < it->nfindings; k++) {
+			const inkan_domain_finding *f = &it->findings[k];
 
-			fputs(j ? ",{" : "{", o);
-			jstr(o, "severity", inkan_domain_severity_name(
-				f->severity), 0);
-			jstr(o, "code", f->code, 1);
-			jstr(o, "message", f->message, 1);
-			jstr(o, "fix", f->fix, 1);
-			fputc('}', o);
+			inkan_json_object_begin(j);
+			inkan_json_member_cstr(j, "severity",
+				inkan_domain_severity_name(f->severity));
+			inkan_json_member_cstr(j, "code", f->code);
+			inkan_json_member_cstr(j, "message", f->message);
+			inkan_json_member_cstr(j, "fix", f->fix);
+			inkan_json_object_end(j);
 		}
-		fputs("]}", o);
+		inkan_json_array_end(j);
+		inkan_json_object_end(j);
 	}
-	fputs("],\"summary\":[", o);
-	for (i = 0; i < r->nsummary; i++) {
-		if (i)
-			fputc(',', o);
-		cli_json_string(o, r->summary[i], strlen(r->summary[i]));
-	}
-	fputs("],\"gmail\":[", o);
+	inkan_json_array_end(j);
+	inkan_json_key(j, "summary");
+	inkan_json_array_begin(j);
+	for (i = 0; i < r->nsummary; i++)
+		inkan_json_cstr(j, r->summary[i]);
+	inkan_json_array_end(j);
+	inkan_json_key(j, "gmail");
+	inkan_json_array_begin(j);
 	for (i = 0; i < r->ngmail; i++) {
-		fputs(i ? ",{" : "{", o);
-		jstr(o, "requirement", r->gmail[i].text, 0);
-		fprintf(o, ",\"met\":%s", r->gmail[i].met > 0 ? "true" :
-			r->gmail[i].met == 0 ? "false" : "null");
-		jstr(o, "detail", r->gmail[i].detail, 1);
-		fputc('}', o);
+		inkan_json_object_begin(j);
+		inkan_json_member_cstr(j, "requirement", r->gmail[i].text);
+		inkan_json_key(j, "met");
+		if (r->gmail[i].met < 0)
+			inkan_json_null(j);
+		else
+			inkan_json_bool(j, r->gmail[i].met > 0);
+		inkan_json_member_cstr(j, "detail", r->gmail[i].detail);
+		inkan_json_object_end(j);
 	}
-	fprintf(o, "],\"errors\":%zu,\"warnings\":%zu,\"notes\":%zu,"
-		"\"temporary\":%zu}", r->errors, r->warnings, r->notes,
-		r->temporary);
-	cli_json_done(cli);
+	inkan_json_array_end(j);
+	inkan_json_member_int(j, "errors", (int64_t)r->errors);
+	inkan_json_member_int(j, "warnings", (int64_t)r->warnings);
+	inkan_json_member_int(j, "notes", (int64_t)r->notes);
+	inkan_json_member_int(j, "temporary", (int64_t)r->temporary);
+	inkan_json_object_end(j);
+	rc = cli_json_finish(cli, j);
+	inkan_json_free(j);
+	return rc;
 }
 
 enum { O_SELECTOR = 's', O_MAIL_FROM = 'm', O_IP = 'i', O_STATE = 'd',
@@ -290,14 +298,14 @@ cmd_domain_check(struct cli *cli, int argc, char **argv)
 			inkan_strerror(st));
 		rc = st == INKAN_ERR_NOMEM ? CLI_INTERNAL : CLI_USAGE;
 	} else {
-		if (cli->json)
-			print_json(cli, rep);
-		else
-			print_text(cli, rep);
 		/* one scheme for every command (docs/inkan.1): errors
 		 * are a failing finding, never the usage code */
 		rc = rep->temporary ? CLI_TEMPFAIL : rep->errors ?
 			CLI_VERDICT_FAIL : rep->warnings ? CLI_WARNINGS : CLI_OK;
+		if (cli->json && print_json(cli, rep) != CLI_OK)
+			rc = CLI_INTERNAL;
+		else if (!cli->json)
+			print_text(cli, rep);
 	}
 out:
 	inkan_domain_checker_free(ck);

@@ -8,9 +8,8 @@
  * --domain and --selector given last, or from a domain's state
  * (--state DIR, or --domain D alone: its default state directory): every
  * ACTIVE key `inkan domain` recorded, so nobody passes key paths by hand.
- * The message is streamed to the signer; to write it out afterwards it is
- * read again (a file) or spooled to an unnamed temporary file (stdin), so
- * memory does not grow with it. A message stored with LF line endings
+ * The message is streamed to the signer and, to write it out afterwards,
+ * spooled to an unnamed temporary file, so memory does not grow with it. A message stored with LF line endings
  * gets its signature fields with LF too.
  */
 #include <errno.h>
@@ -28,38 +27,30 @@
 #include "commands.h"
 #include "cmd_sign.h"
 
-/* feed @f to @msg (and copy to @spool if given); mbox "From " skipped */
-static inkan_status
-feed(struct cli *cli, FILE *f, FILE *spool, inkan_msg *msg, int *lf_only,
-	long *skip)
-{
-	char chunk[65536];
-	size_t n;
-	int first = 1;
-	inkan_status st = INKAN_OK;
+/* Where the message goes while it is read: the signer, and a spool to
+ * write it out from afterwards (memory does not grow with the message). */
+struct spool_feed {
+	inkan_msg *msg;
+	FILE *spool;
+	int seen_lf;
+	int lf_only;		/* the first line ends in a bare LF */
+};
 
-	*skip = 0;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		const char *p = chunk, *lf;
-		if (first && n >= 5 && memcmp(chunk, "From ", 5) == 0) {
-			lf = memchr(chunk, '\n', n);
-			*skip = lf ? lf - chunk + 1 : (long)n;
-			p += *skip;
-			n -= (size_t)*skip;
-		}
-		if (first && (lf = memchr(p, '\n', n)) != NULL)
-			*lf_only = lf == p || lf[-1] != '\r';
-		first = 0;
-		if (spool != NULL && fwrite(p, 1, n, spool) != n)
-			return INKAN_ERR_IO;
-		if ((st = inkan_msg_feed(msg, p, n)) != INKAN_OK)
-			return st;
+static inkan_status
+spool_feed(void *arg, const char *p, size_t n)
+{
+	struct spool_feed *f = arg;
+	const char *lf;
+
+	if (!f->seen_lf && (lf = memchr(p, '\n', n)) != NULL) {
+		/* a CR just before a chunk boundary is rare enough to
+		 * ignore: the worst case is CRLF fields on an LF message */
+		f->lf_only = lf == p || lf[-1] != '\r';
+		f->seen_lf = 1;
 	}
-	if (ferror(f)) {
-		cli_error(cli, "read error");
+	if (fwrite(p, 1, n, f->spool) != n)
 		return INKAN_ERR_IO;
-	}
-	return inkan_msg_finish(msg);
+	return inkan_msg_feed(f->msg, p, n);
 }
 
 static int
@@ -121,18 +112,13 @@ sign_run(struct cli *cli, struct sign_opts *o, const char *path)
 	inkan_dkim *dkim = NULL;
 	inkan_msg *msg = NULL;
 	inkan_dkim_sign *s = NULL;
-	FILE *in = NULL, *spool = NULL;
-	int lf_only = 0, rc = CLI_OK;
-	long skip = 0;
+	struct spool_feed f = { NULL, NULL, 0, 0 };
+	struct cli_msg_src src = cli_msg_file(path);
+	int rc = CLI_OK;
 	size_t i;
 	inkan_status st;
 
-	if (path != NULL && strcmp(path, "-") != 0) {
-		if ((in = fopen(path, "rb")) == NULL) {
-			cli_error(cli, "%s: %s", path, strerror(errno));
-			return CLI_INPUT;
-		}
-	} else if ((spool = tmpfile()) == NULL) {
+	if ((f.spool = tmpfile()) == NULL) {
 		cli_error(cli, "temporary file: %s", strerror(errno));
 		return CLI_INTERNAL;
 	}
@@ -152,13 +138,12 @@ sign_run(struct cli *cli, struct sign_opts *o, const char *path)
 				"domain, selector or --auid", i + 1,
 				o->keys[i].domain, o->keys[i].selector);
 	}
-	if (st == INKAN_OK) {
-		st = feed(cli, in ? in : stdin, spool, msg, &lf_only, &skip);
-		if (st != INKAN_OK && st != INKAN_ERR_IO)
-			cli_fail(cli, cli_msg_error_code(st), "%s: %s",
-				path ? path : "(stdin)",
-				cli_msg_error_text(cli, st));
-	}
+	f.msg = msg;
+	if (st == INKAN_OK &&
+	    (st = cli_msg_src_stream(cli, &src, spool_feed, &f)) == INKAN_OK &&
+	    (st = inkan_msg_finish(msg)) != INKAN_OK)
+		cli_fail(cli, cli_msg_error_code(st), "%s: %s", src.name,
+			cli_msg_error_text(cli, st));
 	if (st == INKAN_OK && (st = inkan_dkim_sign_eom(s)) != INKAN_OK)
 		cli_fail(cli, st == INKAN_ERR_SYNTAX ? "malformed" : NULL,
 			"%s", st == INKAN_ERR_SYNTAX ? "the message has "
@@ -168,21 +153,17 @@ sign_run(struct cli *cli, struct sign_opts *o, const char *path)
 		rc = write_json(cli, o, s);
 	} else if (st == INKAN_OK) {
 		/* the spool holds the message without the mbox line */
-		FILE *src = in ? in : spool;
-		if (fseek(src, in ? skip : 0, SEEK_SET) != 0)
+		if (fseek(f.spool, 0, SEEK_SET) != 0)
 			rc = CLI_INTERNAL;
 		else
-			rc = write_out(cli, s, src, lf_only);
+			rc = write_out(cli, s, f.spool, f.lf_only);
 	} else {
 		rc = cli_exit_for_status(st);
 	}
 	inkan_dkim_sign_free(s);
 	inkan_msg_free(msg);
 	inkan_dkim_free(dkim);
-	if (in != NULL)
-		fclose(in);
-	if (spool != NULL)
-		fclose(spool);
+	fclose(f.spool);
 	return rc;
 }
 

@@ -16,21 +16,12 @@
 
 #include <inkan/authres.h>
 #include <inkan/dns.h>
+#include <inkan/json.h>
 #include <inkan/spf.h>
 
 #include "cli.h"
 #include "cli_opt.h"
 #include "commands.h"
-
-static void
-json_str(FILE *to, const char *key, const char *s, int comma)
-{
-	fprintf(to, "%s\"%s\":", comma ? "," : "", key);
-	if (s == NULL)
-		fputs("null", to);
-	else
-		cli_json_string(to, s, strlen(s));
-}
 
 static const char *
 limit_name(inkan_limit l)
@@ -51,64 +42,68 @@ limit_name(inkan_limit l)
 	}
 }
 
-static void
-print_json(struct cli *cli, const inkan_spf_verdict *v,
-	const char *header)
+static int
+print_json(struct cli *cli, const inkan_spf_verdict *v, const char *header)
 {
-	FILE *o = cli->out;
+	inkan_json *j = cli_json_new(cli);
+	const char *t;
 	size_t i;
+	int rc;
 
-	fputc('{', o);
-	json_str(o, "result", inkan_spf_result_name(v->result), 0);
-	json_str(o, "identity", v->identity == INKAN_SPF_IDENTITY_HELO ?
-	    "helo" : "mailfrom", 1);
-	json_str(o, "reason", inkan_spf_reason_name(v->reason), 1);
-	json_str(o, "domain", v->domain, 1);
-	json_str(o, "sender", v->sender, 1);
-	json_str(o, "client_ip", v->client_ip, 1);
-	json_str(o, "helo", v->helo, 1);
-	json_str(o, "mechanism", v->mechanism, 1);
-	json_str(o, "mechanism_domain", v->mechanism_domain, 1);
-	json_str(o, "explanation", v->explanation, 1);
-	fprintf(o, ",\"explanation_from_domain\":%s",
-		v->explanation_from_domain ? "true" : "false");
-	json_str(o, "problem", v->problem, 1);
-	json_str(o, "error_domain", v->error_domain, 1);
-	json_str(o, "error_record", v->error_record, 1);
+	if (j == NULL)
+		return CLI_INTERNAL;
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "result", inkan_spf_result_name(v->result));
+	inkan_json_member_cstr(j, "identity", v->identity ==
+		INKAN_SPF_IDENTITY_HELO ? "helo" : "mailfrom");
+	inkan_json_member_cstr(j, "reason", inkan_spf_reason_name(v->reason));
+	inkan_json_member_cstr(j, "domain", v->domain);
+	inkan_json_member_cstr(j, "sender", v->sender);
+	inkan_json_member_cstr(j, "client_ip", v->client_ip);
+	inkan_json_member_cstr(j, "helo", v->helo);
+	inkan_json_member_cstr(j, "mechanism", v->mechanism);
+	inkan_json_member_cstr(j, "mechanism_domain", v->mechanism_domain);
+	inkan_json_member_cstr(j, "explanation", v->explanation);
+	inkan_json_member_bool(j, "explanation_from_domain",
+		v->explanation_from_domain);
+	inkan_json_member_cstr(j, "problem", v->problem);
+	inkan_json_member_cstr(j, "error_domain", v->error_domain);
+	inkan_json_member_cstr(j, "error_record", v->error_record);
+	inkan_json_key(j, "error_pos");
 	if (v->reason == INKAN_SPF_REASON_SYNTAX)
-		fprintf(o, ",\"error_pos\":%zu", v->error_pos);
+		inkan_json_uint(j, v->error_pos);
 	else
-		fputs(",\"error_pos\":null", o);
-	if (v->reason == INKAN_SPF_REASON_DNS_ERROR) {
-		const char *t = inkan_dns_type_name(v->error_qtype);
-
-		json_str(o, "error_qtype", t != NULL ? t : "?", 1);
-	} else {
-		fputs(",\"error_qtype\":null", o);
-	}
-	json_str(o, "limit", v->reason == INKAN_SPF_REASON_LIMIT ?
-	    limit_name(v->limit) : NULL, 1);
-	fprintf(o, ",\"dns_terms\":%u,\"void_lookups\":%u", v->dns_terms,
-		v->void_lookups);
-	fputs(",\"trace\":[", o);
+		inkan_json_null(j);
+	t = inkan_dns_type_name(v->error_qtype);
+	inkan_json_member_cstr(j, "error_qtype", v->reason !=
+		INKAN_SPF_REASON_DNS_ERROR ? NULL : t != NULL ? t : "?");
+	inkan_json_member_cstr(j, "limit", v->reason == INKAN_SPF_REASON_LIMIT ?
+		limit_name(v->limit) : NULL);
+	inkan_json_member_int(j, "dns_terms", v->dns_terms);
+	inkan_json_member_int(j, "void_lookups", v->void_lookups);
+	inkan_json_key(j, "trace");
+	inkan_json_array_begin(j);
 	for (i = 0; i < v->ntrace; i++) {
-		const inkan_spf_trace *t = &v->trace[i];
+		const inkan_spf_trace *tr = &v->trace[i];
 
-		fputs(i ? ",{" : "{", o);
-		json_str(o, "step", inkan_spf_step_name(t->step), 0);
-		fprintf(o, ",\"depth\":%u", t->depth);
-		json_str(o, "domain", t->domain, 1);
-		json_str(o, "term", t->term, 1);
-		json_str(o, "target", t->target, 1);
-		json_str(o, "note", t->note, 1);
-		fprintf(o, ",\"dns_terms\":%u,\"void_lookups\":%u}",
-			t->dns_terms, t->void_lookups);
+		inkan_json_object_begin(j);
+		inkan_json_member_cstr(j, "step", inkan_spf_step_name(tr->step));
+		inkan_json_member_int(j, "depth", tr->depth);
+		inkan_json_member_cstr(j, "domain", tr->domain);
+		inkan_json_member_cstr(j, "term", tr->term);
+		inkan_json_member_cstr(j, "target", tr->target);
+		inkan_json_member_cstr(j, "note", tr->note);
+		inkan_json_member_int(j, "dns_terms", tr->dns_terms);
+		inkan_json_member_int(j, "void_lookups", tr->void_lookups);
+		inkan_json_object_end(j);
 	}
-	fprintf(o, "],\"trace_truncated\":%s",
-		v->trace_truncated ? "true" : "false");
-	json_str(o, "received_spf", header, 1);
-	fputs("}", o);
-	cli_json_done(cli);
+	inkan_json_array_end(j);
+	inkan_json_member_bool(j, "trace_truncated", v->trace_truncated);
+	inkan_json_member_cstr(j, "received_spf", header);
+	inkan_json_object_end(j);
+	rc = cli_json_finish(cli, j);
+	inkan_json_free(j);
+	return rc;
 }
 
 static void
@@ -306,13 +301,13 @@ cmd_spf(struct cli *cli, int argc, char **argv)
 	    inkan_spf_received_spf(cli->ctx, v, req.receiver,
 	    INKAN_SPF_HDR_NO_FOLD, &header) != INKAN_OK)
 		header = NULL;
-	if (cli->json)
-		print_json(cli, v, header);
-	else
+	rc = exit_for(v->result);
+	if (cli->json && print_json(cli, v, header) != CLI_OK)
+		rc = CLI_INTERNAL;
+	else if (!cli->json)
 		print_text(cli, v, trace, want_header ? header : NULL);
 	if (want_header && !cli->json)
 		print_authres(cli, v, req.receiver);
-	rc = exit_for(v->result);
 	inkan_free(cli->ctx, header);
 	inkan_spf_verdict_free(v);
 	cli_dns_free(cli, res);

@@ -68,39 +68,29 @@ print_text(const struct cli *cli, const char *name, int many,
 	fputc('\n', cli->out);
 }
 
-static void
-json_str_or_null(FILE *to, const char *s)
+/* DKIM only, --json: the message's signatures as one JSON line */
+static int
+print_json(struct cli *cli, const char *name, const inkan_dkim_verify *v)
 {
-	if (s == NULL)
-		fputs("null", to);
-	else
-		cli_json_string(to, s, strlen(s));
-}
+	inkan_json *j = cli_json_new(cli);
+	size_t i;
+	int rc;
 
-static void
-print_json(struct cli *cli, const inkan_dkim_result *r, int first)
-{
-	FILE *o = cli->out;
-
-	fputs(first ? "{" : ",{", o);
-	fprintf(o, "\"result\":\"%s\",\"reason\":",
-		inkan_dkim_verdict_str(r->verdict));
-	json_str_or_null(o, inkan_dkim_reason_str(r->reason));
-	fputs(",\"d\":", o);
-	json_str_or_null(o, r->domain);
-	fputs(",\"i\":", o);
-	json_str_or_null(o, r->auid);
-	fputs(",\"s\":", o);
-	json_str_or_null(o, r->selector);
-	fputs(",\"a\":", o);
-	json_str_or_null(o, r->algorithm);
-	fputs(",\"b\":", o);
-	json_str_or_null(o, r->b_prefix);
-	fprintf(o, ",\"key_bits\":%u,\"partial_body\":%s,"
-		"\"dmarc_usable\":%s,\"testing\":%s}", r->key_bits,
-		r->partial_body ? "true" : "false",
-		r->dmarc_usable ? "true" : "false",
-		r->testing ? "true" : "false");
+	if (j == NULL)
+		return CLI_INTERNAL;
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "file", name);
+	inkan_json_key(j, "signatures");
+	inkan_json_array_begin(j);
+	for (i = 0; i < inkan_dkim_verify_count(v); i++)
+		verify_dkim_json(j, inkan_dkim_verify_result(v, i));
+	inkan_json_array_end(j);
+	inkan_json_member_int(j, "skipped",
+		(int64_t)inkan_dkim_verify_skipped(v));
+	inkan_json_object_end(j);
+	rc = cli_json_finish(cli, j);
+	inkan_json_free(j);
+	return rc;
 }
 
 /* the Authentication-Results field for all of @v's results */
@@ -169,10 +159,10 @@ msg_feed(void *arg, const char *data, size_t len)
 
 /* DKIM only: one line per signature (or an A-R field, or JSON) */
 static int
-verify_dkim_only(struct verify_run *run, const char *path)
+verify_dkim_only(struct verify_run *run, const struct cli_msg_src *src)
 {
 	struct cli *cli = run->cli;
-	const char *name = cli_msg_name(path);
+	const char *name = src->name;
 	inkan_msg *msg = NULL;
 	inkan_dkim_verify *v = NULL;
 	inkan_status st;
@@ -182,7 +172,8 @@ verify_dkim_only(struct verify_run *run, const char *path)
 	st = inkan_msg_new(cli->ctx, &msg);
 	if (st == INKAN_OK)
 		st = inkan_dkim_verify_new(run->dkim, msg, &v);
-	if (st == INKAN_OK && (st = cli_msg_stream(cli, path, msg_feed, msg))
+	if (st == INKAN_OK && (st = cli_msg_src_stream(cli, src, msg_feed,
+	    msg))
 	    == INKAN_OK && (st = inkan_msg_finish(msg)) != INKAN_OK)
 		cli_fail(cli, cli_msg_error_code(st), "%s: %s", name,
 			cli_msg_error_text(cli, st));
@@ -207,11 +198,7 @@ verify_dkim_only(struct verify_run *run, const char *path)
 			temp |= r->verdict == INKAN_DKIM_TEMPERROR;
 		}
 		n = 0;		/* printed */
-	} else if (cli->json) {
-		fputs("{\"file\":", cli->out);
-		cli_json_string(cli->out, name, strlen(name));
-		fputs(",\"signatures\":[", cli->out);
-	} else if (n == 0 && run->authserv_id == NULL) {
+	} else if (n == 0 && run->authserv_id == NULL && !cli->json) {
 		if (run->many) {
 			cli_text_str(cli->out, name);
 			fputs(": ", cli->out);
@@ -222,24 +209,21 @@ verify_dkim_only(struct verify_run *run, const char *path)
 		const inkan_dkim_result *r = inkan_dkim_verify_result(v, i);
 		pass |= r->verdict == INKAN_DKIM_PASS;
 		temp |= r->verdict == INKAN_DKIM_TEMPERROR;
-		if (cli->json)
-			print_json(cli, r, i == 0);
-		else
+		if (!cli->json)
 			print_text(cli, name, run->many, r);
 	}
-	if (cli->json) {
-		fprintf(cli->out, "],\"skipped\":%zu}",
-			inkan_dkim_verify_skipped(v));
-		cli_json_done(cli);
-	}
+	if (cli->json && print_json(cli, name, v) != CLI_OK)
+		pass = -1;
 	verify_skipped_note(cli, inkan_dkim_verify_skipped(v));
 	inkan_dkim_verify_free(v);
 	inkan_msg_free(msg);
+	if (pass < 0)
+		return CLI_INTERNAL;
 	return pass ? CLI_OK : temp ? CLI_TEMPFAIL : CLI_VERDICT_FAIL;
 }
 
 int
-verify_one(struct verify_run *run, const char *path)
+verify_one(struct verify_run *run, const struct cli_msg_src *src)
 {
 	struct cli *cli = run->cli;
 	size_t docs = cli->json_docs;
@@ -249,9 +233,9 @@ verify_one(struct verify_run *run, const char *path)
 	cli->err_msg = NULL;
 	cli->err_code = NULL;
 	rc = run->full != NULL ? verify_full_file(cli, run->dkim, run->full,
-		path, run->many) : verify_dkim_only(run, path);
+		src, run->many) : verify_dkim_only(run, src);
 	if (cli->json && cli->json_docs == docs)
-		verify_json_error(cli, cli_msg_name(path), rc);
+		verify_json_error(cli, src->name, rc);
 	run->messages++;
 	return rc;
 }
@@ -288,8 +272,11 @@ verify_list(struct verify_run *run, const char *list, int rc)
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
-		if (n > 0)
-			rc = worse(rc, verify_one(run, line));
+		if (n > 0) {
+			struct cli_msg_src src = cli_msg_file(line);
+
+			rc = worse(rc, verify_one(run, &src));
+		}
 	}
 	if (ferror(f)) {
 		cli_fail(run->cli, "input", "--list %s: read error", list);
@@ -303,8 +290,7 @@ verify_list(struct verify_run *run, const char *list, int rc)
 
 enum { O_KEYS = 'k', O_SHA1 = '1', O_NOW = 'n', O_LIST = 'l',
 	O_AUTHSERV_ID = 'a', O_IP = 'I', O_HELO = 'H', O_MAIL_FROM = 'M',
-	O_DKIM_ONLY = 'D', O_FULL = 'F', O_MAX_SIGS = 'S',
-	O_TRUSTED_SEALER = 'T' };
+	O_DKIM_ONLY = 'D', O_FULL = 'F', O_TRUSTED_SEALER = 'T' };
 
 static const struct cli_opt verify_opts[] = {
 	{ "ip", 0, O_IP, CLI_ARG_STRING, "IP", 0, 0,
@@ -328,8 +314,7 @@ static const struct cli_opt verify_opts[] = {
 	  "judge t= and x= at this time" },
 	{ "list", 0, O_LIST, CLI_ARG_STRING, "FILE", 0, 0,
 	  "message paths, one per line (- for stdin)" },
-	{ "max-signatures", 0, O_MAX_SIGS, CLI_ARG_UINT, "N", 1, 1000,
-	  "evaluate up to N DKIM signatures per message (default 10)" },
+	CLI_MAX_SIGNATURES_OPT,
 	{ "trusted-sealer", 0, O_TRUSTED_SEALER, CLI_ARG_STRING, "DOMAIN", 0,
 	  0, "trust ARC sets sealed by DOMAIN to override a DMARC failure "
 	  "(repeatable; none by default)" },
@@ -391,10 +376,6 @@ verify_take(struct cli *cli, struct verify_cli *o, const struct cli_args *a,
 		o->now = (int64_t)a->num;
 		inkan_ctx_set_clock(cli->ctx, fixed_clock, &o->now);
 		break;
-	case O_MAX_SIGS:
-		(void)inkan_ctx_set_limit(cli->ctx,
-			INKAN_LIMIT_DKIM_SIGNATURES, a->num);
-		break;
 	default:
 		cli_msg_limit_option(cli, id, a->num);
 	}
@@ -455,10 +436,16 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 	rc = verify_setup(cli, &o, &run, &res);
 	if (rc == CLI_OK) {
 		run.many = a.pos.n > 1 || o.list != NULL;
-		if (a.pos.n == 0 && o.list == NULL)
-			rc = verify_one(&run, NULL);
-		for (i = 0; i < a.pos.n; i++)
-			rc = worse(rc, verify_one(&run, a.pos.v[i]));
+		struct cli_msg_src src;
+
+		if (a.pos.n == 0 && o.list == NULL) {
+			src = cli_msg_file(NULL);
+			rc = verify_one(&run, &src);
+		}
+		for (i = 0; i < a.pos.n; i++) {
+			src = cli_msg_file(a.pos.v[i]);
+			rc = worse(rc, verify_one(&run, &src));
+		}
 		if (o.list != NULL)
 			rc = verify_list(&run, o.list, rc);
 	}

@@ -92,9 +92,10 @@ print_text(struct cli *cli, inkan_verify *v, const inkan_verify_result *res,
 
 int
 verify_full_file(struct cli *cli, inkan_dkim *dkim,
-	const struct verify_full *full, const char *path, int many)
+	const struct verify_full *full, const struct cli_msg_src *src,
+	int many)
 {
-	const char *name = path && strcmp(path, "-") != 0 ? path : "(stdin)";
+	const char *name = src->name;
 	inkan_verify_options o;
 	inkan_verify_envelope env = { full->ip, full->helo, full->mail_from };
 	const inkan_verify_result *res = NULL;
@@ -122,7 +123,7 @@ verify_full_file(struct cli *cli, inkan_dkim *dkim,
 		inkan_verify_free(v);
 		return CLI_USAGE;
 	}
-	if (st == INKAN_OK && (st = cli_msg_stream(cli, path, verify_feed, v))
+	if (st == INKAN_OK && (st = cli_msg_src_stream(cli, src, verify_feed, v))
 	    != INKAN_OK) {
 		inkan_verify_free(v);
 		return cli_exit_for_status(st);
@@ -134,9 +135,8 @@ verify_full_file(struct cli *cli, inkan_dkim *dkim,
 		return cli_exit_for_status(st);
 	}
 	rc = verify_full_exit(res->outcome);
-	if (cli->json)
-		verify_full_json(cli, full, name, res, rc);
-	else if (print_text(cli, v, res, name, many) != CLI_OK)
+	if (cli->json ? verify_full_json(cli, full, name, res, rc) != CLI_OK :
+	    print_text(cli, v, res, name, many) != CLI_OK)
 		rc = CLI_INTERNAL;
 	inkan_verify_free(v);
 	return rc;

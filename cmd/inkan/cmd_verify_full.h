@@ -24,18 +24,24 @@ struct verify_full {
 };
 
 /*
- * Verify the message at @path (NULL or "-": stdin) and print the summary
+ * Verify the message @src and print the summary
  * and the header (or JSON with --json). @dkim is the CLI's DKIM handle
  * (flags, --keys). Returns the exit code for this message:
  * 0 DMARC pass, or no DMARC policy and nothing failed; 1 a fail; 3 a
  * temporary error; 4 unreadable or malformed input; 5 internal.
  */
+struct cli_msg_src;
 int verify_full_file(struct cli *cli, inkan_dkim *dkim,
-	const struct verify_full *full, const char *path, int many);
+	const struct verify_full *full, const struct cli_msg_src *src,
+	int many);
 
-/* cmd_verify_json.c: the whole result as one JSON object line */
-void verify_full_json(struct cli *cli, const struct verify_full *full,
+/* cmd_verify_json.c: the whole result as one JSON object line; an exit
+ * code (CLI_INTERNAL when it could not be written) */
+int verify_full_json(struct cli *cli, const struct verify_full *full,
 	const char *name, const inkan_verify_result *r, int exit_code);
+/* One DKIM result as a JSON object (both modes use it). */
+struct inkan_json;
+void verify_dkim_json(struct inkan_json *j, const inkan_dkim_result *d);
 
 /* One run of `inkan verify` over any number of messages. */
 struct verify_run {
@@ -48,12 +54,12 @@ struct verify_run {
 };
 
 /*
- * Verify the one message at @path (NULL or "-": stdin) and print its
- * result; with --json exactly one JSON line, an error line when it could
- * not be verified. Returns the exit code for this message. (A mailbox
- * reader calls this once per message.)
+ * Verify the one message @src and print its result; with --json exactly
+ * one JSON line, an error line when it could not be verified. Returns the
+ * exit code for this message. (A mailbox reader calls this once per
+ * message, with a source whose read function streams that message.)
  */
-int verify_one(struct verify_run *run, const char *path);
+int verify_one(struct verify_run *run, const struct cli_msg_src *src);
 
 /* The JSON line of a message that could not be verified. */
 void verify_json_error(struct cli *cli, const char *name, int rc);
