@@ -222,7 +222,8 @@ typedef struct inkan_arc_seal_key {
 	inkan_dkim_canon body_canon;
 	/* AMS h=, NULL-terminated, used exactly as given; NULL: the DKIM
 	 * default set and every DKIM-Signature, one entry per field present
-	 * plus one (oversigned). ARC fields and Authentication-Results are
+	 * plus one (oversigned). It must list From (RFC 6376 5.4, imported
+	 * by RFC 8617 4.1.2); ARC fields and Authentication-Results are
 	 * refused (RFC 8617 4.1.2 MUST NOT). */
 	const char *const *headers;
 } inkan_arc_seal_key;

@@ -79,6 +79,7 @@ static inkan_status
 copy_headers(inkan_arc_seal *s, const char *const *h)
 {
 	size_t n = 0, i, j;
+	int from = 0;
 
 	while (h[n] != NULL)
 		if (++n > IK_DKIM_MAX_H)
@@ -98,8 +99,11 @@ copy_headers(inkan_arc_seal *s, const char *const *h)
 			return INKAN_ERR_NOMEM;
 		ik_ascii_lower(s->headers[i], j);
 		s->nheaders++;
+		from |= strcmp(s->headers[i], "from") == 0;
 	}
-	return INKAN_OK;
+	/* RFC 6376 5.4 and 6.1.1, imported by RFC 8617 4.1.2: an AMS that
+	 * does not cover From is a PERMFAIL */
+	return from ? INKAN_OK : INKAN_ERR_INVALID;
 }
 
 static ik_canon

@@ -188,10 +188,11 @@ is_field_name_char(unsigned char c)
 }
 
 /*
- * h=: colon-separated field names, must include From (6.1.1). For an
- * ARC-Message-Signature (@arc) From is not required and an empty name
- * (an empty h=, or "a::b") selects nothing: RFC 8617 4.1.2 imports the
- * syntax but not DKIM's From rule, and ARC signers have written both.
+ * h=: colon-separated field names, not empty, each a field-name (3.5
+ * sig-h-tag), must include From (6.1.1). An ARC-Message-Signature (@arc)
+ * has "the same syntax and semantics" (RFC 8617 4.1.2), so the same
+ * rules hold for it; tests/conformance/arc_suite.c lists the suite cases
+ * that expect otherwise.
  */
 static inkan_dkim_reason
 parse_h(const inkan_ctx *ctx, ik_dkim_sig *s, const ik_tag *h, int arc)
@@ -210,8 +211,6 @@ parse_h(const inkan_ctx *ctx, ik_dkim_sig *s, const ik_tag *h, int arc)
 	if (s->h == NULL)
 		return INKAN_DKIM_R_INTERNAL;
 	while (ik_colon_list_next(h->value, h->value_len, &pos, &item, &n)) {
-		if (n == 0 && arc)
-			continue;
 		if (n == 0 || s->nh == count)
 			return INKAN_DKIM_R_SYNTAX;
 		for (i = 0; i < n; i++)
@@ -227,7 +226,7 @@ parse_h(const inkan_ctx *ctx, ik_dkim_sig *s, const ik_tag *h, int arc)
 		if (arc && ik_ascii_eqz(item, n, "arc-seal"))
 			return INKAN_DKIM_R_SIGNS_ARC_SEAL;
 	}
-	return from || arc ? INKAN_DKIM_R_OK : INKAN_DKIM_R_FROM_NOT_SIGNED;
+	return from ? INKAN_DKIM_R_OK : INKAN_DKIM_R_FROM_NOT_SIGNED;
 }
 
 /* i=: [local-part] "@" domain-name, within d= (6.1.1) */

@@ -65,6 +65,16 @@ static const struct contradiction {
 	  "fail", "the AMS has no c= and verifies only as relaxed/relaxed; "
 	  "the AMS has the semantics of DKIM-Signature, whose c= defaults "
 	  "to simple/simple, under which this signature does not verify" },
+	{ "ams_fields_h_empty", "RFC 8617 4.1.2, RFC 6376 3.5 h= and 6.1.1",
+	  "fail", "the AMS has an empty h=; the AMS has DKIM-Signature's "
+	  "syntax and semantics, where h= \"MUST NOT be empty\" (3.5, and "
+	  "its ABNF needs a field name) and an h= without From is PERMFAIL "
+	  "(6.1.1)" },
+	{ "ams_fields_h_mis_hdr", "RFC 8617 4.1.2, RFC 6376 3.5 h= and 6.1.1",
+	  "fail", "the AMS h= is \"from:to::date:...\": the empty name "
+	  "between the colons is not a field-name (sig-h-tag ABNF), and a "
+	  "malformed value MUST make the verifier return PERMFAIL "
+	  "(signature syntax error, 6.1.1)" },
 	{ NULL, NULL, NULL, NULL }
 };
 
