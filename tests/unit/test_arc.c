@@ -467,6 +467,109 @@ test_allocation_failures(void **state)
 	free(h3);
 }
 
+/* a resolver over another that counts the questions started before the
+ * first answer is waited for */
+struct counting {
+	inkan_resolver *inner;
+	int started, before_first_wait, waited;
+};
+
+static inkan_status
+cr_start(void *impl, const char *name, uint16_t type, uint32_t timeout_ms,
+	void **qstate)
+{
+	struct counting *c = impl;
+	inkan_dns_query *q = NULL;
+	inkan_status st;
+
+	(void)timeout_ms;
+	st = inkan_dns_start(c->inner, name, type, &q);
+	c->started++;
+	*qstate = q;
+	return st;
+}
+
+static inkan_status
+cr_wait(void *impl, void *qstate, const inkan_dns_answer **answer)
+{
+	struct counting *c = impl;
+
+	if (!c->waited++)
+		c->before_first_wait = c->started;
+	return inkan_dns_wait(qstate, answer);
+}
+
+static void
+cr_free(void *impl, void *qstate)
+{
+	(void)impl;
+	inkan_dns_query_free(qstate);
+}
+
+static void
+cr_destroy(void *impl)
+{
+	(void)impl;
+}
+
+static const inkan_resolver_ops counting_ops = {
+	cr_start, cr_wait, cr_free, cr_destroy
+};
+
+/* RFC 8617 5.2 needs a key per AMS and AS: every question starts at the
+ * end of the header section, before anything is waited for */
+static void
+test_key_lookups_together(void **state)
+{
+	struct vt *f = *state;
+	struct counting c = { NULL, 0, 0, 0 };
+	inkan_resolver *r = NULL, *old;
+	inkan_dkim *dkim = NULL;
+	inkan_msg *m = NULL;
+	inkan_arc_verify *v = NULL;
+	char *h1, *h2, *h3, *zone;
+
+	arc_zone(f);
+	h1 = through_list(f);
+	h2 = seal(f, h1, f->ed, "fwd.example", "arc-ed", "fwd.example; "
+		"arc=pass", NULL, NULL);
+	h3 = seal(f, h2, f->esp, "list.example", "arc", "list.example; "
+		"arc=pass", NULL, NULL);
+	zone = malloc(strlen(f->zone) + strlen(arc_extra) + 2);
+	assert_non_null(zone);
+	sprintf(zone, "%s\n%s", f->zone, arc_extra);
+	assert_int_equal(inkan_resolver_zone_new(f->ctx, &c.inner), INKAN_OK);
+	assert_int_equal(inkan_resolver_zone_load_mem(c.inner, zone,
+		strlen(zone), NULL, NULL, NULL, 0), INKAN_OK);
+	assert_int_equal(inkan_resolver_new(f->ctx, &counting_ops, &c, &r),
+		INKAN_OK);
+	old = inkan_ctx_resolver(f->ctx);
+	inkan_ctx_set_resolver(f->ctx, r);
+	/* no key cache: every key is a question */
+	assert_int_equal(inkan_dkim_new(f->ctx, &dkim), INKAN_OK);
+	assert_int_equal(inkan_dkim_set_cache_size(dkim, 0), INKAN_OK);
+	assert_int_equal(inkan_msg_new(f->ctx, &m), INKAN_OK);
+	assert_int_equal(inkan_arc_verify_new(dkim, m, &v), INKAN_OK);
+	assert_int_equal(inkan_msg_feed(m, h3, strlen(h3)), INKAN_OK);
+	assert_int_equal(inkan_msg_finish(m), INKAN_OK);
+	assert_int_equal(inkan_arc_verify_eom(v), INKAN_OK);
+	assert_int_equal(inkan_arc_verify_result(v)->verdict, INKAN_ARC_PASS);
+	/* AMS keys (list, fwd) and seal keys (list, fwd): 4 questions, all
+	 * asked before the first wait */
+	assert_int_equal(c.started, 4);
+	assert_int_equal(c.before_first_wait, 4);
+	inkan_arc_verify_free(v);
+	inkan_msg_free(m);
+	inkan_dkim_free(dkim);
+	inkan_ctx_set_resolver(f->ctx, old);
+	inkan_resolver_free(r);
+	inkan_resolver_free(c.inner);
+	free(zone);
+	free(h1);
+	free(h2);
+	free(h3);
+}
+
 int
 main(void)
 {
@@ -480,6 +583,8 @@ main(void)
 		cmocka_unit_test_teardown(test_structure, vt_teardown),
 		cmocka_unit_test_teardown(test_verify_seals, vt_teardown),
 		cmocka_unit_test_teardown(test_allocation_failures,
+			vt_teardown),
+		cmocka_unit_test_teardown(test_key_lookups_together,
 			vt_teardown),
 	};
 
