@@ -11,6 +11,7 @@
 #include <inkan/arc.h>
 #include <inkan/json.h>
 
+#include "cli_mailbox.h"
 #include "cmd_verify_full.h"
 
 static const char *
@@ -200,7 +201,8 @@ arc_json(inkan_json *j, const inkan_verify_result *r)
 
 int
 verify_full_json(struct cli *cli, const struct verify_full *full,
-	const char *name, const inkan_verify_result *r, int exit_code)
+	const struct cli_msg_src *src, const inkan_verify_result *r,
+	int exit_code)
 {
 	inkan_json *j = cli_json_new(cli);
 	int rc;
@@ -208,7 +210,8 @@ verify_full_json(struct cli *cli, const struct verify_full *full,
 	if (j == NULL)
 		return CLI_INTERNAL;
 	inkan_json_object_begin(j);
-	inkan_json_member_cstr(j, "file", name);
+	/* the file, and where in it for a mail folder */
+	cli_mail_src_json(j, src);
 	inkan_json_member_cstr(j, "verdict", inkan_verify_outcome_name(
 		r->outcome));
 	inkan_json_member_int(j, "exit", exit_code);
@@ -224,6 +227,8 @@ verify_full_json(struct cli *cli, const struct verify_full *full,
 	dmarc_json(j, r->dmarc);
 	notes_json(j, r);
 	inkan_json_member_cstr(j, "authentication_results", r->authres);
+	/* a header over the parser's caps: the limit it broke */
+	inkan_json_member_cstr(j, "header_error", r->header_problem);
 	inkan_json_object_end(j);
 	rc = cli_json_finish(cli, j);
 	inkan_json_free(j);

@@ -3,10 +3,12 @@
  * inkan/ctx.h - the long-lived library context.
  *
  * An inkan_ctx holds configuration: limits (with RFC defaults), the clock,
- * the logger hook, the allocator hook and, later, the resolver and key
- * cache. Set it up from one thread; afterwards it is shared read-only by
- * every thread and every per-message handle created from it. Every handle
- * created from a context borrows it: free the handles first.
+ * the logger hook, the allocator hook and a borrowed resolver
+ * (inkan_ctx_set_resolver() in inkan/dns.h). DKIM's key cache belongs to
+ * each inkan_dkim handle, not to the context (inkan_dkim_set_cache_size()
+ * in inkan/dkim.h). Set it up from one thread; afterwards it is shared
+ * read-only by every thread and every per-message handle created from it.
+ * Every handle created from a context borrows it: free the handles first.
  *
  * There is no global state in libinkan: two contexts never see each other.
  */
@@ -84,7 +86,10 @@ typedef enum inkan_limit {
 	/* DNS: per-query timeout in milliseconds (default 5000) */
 	INKAN_LIMIT_DNS_TIMEOUT_MS = 13,
 	/* DMARC: queries in the RFC 9989 4.10 tree walk (default 8) */
-	INKAN_LIMIT_DMARC_TREE_WALK = 14
+	INKAN_LIMIT_DMARC_TREE_WALK = 14,
+	/* bytes in one message read from a mail folder (inkan/mailbox.h;
+	 * default 64 MiB) */
+	INKAN_LIMIT_MESSAGE_BYTES = 15
 	/* append new limits here */
 } inkan_limit;
 

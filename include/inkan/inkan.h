@@ -12,8 +12,10 @@
 #include <inkan/status.h>
 #include <inkan/ctx.h>
 #include <inkan/msg.h>
+#include <inkan/mailbox.h>
 #include <inkan/address.h>
 #include <inkan/authres.h>
+#include <inkan/finding.h>
 #include <inkan/dns.h>
 #include <inkan/keys.h>
 #include <inkan/spf.h>

@@ -16,6 +16,7 @@
 #include "arc_internal.h"
 #include "core/alloc.h"
 #include "core/ascii.h"
+#include "core/base64.h"
 #include "core/buf.h"
 #include "core/ctx_internal.h"
 
