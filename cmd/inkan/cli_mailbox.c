@@ -375,13 +375,16 @@ cli_mail_run(struct cli *cli, const struct cli_mail_opts *o,
 	memset(&t, 0, sizeof(t));
 	if (n == 0 && list == NULL)
 		rc = run_path(cli, o, "-", 0, fn, arg, &t);
-	for (i = 0; i < n; i++)
+	/* a usage error (--ip not an address) or an internal one would be
+	 * the same for every message: stop at the first */
+	for (i = 0; i < n && rc != CLI_USAGE && rc != CLI_INTERNAL; i++)
 		rc = cli_mail_worse(rc, run_path(cli, o, paths[i], many, fn,
 			arg, &t));
-	if (list != NULL)
+	if (list != NULL && rc != CLI_USAGE && rc != CLI_INTERNAL)
 		rc = run_list(cli, o, list, fn, arg, &t, rc);
 	/* one message from one file: its own output says it all */
-	if (!cli->json && (t.messages > 1 || many || t.folder))
+	if (!cli->json && rc != CLI_USAGE && (t.messages > 1 || many ||
+	    t.folder))
 		tally_print(cli, &t);
 	return rc;
 }

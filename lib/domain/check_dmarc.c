@@ -137,7 +137,8 @@ destinations(inkan_domain_checker *c, size_t it, const inkan_dmarc_record *r,
 			continue;
 		}
 		if (st != INKAN_OK) {
-			ik_check_find(c, it, INKAN_SEVERITY_ERROR, "dmarc-uri-bad",
+			ik_check_find(c, it, INKAN_SEVERITY_ERROR,
+				"dmarc-uri-bad",
 				"write mailto:user@domain", "%s has no usable "
 				"address", uri);
 			ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);

@@ -21,6 +21,7 @@
 #include <inkan/spf.h>
 
 #include "alloc_fail.h"
+
 /* internal (lib/spf/spf_check.h), reachable through the static library */
 const char *ik_spf_lint_fix(const char *code);
 
