@@ -294,7 +294,8 @@ verify_mail(struct cli_mail *m, void *arg)
 
 enum { O_KEYS = 'k', O_SHA1 = '1', O_NOW = 'n', O_LIST = 'l',
 	O_AUTHSERV_ID = 'a', O_IP = 'I', O_HELO = 'H', O_MAIL_FROM = 'M',
-	O_DKIM_ONLY = 'D', O_FULL = 'F', O_RECORD = 'R', O_RCPT_TO = 'T' };
+	O_DKIM_ONLY = 'D', O_FULL = 'F', O_RECORD = 'R', O_RCPT_TO = 'T',
+	O_TRUSTED_SEALER = 'S' };
 
 static const struct cli_opt verify_opts[] = {
 	{ "ip", 0, O_IP, CLI_ARG_STRING, "IP", 0, 0,
@@ -324,6 +325,9 @@ static const struct cli_opt verify_opts[] = {
 	{ "rcpt-to", 0, O_RCPT_TO, CLI_ARG_STRING, "ADDR", 0, 0,
 	  "the envelope recipient (its domain is envelope_to in reports)" },
 	CLI_MAX_SIGNATURES_OPT,
+	{ "trusted-sealer", 0, O_TRUSTED_SEALER, CLI_ARG_STRING, "DOMAIN", 0,
+	  0, "trust ARC sets sealed by DOMAIN to override a DMARC failure "
+	  "(repeatable; none by default)" },
 	CLI_MSG_LIMIT_OPTS,
 	CLI_MAIL_OPTS,
 	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
@@ -335,7 +339,8 @@ const struct cli_command cmd_verify_command = {
 	"verify", "verify a message: SPF, DKIM and DMARC as Gmail shows them, "
 	"or its DKIM signatures only",
 	"inkan verify [--ip IP] [--helo NAME] [--mail-from ADDR] "
-	"[--authserv-id ID] [FILE ...]\n"
+	"[--authserv-id ID]\n"
+	"       [--trusted-sealer DOMAIN ...] [FILE ...]\n"
 	"       inkan verify --dkim-only [--keys FILE] [--authserv-id ID] "
 	"[FILE ...]", verify_opts,
 	"Full (the default): a summary of SPF, DKIM and DMARC (for each "
@@ -354,6 +359,7 @@ const struct cli_command cmd_verify_command = {
 
 struct verify_cli {
 	struct verify_full full;
+	struct cli_strv sealers;
 	struct cli_mail_opts mail;
 	int dkim_only, envelope;
 	const char *keys, *list, *record;
@@ -376,6 +382,13 @@ verify_take(struct cli *cli, struct verify_cli *o, const struct cli_args *a,
 	case O_DKIM_ONLY: o->dkim_only = 1; break;
 	case O_RECORD: o->record = a->val; o->envelope = 1; break;
 	case O_RCPT_TO: o->full.rcpt_to = a->val; break;
+	case O_TRUSTED_SEALER:
+		/* borrowed from argv, which outlives the run */
+		if (cli_strv_push(&o->sealers, (char *)a->val) != 0)
+			cli_error(cli, "out of memory");
+		o->full.trusted_sealers = (const char *const *)o->sealers.v;
+		o->full.ntrusted_sealers = o->sealers.n;
+		break;
 	case O_FULL: o->envelope = 1; break;
 	case O_NOW:
 		o->now = (int64_t)a->num;
@@ -447,6 +460,7 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 		rc = cli_mail_run(cli, &o.mail, a.pos.v, a.pos.n, o.list,
 			verify_mail, &run);
 	cli_args_free(&a);
+	free(o.sealers.v);	/* the strings are argv's */
 	/* rows that could not be written outrank a verdict, not an error */
 	int rc_record = verify_record_close(cli, &o.full);
 	if (rc_record != CLI_OK && (rc == CLI_OK || rc == CLI_VERDICT_FAIL))

@@ -124,6 +124,8 @@ verify_full_file(struct cli *cli, inkan_dkim *dkim,
 	o.authserv_id = full->authserv_id ? full->authserv_id :
 		"inkan.localhost";
 	o.dkim = dkim;
+	o.arc_trusted_sealers = full->trusted_sealers;
+	o.narc_trusted_sealers = full->ntrusted_sealers;
 	/* Gmail's layout: one resinfo per line, lines not wrapped */
 	o.authres_style = INKAN_AUTHRES_STYLE_LF | INKAN_AUTHRES_STYLE_NO_WRAP;
 	st = inkan_verify_new(cli->ctx, &o, &v);

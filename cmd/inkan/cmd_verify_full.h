@@ -22,6 +22,9 @@ struct verify_full {
 	const char *rcpt_to;	/* --rcpt-to, or NULL */
 	/* --record DB: the report store each verdict is recorded in */
 	struct inkan_report_store *record;
+	/* --trusted-sealer D (repeatable): DMARC local policy on ARC */
+	const char *const *trusted_sealers;
+	size_t ntrusted_sealers;
 };
 
 /* --record DB: open the store (before the first message) and close it

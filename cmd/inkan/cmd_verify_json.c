@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <inkan/arc.h>
 #include <inkan/json.h>
 
 #include "cli_mailbox.h"
@@ -185,6 +186,19 @@ notes_json(inkan_json *j, const inkan_verify_result *r)
 	inkan_json_array_end(j);
 }
 
+/* ARC through the library's writer, as members of this object */
+static void
+arc_json(inkan_json *j, const inkan_verify_result *r)
+{
+	inkan_json_key(j, "arc");
+	if (r->arc == NULL)
+		inkan_json_null(j);
+	else
+		(void)inkan_arc_result_json(r->arc, j);
+	inkan_json_member_cstr(j, "arc_trusted_sealer", r->arc_sealer);
+	inkan_json_member_cstr(j, "arc_policy_comment", r->arc_policy_comment);
+}
+
 int
 verify_full_json(struct cli *cli, const struct verify_full *full,
 	const struct cli_msg_src *src, const inkan_verify_result *r,
@@ -209,6 +223,7 @@ verify_full_json(struct cli *cli, const struct verify_full *full,
 	inkan_json_object_end(j);
 	spf_json(j, r);
 	dkim_json(j, r);
+	arc_json(j, r);
 	dmarc_json(j, r->dmarc);
 	notes_json(j, r);
 	inkan_json_member_cstr(j, "authentication_results", r->authres);

@@ -12,6 +12,7 @@ const struct cli_command *const cli_commands[] = {
 	&cmd_dmarc_command,
 	&cmd_sign_command,
 	&cmd_verify_command,
+	&cmd_arc_command,
 	&cmd_keygen_command,
 	&cmd_domain_command,
 	&cmd_report_command,

@@ -15,6 +15,7 @@ extern const struct cli_command cmd_spf_command;
 extern const struct cli_command cmd_dmarc_command;
 extern const struct cli_command cmd_sign_command;
 extern const struct cli_command cmd_verify_command;
+extern const struct cli_command cmd_arc_command;
 extern const struct cli_command cmd_keygen_command;
 extern const struct cli_command cmd_domain_command;
 extern const struct cli_command cmd_report_command;

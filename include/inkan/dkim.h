@@ -105,7 +105,8 @@ typedef enum inkan_dkim_reason {
 	INKAN_DKIM_R_BODY_HASH = 30,		/* bh= does not match */
 	INKAN_DKIM_R_SIGNATURE = 31,		/* b= does not verify */
 	INKAN_DKIM_R_PARTIAL_POLICY = 32,	/* l= left text unsigned */
-	INKAN_DKIM_R_INTERNAL = 33		/* out of memory or a bug */
+	INKAN_DKIM_R_INTERNAL = 33,		/* out of memory or a bug */
+	INKAN_DKIM_R_SIGNS_ARC_SEAL = 34	/* AMS h= lists ARC-Seal */
 } inkan_dkim_reason;
 
 /* Flags for inkan_dkim_set_flags(). */

@@ -241,7 +241,10 @@ typedef enum inkan_dmarc_override {
 	INKAN_DMARC_OVERRIDE_SAMPLED_OUT = 2,
 	/* a record without a usable p, kept for its rua: p=none
 	 * (RFC 9989 4.10.1) */
-	INKAN_DMARC_OVERRIDE_NO_VALID_POLICY = 3
+	INKAN_DMARC_OVERRIDE_NO_VALID_POLICY = 3,
+	/* the receiver's own policy: a trusted ARC sealer vouched for the
+	 * message (RFC 9990 local_policy; set by lib/verify) */
+	INKAN_DMARC_OVERRIDE_LOCAL_POLICY = 4
 } inkan_dmarc_override;
 
 /* Which tag the policy came from. */
@@ -509,7 +512,8 @@ INKAN_API const char *inkan_dmarc_policy_name(inkan_dmarc_policy p);
 /* "none" "quarantine" "reject"; static. */
 INKAN_API const char *inkan_dmarc_disposition_name(
 	inkan_dmarc_disposition d);
-/* "" "policy_test_mode" "sampled_out" "no_valid_policy"; static. */
+/* "" "policy_test_mode" "sampled_out" "no_valid_policy" "local_policy";
+ * static. */
 INKAN_API const char *inkan_dmarc_override_name(inkan_dmarc_override o);
 /* "treewalk" "psl" (RFC 9990 discovery_method); static. */
 INKAN_API const char *inkan_dmarc_discovery_name(inkan_dmarc_discovery d);

@@ -21,6 +21,7 @@
 #include <inkan/spf.h>
 #include <inkan/dkim.h>
 #include <inkan/dmarc.h>
+#include <inkan/arc.h>
 #include <inkan/verify.h>
 #include <inkan/domain.h>
 #include <inkan/json.h>

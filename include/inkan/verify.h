@@ -27,7 +27,8 @@
  *  - SPF starts at inkan_verify_set_envelope(), on a worker thread of its
  *    own (inkan_spf_check() is synchronous and prefetches the lookups of
  *    each record it parses), so it runs while the message arrives;
- *  - at the end of the header section the DKIM key lookups and the DMARC
+ *  - at the end of the header section the DKIM key lookups, the key
+ *    lookups of every ARC set (AMS and AS) and the DMARC
  *    discovery questions (RFC 9989 4.10 tree walk) are started, and, when
  *    the resolver is a cache, the DMARC questions that relaxed alignment
  *    of the MAIL FROM domain will need;
@@ -44,7 +45,9 @@
  * Outcome (inkan_verify_outcome), what a program acts on:
  *   PASS       DMARC passed.
  *   NEUTRAL    no DMARC policy applies, and neither SPF nor any DKIM
- *              signature failed (none, neutral and pass are not failures).
+ *              signature failed (none, neutral and pass are not failures);
+ *              or DMARC failed and local policy overrode it (a trusted
+ *              ARC sealer, see arc_trusted_sealers): accept it.
  *   FAIL       DMARC failed, or DMARC permerror (no usable From), or no
  *              DMARC policy applies and SPF gave fail, softfail or
  *              permerror, or a DKIM signature gave fail, permerror or
@@ -69,6 +72,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <inkan/arc.h>
 #include <inkan/ctx.h>
 #include <inkan/dkim.h>
 #include <inkan/dmarc.h>
@@ -115,6 +119,23 @@ typedef struct inkan_verify_options {
 	/* layout of inkan_verify_result.authres: 0 (CRLF, folded at 78) or
 	 * INKAN_AUTHRES_STYLE_* bits (inkan/authres.h) */
 	unsigned authres_style;
+	/* DMARC local policy (RFC 8617 7.2, RFC 9989 local policy): ARC
+	 * sealers trusted to vouch for mail they forwarded, by the ARC-Seal
+	 * d= (exact, ASCII case-insensitive); none by default. When DMARC
+	 * fails with a disposition other than none, the ARC chain passes,
+	 * and one of these sealers' ARC-Authentication-Results says
+	 * dmarc=pass, the disposition becomes none and the override is
+	 * recorded (inkan_dmarc_result.override = LOCAL_POLICY,
+	 * inkan_verify_result.arc_sealer, a comment in the A-R). */
+	const char *const *arc_trusted_sealers;
+	size_t narc_trusted_sealers;
+	/* ARC sealing (RFC 8617 5.1), for a forwarder or list that relays
+	 * what it verified: NULL (default) no seal; else the key and
+	 * choices (borrowed until inkan_verify_free()). At eom the message
+	 * is sealed with cv= from the chain validated here and an AAR that
+	 * records this verifier's Authentication-Results; see
+	 * inkan_verify_result.arc_seal and inkan_verify_arc_seal(). */
+	const inkan_arc_seal_key *arc_seal;
 } inkan_verify_options;
 
 /* Fill @o with the defaults. */
@@ -205,7 +226,7 @@ typedef enum inkan_verify_spf_status {
  * inkan_verify_free().
  */
 typedef struct inkan_verify_note {
-	const char *method;	/* "spf", "dkim", "dmarc" */
+	const char *method;	/* "spf", "dkim", "arc", "dmarc" */
 	/* RFC 8601 result name ("pass", "softfail", "none", ...); for SPF
 	 * that was not checked: "none" */
 	const char *result;
@@ -247,7 +268,8 @@ typedef struct inkan_verify_result {
 	const inkan_verify_note *notes;
 	size_t nnotes;
 	/* "Authentication-Results: ..." in the options' layout, without a
-	 * final line break: spf, then dkim (one per signature), then dmarc */
+	 * final line break: spf, then dkim (one per signature), then arc,
+	 * then dmarc */
 	const char *authres;
 	/* INKAN_OK, or the cap of inkan/msg.h the header section broke
 	 * (INKAN_ERR_HEADER_COUNT, _LINE_LENGTH, _HEADER_SIZE). The header
@@ -257,6 +279,21 @@ typedef struct inkan_verify_result {
 	 * INKAN_LIMIT_HEADER_FIELDS: more than 1000 fields"). */
 	inkan_status header_error;
 	const char *header_problem;
+	/* ARC (RFC 8617): the chain the message arrived with; NULL only
+	 * when the header section broke a limit (header_error) */
+	const inkan_arc_result *arc;
+	/* the trusted sealer (ARC-Seal d=) whose chain overrode a DMARC
+	 * failure, or NULL when no override was made */
+	const char *arc_sealer;
+	/* with an override: the comment for the report row's local_policy
+	 * reason (inkan_arc_result_report_comment), else NULL */
+	const char *arc_policy_comment;
+	/* with options.arc_seal: the new ARC set as text to put on top of
+	 * the message ("ARC-Seal: ...\r\nARC-Message-Signature: ...\r\n
+	 * ARC-Authentication-Results: ...\r\n"), or NULL when nothing may
+	 * be added (RFC 8617 5.1 step 2: the newest seal says cv=fail; or
+	 * 50 sets already) */
+	const char *arc_seal;
 } inkan_verify_result;
 
 /*
@@ -273,11 +310,18 @@ typedef struct inkan_verify_result {
 INKAN_API INKAN_MUST_CHECK inkan_status inkan_verify_eom(inkan_verify *v,
 	const inkan_verify_result **res);
 
+/*
+ * The sealer of options.arc_seal (NULL without one), after eom: the
+ * fields one by one for a milter (inkan_arc_seal_count(),
+ * inkan_arc_seal_header()). Borrowed until inkan_verify_free().
+ */
+INKAN_API const inkan_arc_seal *inkan_verify_arc_seal(const inkan_verify *v);
+
 /* The message as parsed (headers), borrowed until inkan_verify_free(). */
 INKAN_API const inkan_msg *inkan_verify_msg(const inkan_verify *v);
 
 /*
- * Append the spf, dkim and dmarc resinfos of the result to @b (after
+ * Append the spf, dkim, arc and dmarc resinfos of the result to @b (after
  * eom), for a caller that adds entries of its own (iprev, arc). @b keeps
  * copies. INKAN_ERR_STATE before eom.
  */

@@ -32,6 +32,17 @@
 #define IK_DKIM_MIN_RSA_BITS 1024	/* RFC 8301 3.2: MUST NOT below */
 #define IK_DKIM_MAX_QNAME 253		/* RFC 1035 2.3.4 */
 #define IK_DKIM_MAX_KEY_RECORD 8192	/* joined TXT strings */
+#define IK_ARC_MAX_INSTANCE 50		/* RFC 8617 4.2.1 */
+
+/*
+ * The three fields with DKIM-Signature syntax (lib/arc reads the ARC
+ * ones through the same parser, RFC 8617 4.1.2 and 4.1.3).
+ */
+typedef enum ik_dkim_sig_kind {
+	IK_SIG_DKIM = 0,	/* DKIM-Signature */
+	IK_SIG_AMS = 1,		/* ARC-Message-Signature: no v=, i= instance */
+	IK_SIG_AS = 2		/* ARC-Seal: no body, cv=, no h= */
+} ik_dkim_sig_kind;
 
 /* ---- signatures (sig.c) --------------------------------------------- */
 
@@ -57,6 +68,8 @@ typedef struct ik_dkim_sig {
 	char b_prefix[9];
 	int has_l, has_t, has_x;
 	uint64_t l, t, x;		/* UINT64_MAX: "infinite" */
+	unsigned instance;		/* ARC i= (1..50), 0 for DKIM */
+	const char *cv;			/* ARC-Seal cv= as written, or NULL */
 	char *arena;			/* owned: every string above */
 	size_t arena_len, arena_cap;
 } ik_dkim_sig;
@@ -70,6 +83,10 @@ typedef struct ik_dkim_sig {
  */
 inkan_status ik_dkim_sig_parse(const inkan_ctx *ctx, const inkan_header *hdr,
 	unsigned flags, int64_t now, uint64_t skew, ik_dkim_sig *sig);
+/* The same for an ARC-Message-Signature or ARC-Seal (@kind). */
+inkan_status ik_dkim_sig_parse_kind(const inkan_ctx *ctx,
+	const inkan_header *hdr, ik_dkim_sig_kind kind, unsigned flags,
+	int64_t now, uint64_t skew, ik_dkim_sig *sig);
 void ik_dkim_sig_clear(const inkan_ctx *ctx, ik_dkim_sig *sig);
 
 /* 1 if @s is a domain-name (RFC 6376 3.5 d=, from RFC 5321); with
@@ -85,10 +102,19 @@ int ik_dkim_domain_ok(const char *s, size_t len, int selector);
 size_t ik_dkim_strip_b(const char *raw, size_t len, char *out);
 
 /* Feed the h= selection (@names, @n of them) of @msg to @d (hselect.c);
- * @own is the DKIM-Signature being verified, or NULL when signing. */
+ * @own is the signature field being verified (it is not a candidate
+ * for its own h=, whatever its name), or NULL when signing. */
 inkan_status ik_dkim_hash_headers(ik_digest *d, ik_canon c,
 	const inkan_msg *msg, const char *const *names, size_t n,
 	const inkan_header *own);
+
+/*
+ * The header hash of a parsed signature (3.7 step 2): its h= fields of
+ * @msg bottom-up, then its own field with b= emptied and without the
+ * final CRLF. @d is reset first; the digest goes to @out.
+ */
+inkan_status ik_dkim_sig_header_hash(const inkan_ctx *ctx, ik_digest *d,
+	const inkan_msg *msg, const ik_dkim_sig *sig, unsigned char *out);
 
 /* ---- key records and keys (keyrec.c) ------------------------------- */
 
@@ -121,6 +147,11 @@ typedef struct ik_dkim_key {
  * (problems go to key->error). Free with ik_dkim_key_unref(). */
 inkan_status ik_dkim_key_from_record(const inkan_ctx *ctx, const char *txt,
 	size_t len, ik_dkim_key **out);
+
+/* 6.1.2 steps 5-8, RFC 8301 3.2 and key t=s: is @key fit for @sig?
+ * (verify.c) */
+inkan_dkim_reason ik_dkim_check_key(const ik_dkim_sig *sig,
+	const ik_dkim_key *key);
 
 /* ---- key cache (keycache.c) ----------------------------------------- */
 
@@ -166,6 +197,15 @@ inkan_status ik_dkim_keyq_start(inkan_dkim *d, ik_dkim_keyq *q);
 inkan_status ik_dkim_keyq_wait(inkan_dkim *d, ik_dkim_keyq *q);
 void ik_dkim_keyq_clear(inkan_dkim *d, ik_dkim_keyq *q);
 
+/* ---- per-message verification (verify.c) -------------------------- */
+
+/* A verifier for the fields of @kind (DKIM-Signature or, for lib/arc,
+ * ARC-Message-Signature); otherwise as inkan_dkim_verify_new(). */
+inkan_status ik_dkim_verify_new_kind(inkan_dkim *d, inkan_msg *msg,
+	ik_dkim_sig_kind kind, inkan_dkim_verify **out);
+/* the parsed signature behind result @i (NULL when out of range) */
+const ik_dkim_sig *ik_dkim_verify_sig(const inkan_dkim_verify *v, size_t i);
+
 /* ---- the long-lived handle (dkim.c) -------------------------------- */
 
 struct ik_static_key {
@@ -186,5 +226,25 @@ struct inkan_dkim {
 
 /* the default header set a signer oversigns (sign.c) */
 extern const char *const ik_dkim_default_sign_headers[];
+
+/* ---- writing a signature field (sign.c) ---------------------------- */
+
+/* a field being written, folded before column IK_DKIM_FOLD_AT */
+#define IK_DKIM_FOLD_AT 78
+typedef struct ik_fold {
+	struct ik_buf *b;
+	size_t col;		/* current column */
+	inkan_status st;	/* first failure; later calls do nothing */
+} ik_fold;
+
+/* append @s, folding first (CRLF TAB) when the line would get too long */
+void ik_fold_put(ik_fold *f, const char *s, size_t n, int space_before);
+/* " tag=value;" */
+void ik_fold_tag(ik_fold *f, const char *tag, const char *value);
+/* the base64 of @sig, folded anywhere (3.5 b=); @b64 has
+ * ik_b64_encoded_len(len) + 1 bytes */
+void ik_fold_b(ik_fold *f, const unsigned char *sig, size_t len, char *b64);
+/* "a::b" h= names, folded at the colons (3.5 sig-h-tag) */
+void ik_fold_h(ik_fold *f, const char *const *names, size_t n);
 
 #endif

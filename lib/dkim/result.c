@@ -67,6 +67,8 @@ inkan_dkim_reason_str(inkan_dkim_reason reason)
 	case INKAN_DKIM_R_SIGNATURE: return "signature did not verify";
 	case INKAN_DKIM_R_PARTIAL_POLICY: return "unsigned text after l=";
 	case INKAN_DKIM_R_INTERNAL: return "internal error";
+	case INKAN_DKIM_R_SIGNS_ARC_SEAL:
+		return "h= covers ARC-Seal (RFC 8617 4.1.2)";
 	}
 	return "unknown reason";
 }

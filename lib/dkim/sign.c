@@ -20,7 +20,7 @@
 #include "core/ctx_internal.h"
 #include "dkim_internal.h"
 
-#define FOLD_AT 78		/* RFC 5322 2.1.1: SHOULD be <= 78 */
+#define FOLD_AT IK_DKIM_FOLD_AT	/* RFC 5322 2.1.1: SHOULD be <= 78 */
 #define SIG_HEADER_MAX 65536
 
 /* 5.4.1 plus the MIME fields; Sender and List-* are added when present */
@@ -339,15 +339,8 @@ collect_names(const inkan_dkim_sign *s, const struct skey *k,
 	return st;
 }
 
-struct fold {
-	ik_buf *b;
-	size_t col;		/* current column */
-	inkan_status st;
-};
-
-/* append @s, folding first (CRLF TAB) when the line would pass FOLD_AT */
-static void
-fold_put(struct fold *f, const char *s, size_t n, int space_before)
+void
+ik_fold_put(ik_fold *f, const char *s, size_t n, int space_before)
 {
 	if (f->st != INKAN_OK)
 		return;
@@ -363,8 +356,8 @@ fold_put(struct fold *f, const char *s, size_t n, int space_before)
 	f->col += n;
 }
 
-static void
-fold_tag(struct fold *f, const char *tag, const char *value)
+void
+ik_fold_tag(ik_fold *f, const char *tag, const char *value)
 {
 	char tmp[600];
 	int n = snprintf(tmp, sizeof(tmp), "%s=%s;", tag, value);
@@ -373,12 +366,29 @@ fold_tag(struct fold *f, const char *tag, const char *value)
 		f->st = INKAN_ERR_INVALID;
 		return;
 	}
-	fold_put(f, tmp, (size_t)n, 1);
+	ik_fold_put(f, tmp, (size_t)n, 1);
+}
+
+void
+ik_fold_h(ik_fold *f, const char *const *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i == 0)
+			ik_fold_put(f, "h=", 2, 1);
+		else
+			ik_fold_put(f, ":", 1, 0);
+		ik_fold_put(f, names[i], strlen(names[i]), 0);
+	}
+	if (n == 0)
+		ik_fold_put(f, "h=", 2, 1);
+	ik_fold_put(f, ";", 1, 0);
 }
 
 /* i= in dkim-quoted-printable (2.11) */
 static void
-put_auid(struct fold *f, const char *v)
+put_auid(ik_fold *f, const char *v)
 {
 	char tmp[512];
 	size_t n = 0;
@@ -398,52 +408,44 @@ put_auid(struct fold *f, const char *v)
 		}
 	}
 	tmp[n] = '\0';
-	fold_tag(f, "i", tmp);
+	ik_fold_tag(f, "i", tmp);
 }
 
 /* the field up to and including "b=" (what is hashed), folded */
 static void
 build_unsigned(const struct skey *k, int64_t now, const unsigned char *bh,
-	const struct hlist *hl, struct fold *f)
+	const struct hlist *hl, ik_fold *f)
 {
 	char num[32], bh64[48];
-	size_t i;
 
-	fold_put(f, "DKIM-Signature: v=1;", 20, 0);
-	fold_tag(f, "a", ik_key_type_of(k->key) == IK_KEY_RSA ?
+	ik_fold_put(f, "DKIM-Signature: v=1;", 20, 0);
+	ik_fold_tag(f, "a", ik_key_type_of(k->key) == IK_KEY_RSA ?
 		"rsa-sha256" : "ed25519-sha256");
-	fold_tag(f, "c", k->hcanon == IK_CANON_RELAXED ?
+	ik_fold_tag(f, "c", k->hcanon == IK_CANON_RELAXED ?
 		(k->bcanon == IK_CANON_RELAXED ? "relaxed/relaxed" :
 		"relaxed/simple") : (k->bcanon == IK_CANON_RELAXED ?
 		"simple/relaxed" : "simple/simple"));
-	fold_tag(f, "d", k->domain);
-	fold_tag(f, "s", k->selector);
+	ik_fold_tag(f, "d", k->domain);
+	ik_fold_tag(f, "s", k->selector);
 	snprintf(num, sizeof(num), "%lld", (long long)now);
-	fold_tag(f, "t", num);
+	ik_fold_tag(f, "t", num);
 	if (k->lifetime > 0) {
 		snprintf(num, sizeof(num), "%llu",
 			(unsigned long long)((uint64_t)now + k->lifetime));
-		fold_tag(f, "x", num);
+		ik_fold_tag(f, "x", num);
 	}
 	if (k->auid != NULL)
 		put_auid(f, k->auid);
 	/* h= may fold around each colon (3.5 sig-h-tag) */
-	for (i = 0; i < hl->n; i++) {
-		if (i == 0)
-			fold_put(f, "h=", 2, 1);
-		else
-			fold_put(f, ":", 1, 0);
-		fold_put(f, hl->ptr[i], strlen(hl->ptr[i]), 0);
-	}
-	fold_put(f, ";", 1, 0);
+	ik_fold_h(f, hl->ptr, hl->n);
 	ik_b64_encode(bh, 32, bh64);
-	fold_tag(f, "bh", bh64);
-	fold_put(f, "b=", 2, 1);
+	ik_fold_tag(f, "bh", bh64);
+	ik_fold_put(f, "b=", 2, 1);
 }
 
 /* b= value: FWS may go anywhere in it (3.5 b=) */
-static void
-put_b(struct fold *f, const unsigned char *sig, size_t len, char *b64)
+void
+ik_fold_b(ik_fold *f, const unsigned char *sig, size_t len, char *b64)
 {
 	size_t n, pos = 0, total;
 
@@ -469,7 +471,7 @@ sign_one(inkan_dkim_sign *s, struct skey *k, int64_t now, struct hlist *hl,
 	ik_digest *d)
 {
 	ik_buf b;
-	struct fold f;
+	ik_fold f;
 	unsigned char hh[IK_HASH_MAX], *sig = NULL;
 	size_t sig_len = 0;
 	char *b64 = NULL;
@@ -502,7 +504,7 @@ sign_one(inkan_dkim_sign *s, struct skey *k, int64_t now, struct hlist *hl,
 	    NULL)
 		st = INKAN_ERR_NOMEM;
 	if (st == INKAN_OK) {
-		put_b(&f, sig, sig_len, b64);
+		ik_fold_b(&f, sig, sig_len, b64);
 		if (f.st == INKAN_OK)
 			f.st = ik_buf_append(&b, "\r\n", 2);
 		st = f.st;

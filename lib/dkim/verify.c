@@ -38,6 +38,8 @@ struct vsig {
 struct inkan_dkim_verify {
 	inkan_dkim *d;
 	inkan_msg *msg;
+	ik_dkim_sig_kind kind;	/* DKIM-Signature, or lib/arc's AMS */
+	const char *name;	/* the field name of that kind */
 	int prepared, finished;
 	inkan_status error;
 	struct vsig *sigs;
@@ -52,12 +54,20 @@ struct inkan_dkim_verify {
 };
 
 static const char dkim_sig_name[] = "DKIM-Signature";
+static const char ams_name[] = "ARC-Message-Signature";
 
 static inkan_status
 body_sink(void *ud, const char *data, size_t len);
 
 INKAN_API inkan_status
 inkan_dkim_verify_new(inkan_dkim *d, inkan_msg *msg, inkan_dkim_verify **out)
+{
+	return ik_dkim_verify_new_kind(d, msg, IK_SIG_DKIM, out);
+}
+
+inkan_status
+ik_dkim_verify_new_kind(inkan_dkim *d, inkan_msg *msg, ik_dkim_sig_kind kind,
+	inkan_dkim_verify **out)
 {
 	inkan_dkim_verify *v;
 	inkan_status st;
@@ -74,6 +84,8 @@ inkan_dkim_verify_new(inkan_dkim *d, inkan_msg *msg, inkan_dkim_verify **out)
 		return INKAN_ERR_NOMEM;
 	v->d = d;
 	v->msg = msg;
+	v->kind = kind;
+	v->name = kind == IK_SIG_AMS ? ams_name : dkim_sig_name;
 	st = inkan_msg_add_body_sink(msg, body_sink, v);
 	if (st != INKAN_OK) {
 		ik_free(d->ctx, v);
@@ -218,8 +230,10 @@ static inkan_status
 prepare(inkan_dkim_verify *v)
 {
 	const inkan_ctx *ctx = v->d->ctx;
-	size_t n = inkan_msg_count_named(v->msg, dkim_sig_name), i;
-	size_t cap = ik_limit(ctx, INKAN_LIMIT_DKIM_SIGNATURES);
+	size_t n = inkan_msg_count_named(v->msg, v->name), i;
+	/* RFC 8617 4.2.1: a chain has at most 50 AMS; more fail it */
+	size_t cap = v->kind == IK_SIG_AMS ? IK_ARC_MAX_INSTANCE :
+		ik_limit(ctx, INKAN_LIMIT_DKIM_SIGNATURES);
 	int64_t now = inkan_ctx_now(ctx);
 	uint64_t skew = inkan_ctx_limit(ctx, INKAN_LIMIT_DKIM_CLOCK_SKEW);
 	inkan_status st;
@@ -241,8 +255,9 @@ prepare(inkan_dkim_verify *v)
 	/* 6.1: the order is not significant; we go top down */
 	for (i = 0; i < v->nsigs; i++) {
 		struct vsig *s = &v->sigs[i];
-		const inkan_header *h = inkan_msg_find(v->msg, dkim_sig_name, i);
-		st = ik_dkim_sig_parse(ctx, h, v->d->flags, now, skew, &s->sig);
+		const inkan_header *h = inkan_msg_find(v->msg, v->name, i);
+		st = ik_dkim_sig_parse_kind(ctx, h, v->kind, v->d->flags, now,
+			skew, &s->sig);
 		fill_result(s, inkan_header_index(h));
 		if (st != INKAN_OK)
 			return v->error = st;
@@ -302,8 +317,8 @@ body_sink(void *ud, const char *data, size_t len)
 }
 
 /* 6.1.2 steps 5-8 plus RFC 8301 3.2 and the t=s rule of 3.6.1 */
-static inkan_dkim_reason
-check_key(const ik_dkim_sig *sig, const ik_dkim_key *key)
+inkan_dkim_reason
+ik_dkim_check_key(const ik_dkim_sig *sig, const ik_dkim_key *key)
 {
 	unsigned bits;
 
@@ -339,32 +354,12 @@ static inkan_status
 header_hash(inkan_dkim_verify *v, const ik_dkim_sig *sig, unsigned char *out)
 {
 	ik_digest **dp = &v->hdigest[sig->halg];
-	size_t len;
-	const char *raw;
-	char *stripped;
 	inkan_status st;
 
-	if (*dp == NULL) {
-		st = ik_digest_new(v->d->crypto, sig->halg, dp);
-		if (st != INKAN_OK)
-			return st;
-	} else if ((st = ik_digest_reset(*dp)) != INKAN_OK) {
+	if (*dp == NULL &&
+	    (st = ik_digest_new(v->d->crypto, sig->halg, dp)) != INKAN_OK)
 		return st;
-	}
-	st = ik_dkim_hash_headers(*dp, sig->hcanon, v->msg, sig->h, sig->nh,
-		sig->hdr);
-	if (st != INKAN_OK)
-		return st;
-	raw = inkan_header_raw(sig->hdr, &len);
-	stripped = ik_malloc(v->d->ctx, len + 1);
-	if (stripped == NULL)
-		return INKAN_ERR_NOMEM;
-	len = ik_dkim_strip_b(raw, len, stripped);
-	st = ik_canon_header(*dp, sig->hcanon, stripped, len, 0);
-	ik_free(v->d->ctx, stripped);
-	if (st == INKAN_OK)
-		st = ik_digest_final(*dp, out);
-	return st;
+	return ik_dkim_sig_header_hash(v->d->ctx, *dp, v->msg, sig, out);
 }
 
 static inkan_status
@@ -387,7 +382,7 @@ verify_one(inkan_dkim_verify *v, struct vsig *s)
 	s->res.testing = q->key->testing;
 	if (q->key->pub != NULL)
 		s->res.key_bits = ik_pubkey_bits(q->key->pub);
-	if ((r = check_key(sig, q->key)) != INKAN_DKIM_R_OK) {
+	if ((r = ik_dkim_check_key(sig, q->key)) != INKAN_DKIM_R_OK) {
 		set_error(s, r);
 		return INKAN_OK;
 	}
@@ -478,4 +473,12 @@ INKAN_API size_t
 inkan_dkim_verify_skipped(const inkan_dkim_verify *v)
 {
 	return v != NULL ? v->skipped : 0;
+}
+
+const ik_dkim_sig *
+ik_dkim_verify_sig(const inkan_dkim_verify *v, size_t i)
+{
+	if (v == NULL || i >= v->nsigs)
+		return NULL;
+	return &v->sigs[i].sig;
 }

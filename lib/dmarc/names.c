@@ -46,6 +46,7 @@ inkan_dmarc_override_name(inkan_dmarc_override o)
 	case INKAN_DMARC_OVERRIDE_TEST_MODE: return "policy_test_mode";
 	case INKAN_DMARC_OVERRIDE_SAMPLED_OUT: return "sampled_out";
 	case INKAN_DMARC_OVERRIDE_NO_VALID_POLICY: return "no_valid_policy";
+	case INKAN_DMARC_OVERRIDE_LOCAL_POLICY: return "local_policy";
 	}
 	return "";
 }

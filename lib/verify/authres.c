@@ -17,6 +17,8 @@
  * is reported as "spf=none" with a comment saying why (RFC 8601 2.7.2:
  * no checkable identity), so a reader sees it was not forgotten.
  */
+#include <stdio.h>
+
 #include <inkan/authres.h>
 
 #include "core/alloc.h"
@@ -97,7 +99,21 @@ inkan_verify_authres_add(const inkan_verify *v, inkan_authres_builder *b)
 		if (st != INKAN_OK)
 			return st;
 	}
-	return inkan_dmarc_authres_add(v->res.dmarc, b);
+	/* RFC 8617 5.2: the chain status belongs in our A-R */
+	if (v->res.arc != NULL &&
+	    (st = inkan_arc_result_to_authres(v->res.arc, v->spf.client_ip,
+	    b)) != INKAN_OK &&
+	    st != INKAN_ERR_INVALID)
+		return st;
+	if ((st = inkan_dmarc_authres_add(v->res.dmarc, b)) != INKAN_OK)
+		return st;
+	if (v->res.arc_sealer != NULL) {
+		char tmp[300];
+		snprintf(tmp, sizeof(tmp), "local policy: trusted ARC sealer "
+			"%s", v->res.arc_sealer);
+		st = inkan_authres_builder_comment(b, tmp);
+	}
+	return st == INKAN_ERR_INVALID ? INKAN_OK : st;
 }
 
 static inkan_status

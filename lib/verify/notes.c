@@ -81,12 +81,13 @@ ik_verify_notes(inkan_verify *v)
 {
 	inkan_status st;
 
-	/* SPF, the signatures (or one "none"), DMARC */
-	v->notes = ik_calloc(v->ctx, v->res.ndkim + 3, sizeof(*v->notes));
+	/* SPF, the signatures (or one "none"), ARC, DMARC */
+	v->notes = ik_calloc(v->ctx, v->res.ndkim + 4, sizeof(*v->notes));
 	if (v->notes == NULL)
 		return INKAN_ERR_NOMEM;
 	if ((st = ik_verify_explain_spf(v)) != INKAN_OK ||
 	    (st = ik_verify_explain_dkim(v)) != INKAN_OK ||
+	    (st = ik_verify_explain_arc(v)) != INKAN_OK ||
 	    (st = ik_verify_explain_dmarc(v)) != INKAN_OK)
 		return st;
 	v->res.notes = v->notes;
@@ -101,7 +102,20 @@ label(const char *method)
 		return "SPF:   ";
 	if (strcmp(method, "dkim") == 0)
 		return "DKIM:  ";
+	if (strcmp(method, "arc") == 0)
+		return "ARC:   ";
 	return "DMARC: ";
+}
+
+static inkan_status
+arc_lines(const inkan_verify *v, ik_buf *b)
+{
+	size_t i;
+	inkan_status st = INKAN_OK;
+
+	for (i = 0; i < v->narc_lines && st == INKAN_OK; i++)
+		st = ik_buf_printf(b, "       %s\n", v->arc_lines[i]);
+	return st;
 }
 
 INKAN_API inkan_status
@@ -126,6 +140,9 @@ inkan_verify_summary(const inkan_verify *v, int utf8, char **text,
 			n->detail ? " (" : "", n->detail ? n->detail : "",
 			n->detail ? ")" : "", utf8 ? "\xe2\x80\x94" : "-",
 			n->why, n->fix ? "; " : "", n->fix ? n->fix : "");
+		/* the ARC chain, one set a line, under its note */
+		if (st == INKAN_OK && strcmp(n->method, "arc") == 0)
+			st = arc_lines(v, &b);
 	}
 	if (st == INKAN_OK)
 		st = ik_buf_take(&b, text, len);

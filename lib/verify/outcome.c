@@ -21,6 +21,10 @@ ik_verify_outcome(const inkan_verify_result *r)
 	case INKAN_DMARC_PASS:
 		return INKAN_VERIFY_PASS;
 	case INKAN_DMARC_FAIL:
+		/* a trusted ARC sealer vouched for it (arc_policy.c) */
+		if (r->dmarc->override == INKAN_DMARC_OVERRIDE_LOCAL_POLICY)
+			return INKAN_VERIFY_NEUTRAL;
+		return INKAN_VERIFY_FAIL;
 	case INKAN_DMARC_PERMERROR:
 		return INKAN_VERIFY_FAIL;
 	case INKAN_DMARC_TEMPERROR:

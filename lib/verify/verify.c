@@ -5,7 +5,8 @@
  *
  * Order of work, so that DNS questions overlap (ARCHITECTURE.md "DNS"):
  *   envelope        -> SPF starts (spf_job.c: worker thread)
- *   end of headers  -> From authors, DKIM key lookups, DMARC discovery
+ *   end of headers  -> From authors, DKIM and ARC key lookups, DMARC
+ *                      discovery
  *                      (and, through a cache, the DMARC questions SPF
  *                      alignment will need: prefetch.c)
  *   body            -> DKIM body hashes (a body sink of the message)
@@ -89,6 +90,11 @@ inkan_verify_new(inkan_ctx *ctx, const inkan_verify_options *opt,
 	if (st == INKAN_OK)
 		st = inkan_dkim_verify_new(v->dkim, v->msg, &v->dv);
 	if (st == INKAN_OK)
+		st = inkan_arc_verify_new(v->dkim, v->msg, &v->av);
+	if (st == INKAN_OK && v->opt.arc_seal != NULL)
+		st = inkan_arc_seal_new(v->dkim, v->msg, v->opt.arc_seal,
+			&v->seal);
+	if (st == INKAN_OK)
 		st = inkan_dmarc_eval_new(ctx, &v->opt.dmarc, &v->dmarc);
 	if (st != INKAN_OK) {
 		inkan_verify_free(v);
@@ -111,12 +117,16 @@ inkan_verify_free(inkan_verify *v)
 	inkan_dmarc_eval_free(v->dmarc);
 	inkan_authors_free(v->authors);
 	inkan_dkim_verify_free(v->dv);
+	inkan_arc_verify_free(v->av);
+	inkan_arc_seal_free(v->seal);
+	ik_free(v->ctx, v->seal_text);
 	inkan_msg_free(v->msg);
 	inkan_dkim_free(v->owned_dkim);
 	for (i = 0; i < v->nstrings; i++)
 		ik_free(v->ctx, v->strings[i]);
 	ik_free(v->ctx, v->strings);
 	ik_free(v->ctx, v->notes);
+	ik_free(v->ctx, v->arc_lines);
 	ik_free(v->ctx, v->dkim_res);
 	ik_free(v->ctx, v->authres);
 	ik_free(v->ctx, v);
@@ -166,6 +176,9 @@ end_of_headers(inkan_verify *v)
 		return st;
 	/* RFC 6376 6.1: the keys may be fetched before the body is seen */
 	if ((st = inkan_dkim_verify_eoh(v->dv)) != INKAN_OK)
+		return st;
+	/* RFC 8617 5.2: every set's AMS and AS keys, in the same batch */
+	if ((st = inkan_arc_verify_eoh(v->av)) != INKAN_OK)
 		return st;
 	if (v->dmarc != NULL && (st = inkan_dmarc_start(v->dmarc)) != INKAN_OK)
 		return st;
@@ -342,6 +355,38 @@ dmarc_unusable_from(inkan_verify *v)
 	v->res.dmarc = r;
 }
 
+/* RFC 8617 5.1: our A-R into the AAR, cv= from the chain we validated */
+static inkan_status
+seal(inkan_verify *v)
+{
+	char *value = NULL;
+	size_t i, n, len, total = 0;
+	const char *f;
+	inkan_status st;
+
+	/* the AAR value: our A-R folded with CRLF (it becomes a field) */
+	st = inkan_verify_authres(v, 0, 1, &value, NULL);
+	if (st == INKAN_OK)
+		st = inkan_arc_seal_eom(v->seal, v->res.arc, value);
+	inkan_free(v->ctx, value);
+	if (st != INKAN_OK || (n = inkan_arc_seal_count(v->seal)) == 0)
+		return st;
+	for (i = 0; i < n; i++) {
+		inkan_arc_seal_header(v->seal, i, &len);
+		total += len;
+	}
+	if ((v->seal_text = ik_malloc(v->ctx, total + 1)) == NULL)
+		return INKAN_ERR_NOMEM;
+	for (total = 0, i = 0; i < n; i++) {
+		f = inkan_arc_seal_header(v->seal, i, &len);
+		memcpy(v->seal_text + total, f, len);
+		total += len;
+	}
+	v->seal_text[total] = '\0';
+	v->res.arc_seal = v->seal_text;
+	return INKAN_OK;
+}
+
 static inkan_status
 finish(inkan_verify *v)
 {
@@ -359,6 +404,9 @@ finish(inkan_verify *v)
 		return st;
 	if ((st = inkan_dkim_verify_eom(v->dv)) != INKAN_OK)
 		return st;
+	if ((st = inkan_arc_verify_eom(v->av)) != INKAN_OK)
+		return st;
+	v->res.arc = inkan_arc_verify_result(v->av);
 	if ((st = ik_verify_spf_finish(v)) != INKAN_OK)
 		return st;
 	if ((st = add_dkim_results(v)) != INKAN_OK ||
@@ -369,13 +417,14 @@ finish(inkan_verify *v)
 	else if ((st = inkan_dmarc_evaluate(v->dmarc, &v->res.dmarc)) !=
 	    INKAN_OK)
 		return st;
+	ik_verify_arc_override(v);
 	v->res.outcome = ik_verify_outcome(&v->res);
 	if ((st = ik_verify_notes(v)) != INKAN_OK)
 		return st;
 	if ((st = ik_verify_build_authres(v)) != INKAN_OK)
 		return st;
 	v->res.authres = v->authres;
-	return INKAN_OK;
+	return v->seal != NULL ? seal(v) : INKAN_OK;
 }
 
 INKAN_API inkan_status
@@ -397,6 +446,12 @@ inkan_verify_eom(inkan_verify *v, const inkan_verify_result **res)
 		return v->error;
 	*res = &v->res;
 	return INKAN_OK;
+}
+
+INKAN_API const inkan_arc_seal *
+inkan_verify_arc_seal(const inkan_verify *v)
+{
+	return v != NULL && v->finished ? v->seal : NULL;
 }
 
 INKAN_API const inkan_msg *

@@ -40,6 +40,13 @@ struct inkan_verify {
 	inkan_dkim *owned_dkim;
 	inkan_msg *msg;
 	inkan_dkim_verify *dv;
+	inkan_arc_verify *av;		/* the ARC chain (lib/arc) */
+	inkan_arc_seal *seal;		/* with options.arc_seal */
+	char *seal_text;		/* the new set, for the result */
+	/* DMARC after a trusted sealer's override (arc_policy.c) */
+	inkan_dmarc_result dmarc_overridden;
+	const char **arc_lines;		/* the chain drawn, one set a line */
+	size_t narc_lines;
 	inkan_dmarc_eval *dmarc;
 	inkan_authors *authors;
 	struct ik_verify_spf spf;
@@ -89,6 +96,12 @@ inkan_status ik_verify_notes(inkan_verify *v);
 inkan_status ik_verify_explain_spf(inkan_verify *v);
 inkan_status ik_verify_explain_dkim(inkan_verify *v);
 inkan_status ik_verify_explain_dmarc(inkan_verify *v);
+
+/* explain_arc.c */
+inkan_status ik_verify_explain_arc(inkan_verify *v);
+
+/* arc_policy.c: the trusted-sealer override of a DMARC failure */
+void ik_verify_arc_override(inkan_verify *v);
 
 /* verify.c: hand SPF's result to the result and to DMARC */
 inkan_status ik_verify_add_spf_result(inkan_verify *v);

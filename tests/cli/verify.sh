@@ -129,8 +129,8 @@ assert [s["result"] for s in d["signatures"]] == ["fail"]
 assert d["signatures"][0]["reason"] == "body hash did not verify"
 assert d["dmarc"]["result"] == "fail" and d["dmarc"]["disposition"] == "reject"
 assert d["dmarc"]["spf_alignment"] == "not-aligned"
-assert [n["method"] for n in d["summary"]] == ["spf", "dkim", "dmarc"]
-assert d["summary"][2]["fix"].startswith("repair the signature")
+assert [n["method"] for n in d["summary"]] == ["spf", "dkim", "arc", "dmarc"]
+assert d["summary"][3]["fix"].startswith("repair the signature")
 assert d["authentication_results"].startswith("Authentication-Results: inkan.localhost;")
 ' "$tmp/json"
 

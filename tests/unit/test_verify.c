@@ -65,10 +65,15 @@ test_all_pass(void **state)
 	assert_string_equal(r->dmarc->author_domain, "example.com");
 	assert_true(r->dmarc->dkim_aligned);
 	assert_int_equal(r->dmarc->policy_evaluated, INKAN_DMARC_POLICY_REJECT);
-	/* SPF, two signatures, DMARC: no problems */
-	assert_int_equal(r->nnotes, 4);
+	/* SPF, two signatures, ARC (none: no chain), DMARC: no problems */
+	assert_int_equal(r->nnotes, 5);
+	assert_string_equal(vt_note(r, "arc", 0)->result, "none");
+	assert_int_equal(r->arc->verdict, INKAN_ARC_NONE);
+	VT_HAS(r->authres, "arc=none smtp.remote-ip=192.0.2.25;");
 	for (i = 0; i < r->nnotes; i++) {
 		assert_false(r->notes[i].problem);
+		if (strcmp(r->notes[i].method, "arc") == 0)
+			continue;
 		assert_string_equal(r->notes[i].result, "pass");
 		assert_null(r->notes[i].fix);
 	}
@@ -90,7 +95,7 @@ test_all_pass(void **state)
 	/* the order Gmail shows and the brief asks for: spf, dkim, dmarc */
 	assert_true(strstr(r->authres, "spf=") < strstr(r->authres, "dkim="));
 	assert_true(strstr(r->authres, "dkim=") < strstr(r->authres, "dmarc="));
-	authres_parses(f, r->authres, 4);
+	authres_parses(f, r->authres, 5);
 	free(s);
 	free(m);
 }
@@ -118,7 +123,7 @@ test_spf_include(void **state)
 	assert_string_equal(vt_note(r, "dkim", 0)->result, "none");
 	VT_HAS(vt_note(r, "dkim", 0)->fix, "with d=example.com");
 	VT_HAS(r->authres, "dkim=none");
-	authres_parses(f, r->authres, 3);
+	authres_parses(f, r->authres, 4);
 	free(m);
 }
 
@@ -185,7 +190,7 @@ test_two_signatures_one_fails(void **state)
 	VT_HAS(n->why, "s2._domainkey.esp.example");
 	assert_non_null(n->fix);
 	VT_HAS(r->authres, "dkim=fail");
-	authres_parses(f, r->authres, 4);
+	authres_parses(f, r->authres, 5);
 	/* an Ed25519 record for an RSA signature: permerror, still a pass */
 	vt_zone(f, wrong);
 	r = vt_run(f, s, "198.51.100.9", "out.esp.example",
@@ -275,7 +280,7 @@ test_no_ip(void **state)
 	assert_int_equal(r->dmarc->verdict, INKAN_DMARC_PASS);
 	assert_int_equal(r->outcome, INKAN_VERIFY_PASS);
 	assert_null(r->dmarc->spf.domain);
-	authres_parses(f, r->authres, 3);
+	authres_parses(f, r->authres, 4);
 	/* no envelope call at all: the same */
 	r = vt_run(f, s, NULL, NULL, NULL, 0, 0);
 	assert_int_equal(r->spf_status, INKAN_VERIFY_SPF_NO_IP);

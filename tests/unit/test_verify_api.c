@@ -165,10 +165,10 @@ test_output_forms(void **state)
 	assert_null(strstr(text, "\r"));
 	assert_null(strstr(text, "Authentication-Results:"));
 	assert_int_equal(strlen(text), len);
-	/* one line per resinfo: spf, two dkim, dmarc */
+	/* one line per resinfo: spf, two dkim, arc, dmarc */
 	for (i = 0; text[i] != '\0'; i++)
 		lines += text[i] == '\n';
-	assert_int_equal(lines, 4);
+	assert_int_equal(lines, 5);
 	inkan_free(f->ctx, text);
 	/* into a caller's builder, after an entry of its own */
 	assert_int_equal(inkan_authres_builder_new(f->ctx, "mx.test", &b),
