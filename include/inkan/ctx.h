@@ -84,7 +84,10 @@ typedef enum inkan_limit {
 	/* DNS: per-query timeout in milliseconds (default 5000) */
 	INKAN_LIMIT_DNS_TIMEOUT_MS = 13,
 	/* DMARC: queries in the RFC 9989 4.10 tree walk (default 8) */
-	INKAN_LIMIT_DMARC_TREE_WALK = 14
+	INKAN_LIMIT_DMARC_TREE_WALK = 14,
+	/* bytes in one message read from a mail folder (inkan/mailbox.h;
+	 * default 64 MiB) */
+	INKAN_LIMIT_MESSAGE_BYTES = 15
 	/* append new limits here */
 } inkan_limit;
 

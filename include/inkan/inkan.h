@@ -12,6 +12,7 @@
 #include <inkan/status.h>
 #include <inkan/ctx.h>
 #include <inkan/msg.h>
+#include <inkan/mailbox.h>
 #include <inkan/address.h>
 #include <inkan/authres.h>
 #include <inkan/dns.h>

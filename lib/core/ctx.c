@@ -55,6 +55,8 @@ set_default_limits(uint64_t *l)
 	l[INKAN_LIMIT_DKIM_CLOCK_SKEW] = 300;
 	l[INKAN_LIMIT_DNS_TIMEOUT_MS] = 5000;
 	l[INKAN_LIMIT_DMARC_TREE_WALK] = 8;	/* RFC 9989 4.10 */
+	/* larger than any MTA's usual message size limit */
+	l[INKAN_LIMIT_MESSAGE_BYTES] = 64 * 1024 * 1024;
 }
 
 INKAN_API inkan_status
