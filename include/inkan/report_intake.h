@@ -5,7 +5,7 @@
  * Three layers, each usable alone:
  *
  *  1. inkan_report_extract(): bytes of unknown kind (a .xml, .xml.gz, .zip,
- *     one mail message, an mbox) -> the reports inside, found by content and
+ *     one mail message; mbox files and Maildirs go through inkan/mailbox.h) -> the reports inside, found by content and
  *     not by name. Decompression and MIME nesting are bounded.
  *  2. inkan_agg_parse(): one aggregate report's XML (RFC 7489 Appendix C or
  *     RFC 9990) -> its metadata and records, streamed to a sink, so a
@@ -207,7 +207,9 @@ typedef struct inkan_report_extract_cb {
 /*
  * Find the reports in @len bytes (borrowed) of unknown kind: XML, gzip,
  * zip, one RFC 5322 message (MIME, base64 or quoted-printable parts,
- * nested message/rfc822) or an mbox. @origin names the input in messages.
+ * nested message/rfc822), possibly after an mbox From_ line. Whole mbox
+ * files and Maildirs are split by inkan/mailbox.h first. @origin names the
+ * input in messages.
  * Returns INKAN_OK when the input was read (even if parts had errors,
  * which went to cb->error), INKAN_ERR_NOT_FOUND when nothing in it looks
  * like a report, or a status cb->item returned.

@@ -121,7 +121,7 @@ ik_extract_walk(struct ik_extract *ex, const unsigned char *d, size_t len,
 			0);
 	case SNIFF_MBOX:
 		if (!in_message)
-			return ik_mbox_walk(ex, d, len, origin, nesting);
+			return ik_from_line_walk(ex, d, len, origin, nesting);
 		return INKAN_OK;
 	case SNIFF_MESSAGE:
 		return ik_message_walk(ex, d, len, origin, nesting);

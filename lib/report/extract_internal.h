@@ -42,8 +42,9 @@ inkan_status ik_unzip_walk(struct ik_extract *ex, const unsigned char *d,
 /* message.c */
 inkan_status ik_message_walk(struct ik_extract *ex, const unsigned char *d,
 	size_t len, const char *origin, unsigned nesting);
-inkan_status ik_mbox_walk(struct ik_extract *ex, const unsigned char *d,
-	size_t len, const char *origin, unsigned nesting);
+inkan_status ik_from_line_walk(struct ik_extract *ex,
+	const unsigned char *d, size_t len, const char *origin,
+	unsigned nesting);
 /* 1 when the message is a failure report (multipart/report with a
  * feedback-report, or a message/feedback-report part) */
 int ik_message_is_failure(const inkan_ctx *ctx, const char *m, size_t len);

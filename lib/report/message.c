@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * message.c - reports inside mail: one RFC 5322 message, or an mbox.
+ * message.c - reports inside mail: one RFC 5322 message.
  *
  * A message is walked through its MIME structure (RFC 2046); each leaf is
  * decoded (base64, quoted-printable) and its bytes sniffed. A failure
@@ -191,51 +191,19 @@ ik_message_walk(struct ik_extract *ex, const unsigned char *d, size_t len,
 }
 
 /*
- * An mbox (RFC 4155): messages start at lines beginning "From " at the
- * start of the file or after an empty line (mboxrd/mboxo quote body lines
- * that would look like one). The "From " line itself is not part of the
- * message.
+ * One message preceded by its mbox From_ line (RFC 4155), as a Postfix
+ * pipe with the F flag delivers it: the From_ line is not part of the
+ * message. Splitting whole mbox files is the mailbox reader's job
+ * (inkan/mailbox.h); the CLI hands its messages here one at a time.
  */
 inkan_status
-ik_mbox_walk(struct ik_extract *ex, const unsigned char *d, size_t len,
+ik_from_line_walk(struct ik_extract *ex, const unsigned char *d, size_t len,
 	const char *origin, unsigned nesting)
 {
-	const char *m = (const char *)d;
-	size_t i = 0, start = 0;
-	unsigned n = 0;
-	int have = 0;
-	char o[IK_ORIGIN_MAX];
-	inkan_status st;
+	size_t i = 0;
 
-	for (;;) {
-		int at_end = i >= len;
-		int sep = !at_end && len - i >= 5 &&
-			memcmp(m + i, "From ", 5) == 0 &&
-			(i == 0 || (i >= 2 && m[i - 1] == '\n' &&
-			(m[i - 2] == '\n' || (i >= 3 && m[i - 2] == '\r' &&
-			m[i - 3] == '\n'))));
-		if (sep || at_end) {
-			if (have) {
-				size_t e = at_end ? len : i;
-				snprintf(o, sizeof(o), "%s: message %u", origin,
-					++n);
-				st = ik_message_walk(ex, d + start, e - start, o,
-					nesting + 1);
-				if (st != INKAN_OK)
-					return st;
-			}
-			if (at_end)
-				break;
-			while (i < len && m[i] != '\n')
-				i++;
-			i = i < len ? i + 1 : len;
-			start = i;
-			have = 1;
-			continue;
-		}
-		while (i < len && m[i] != '\n')
-			i++;
-		i = i < len ? i + 1 : len;
-	}
-	return INKAN_OK;
+	while (i < len && d[i] != '\n')
+		i++;
+	i = i < len ? i + 1 : len;
+	return ik_message_walk(ex, d + i, len - i, origin, nesting + 1);
 }

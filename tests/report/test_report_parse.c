@@ -440,7 +440,7 @@ test_mbox_and_mime(void **state)
 	}
 	b64[bn] = '\0';
 	mbox = malloc(bn * 3 + 4096);
-	for (int m = 0; m < 2; m++)
+	for (int m = 0; m < 1; m++)
 		n += (size_t)sprintf(mbox + n, "From x@y Thu Jan  1 00:00:00 2026\n"
 			"From: r@reporter.example\nSubject: Report %d\n"
 			"MIME-Version: 1.0\nContent-Type: multipart/mixed; "
@@ -452,8 +452,8 @@ test_mbox_and_mime(void **state)
 	assert_int_equal(run(ctx, mbox, n, "box", NULL, &t), INKAN_OK);
 	if (t.errors)
 		fail_msg("%s", t.last_err);
-	assert_int_equal(t.reports, 2);
-	assert_int_equal(t.messages, 246);
+	assert_int_equal(t.reports, 1);
+	assert_int_equal(t.messages, 123);
 	/* a message with nothing in it */
 	memset(&t, 0, sizeof(t));
 	assert_int_equal(run(ctx, "Subject: hi\n\nhello\n", 19, "m", NULL, &t),
