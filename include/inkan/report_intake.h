@@ -5,8 +5,9 @@
  * Three layers, each usable alone:
  *
  *  1. inkan_report_extract(): bytes of unknown kind (a .xml, .xml.gz, .zip,
- *     one mail message; mbox files and Maildirs go through inkan/mailbox.h) -> the reports inside, found by content and
- *     not by name. Decompression and MIME nesting are bounded.
+ *     one mail message) -> the reports inside, found by content and not
+ *     by name. Decompression and MIME nesting are bounded. Mbox files
+ *     and Maildirs are split into messages by inkan/mailbox.h first.
  *  2. inkan_agg_parse(): one aggregate report's XML (RFC 7489 Appendix C or
  *     RFC 9990) -> its metadata and records, streamed to a sink, so a
  *     million-row report never sits in memory as rows.
