@@ -22,5 +22,6 @@
 #include <inkan/dmarc.h>
 #include <inkan/verify.h>
 #include <inkan/domain.h>
+#include <inkan/report.h>
 
 #endif

@@ -219,6 +219,51 @@ INKAN_API inkan_status inkan_report_extract(const inkan_ctx *ctx,
 	const void *data, size_t len, const char *origin,
 	const inkan_report_limits *lim, const inkan_report_extract_cb *cb);
 
+
+/* ---- storing what was received (the owner-side tables) --------------- */
+
+struct inkan_report_store;	/* inkan/report.h */
+
+typedef struct inkan_report_ingest_stats {
+	unsigned aggregate_new;		/* reports stored */
+	unsigned aggregate_dup;		/* already stored: left alone */
+	unsigned failure_new;
+	unsigned failure_dup;
+	unsigned errors;		/* parts or reports refused */
+	uint64_t records;		/* records stored */
+} inkan_report_ingest_stats;
+
+/* Called for each part or report that is refused; borrowed strings. */
+typedef void (*inkan_report_error_fn)(void *arg, const char *origin,
+	const char *msg);
+
+typedef struct inkan_report_ingest_opts {
+	const inkan_report_limits *lim;		/* NULL: defaults */
+	/* when set, reports whose policy domain is not one of these are
+	 * refused ("not one of your domains") */
+	const char *const *domains;
+	size_t ndomains;
+	inkan_report_error_fn on_error;		/* may be NULL */
+	void *arg;
+} inkan_report_ingest_opts;
+
+/*
+ * Find, parse and store every report in @len bytes (borrowed) of one
+ * input (see inkan_report_extract). Each aggregate report is stored in one
+ * transaction with its raw XML (gzip) or not at all; a report already
+ * stored under the same (org_name, report_id, begin, end, policy domain)
+ * is left alone, and so is a failure report with the same SHA-256, so
+ * ingesting the same input again changes nothing. Refused parts go to
+ * opts->on_error and are counted; the rest of the input is still stored.
+ * @stats (may be NULL) is added to. Returns INKAN_OK unless the store
+ * failed (INKAN_ERR_IO, INKAN_ERR_NOMEM): then the input must not be
+ * considered stored (an IMAP message is not marked).
+ */
+INKAN_API inkan_status inkan_report_ingest(struct inkan_report_store *s,
+	const void *data, size_t len, const char *origin,
+	const inkan_report_ingest_opts *opts,
+	inkan_report_ingest_stats *stats);
+
 #ifdef __cplusplus
 }
 #endif
