@@ -25,5 +25,7 @@ const struct cli_command cli_commands[] = {
 	{ "domain", "set up a sending domain (keys, SPF, MAIL FROM, DMARC), "
 	  "audit its DNS, publish by DNS UPDATE, rotate keys",
 	  CMD_DOMAIN_USAGE, cmd_domain },
+	{ "report", "DMARC reports: ingest what reporters send you, "
+	  "summarise it, browse it", CMD_REPORT_USAGE, cmd_report },
 	{ NULL, NULL, NULL, NULL }
 };

@@ -120,4 +120,21 @@ int cmd_keygen(struct cli *cli, int argc, char **argv);
 	"internal."
 int cmd_domain(struct cli *cli, int argc, char **argv);
 
+#define CMD_REPORT_USAGE \
+	"inkan report ingest --db DB [--domain D]... [INPUT ...|-]\n" \
+	"inkan report ingest --db DB --imap URL [--imap-login FILE] " \
+	"[--imap-move FOLDER]\n" \
+	"inkan report summary --db DB [--domain D] [--since WHEN] [--json]\n" \
+	"                     [--check --min-pass-rate PCT]\n" \
+	"inkan report serve --db DB [--listen 127.0.0.1:8025]\n" \
+	"inkan report html --db DB --out FILE [--domain D]\n\n" \
+	"ingest: store the DMARC reports in INPUTs (.xml, .xml.gz, .zip, .eml,\n" \
+	"  mbox, Maildir; found by content) or one message on stdin (-).\n" \
+	"  Exit 0: stored (or already stored); 4: some input refused;\n" \
+	"  75 (EX_TEMPFAIL) with -: the store failed, the MTA retries.\n" \
+	"summary: per domain volume, DMARC/SPF/DKIM pass rates, top sources,\n" \
+	"  what fails and why, and the roll-out verdict. --check exits 1 when\n" \
+	"  a domain is under --min-pass-rate or a new failing source appears."
+int cmd_report(struct cli *cli, int argc, char **argv);
+
 #endif

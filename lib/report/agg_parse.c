@@ -134,6 +134,9 @@ on_error(void *ud, xmlErrorPtr e)
 	if (e == NULL || e->level < XML_ERR_ERROR)
 		return;
 	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "?");
+	for (char *c = msg; *c != '\0'; c++)
+		if (*c == '\n' || *c == '\r')
+			*c = ' ';
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';

@@ -33,6 +33,7 @@ struct ingest {
 	char errbuf[512];
 	int64_t rid;		/* rua_reports.id of the report being stored */
 	int in_tx;
+	int dup;		/* already stored: parse to check, store nothing */
 	inkan_status store_st;	/* a store failure: stop everything */
 	/* the batch: strings copied into arena, referenced by offset */
 	ik_buf arena;
@@ -144,9 +145,10 @@ on_begin(void *arg, const inkan_agg_meta *m, int *skip)
 	if (st != INKAN_OK)
 		goto store_fail;
 	if (r.nrows > 0) {
+		/* parsed to the end all the same, so a broken copy of a
+		 * stored report is still reported as broken */
 		ik_report_res_free(&r);
-		*skip = 1;
-		g->stats->aggregate_dup++;
+		g->dup = 1;
 		return INKAN_OK;
 	}
 	ik_report_res_free(&r);
@@ -190,6 +192,8 @@ on_record(void *arg, const inkan_agg_meta *m, const inkan_agg_record *rec)
 	int dkim_al, spf_al;
 	inkan_status st;
 
+	if (g->dup)
+		return INKAN_OK;
 	if (*rec->dkim || *rec->spf) {
 		dkim_al = strcmp(rec->dkim, "pass") == 0;
 		spf_al = strcmp(rec->spf, "pass") == 0;
@@ -314,6 +318,10 @@ on_end(void *arg, const inkan_agg_meta *m, uint64_t nrecords)
 	inkan_status st;
 	ik_buf raw;
 
+	if (g->dup) {
+		g->stats->aggregate_dup++;
+		return INKAN_OK;	/* on_item rolls the read back */
+	}
 	if ((st = flush_batch(g)) != INKAN_OK)
 		goto fail;
 	ik_buf_init(&raw, g->s->ctx, g->lim->max_xml * 2);
@@ -438,6 +446,7 @@ on_item(void *arg, const inkan_report_item *it)
 	if (it->kind == INKAN_REPORT_FAILURE)
 		return store_failure(g, it);
 	g->item = it;
+	g->dup = 0;
 	g->nbatch = 0;
 	ik_buf_reset(&g->arena);
 	g->errbuf[0] = '\0';

@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_report_ingest.c - `inkan report ingest`: store the DMARC reports a
+ * domain owner receives, from files, folders, stdin or IMAP.
+ *
+ * Files and folders are split into messages by the mailbox reader
+ * (inkan/mailbox.h: mbox, Maildir, or one file); each message or file is
+ * then searched for reports by content (inkan_report_ingest). "-" reads
+ * one message from stdin, for a Postfix alias or pipe transport:
+ *     dmarc: "|/usr/bin/inkan report ingest --db /var/lib/inkan/r.db -"
+ * There the exit status is what the MTA needs: 0 when the message was
+ * stored or refused as no report (a bounce would go to the reporter),
+ * 75 (EX_TEMPFAIL) when the store failed, so the MTA tries again.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <inkan/mailbox.h>
+#include <inkan/report_intake.h>
+
+#include "cli.h"
+#include "cmd_report.h"
+#include "cmd_report_imap.h"
+
+#define EX_TEMPFAIL_MTA 75
+#define MAX_DOMAINS 64
+
+struct ingest_run {
+	struct cli *cli;
+	inkan_report_store *store;
+	inkan_report_ingest_opts opts;
+	inkan_report_limits lim;
+	inkan_report_ingest_stats stats;
+	const char *domains[MAX_DOMAINS];
+};
+
+static void
+on_refused(void *arg, const char *origin, const char *msg)
+{
+	struct ingest_run *r = arg;
+
+	cli_error(r->cli, "%s: %s", origin, msg);
+}
+
+/* read the current message of @mb whole (bounded by @max) */
+static inkan_status
+read_message(inkan_mailbox *mb, size_t max, char **out, size_t *outlen)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	const char *d;
+	size_t n;
+	inkan_status st;
+
+	for (;;) {
+		st = inkan_mailbox_read(mb, &d, &n);
+		if (st != INKAN_OK || n == 0)
+			break;
+		if (len + n > max) {
+			st = INKAN_ERR_LIMIT;
+			break;
+		}
+		if (len + n > cap) {
+			size_t nc = cap ? cap * 2 : 65536;
+			while (nc < len + n)
+				nc *= 2;
+			char *nb = realloc(buf, nc);
+			if (nb == NULL) {
+				st = INKAN_ERR_NOMEM;
+				break;
+			}
+			buf = nb;
+			cap = nc;
+		}
+		memcpy(buf + len, d, n);
+		len += n;
+	}
+	if (st != INKAN_OK) {
+		free(buf);
+		return st;
+	}
+	*out = buf;
+	*outlen = len;
+	return INKAN_OK;
+}
+
+int
+report_ingest_bytes(struct ingest_run *r, const char *data, size_t len,
+	const char *origin)
+{
+	inkan_status st = inkan_report_ingest(r->store, data, len, origin,
+		&r->opts, &r->stats);
+
+	if (st != INKAN_OK) {
+		cli_error(r->cli, "%s: storing failed: %s", origin,
+			inkan_strerror(st));
+		return -1;
+	}
+	return 0;
+}
+
+/* every message of one path ("-": stdin); -1 when the store failed */
+static int
+ingest_path(struct ingest_run *r, const char *path)
+{
+	inkan_mailbox *mb;
+	const inkan_mailbox_origin *o;
+	inkan_status st;
+	char origin[1100];
+
+	if ((st = inkan_mailbox_open(r->cli->ctx, path, 0, &mb)) != INKAN_OK) {
+		cli_error(r->cli, "%s: %s", path, inkan_strerror(st));
+		r->stats.errors++;
+		return 0;
+	}
+	for (;;) {
+		char *msg;
+		size_t len;
+
+		st = inkan_mailbox_next(mb, &o);
+		if (st == INKAN_OK && o == NULL)
+			break;
+		if (st != INKAN_OK) {
+			if (o == NULL)
+				break;
+			cli_error(r->cli, "%s: %s", o->path,
+				inkan_mailbox_error(mb));
+			r->stats.errors++;
+			continue;
+		}
+		if (o->format == INKAN_MAILBOX_MBOX)
+			snprintf(origin, sizeof(origin), "%s: message %llu",
+				o->path, (unsigned long long)o->index);
+		else
+			snprintf(origin, sizeof(origin), "%s", o->path);
+		st = read_message(mb, r->lim.max_input, &msg, &len);
+		if (st != INKAN_OK) {
+			cli_error(r->cli, "%s: %s", origin, st ==
+				INKAN_ERR_LIMIT ? "larger than the input limit" :
+				inkan_mailbox_error(mb)[0] ?
+				inkan_mailbox_error(mb) : inkan_strerror(st));
+			r->stats.errors++;
+			continue;
+		}
+		int rc = report_ingest_bytes(r, msg, len, origin);
+		free(msg);
+		if (rc < 0) {
+			inkan_mailbox_free(mb);
+			return -1;
+		}
+	}
+	inkan_mailbox_free(mb);
+	return 0;
+}
+
+static void
+print_stats(struct ingest_run *r)
+{
+	const inkan_report_ingest_stats *s = &r->stats;
+
+	if (r->cli->json) {
+		fprintf(r->cli->out, "{\"aggregate_new\":%u,\"aggregate_dup\":%u,"
+			"\"records\":%llu,\"failure_new\":%u,\"failure_dup\":%u,"
+			"\"refused\":%u}\n", s->aggregate_new, s->aggregate_dup,
+			(unsigned long long)s->records, s->failure_new,
+			s->failure_dup, s->errors);
+		return;
+	}
+	fprintf(r->cli->out, "stored %u aggregate report%s (%llu records), "
+		"%u already stored; %u failure report%s stored, %u already "
+		"stored; %u refused\n", s->aggregate_new,
+		s->aggregate_new == 1 ? "" : "s", (unsigned long long)s->records,
+		s->aggregate_dup, s->failure_new, s->failure_new == 1 ? "" : "s",
+		s->failure_dup, s->errors);
+}
+
+int
+cmd_report_ingest(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "domain", required_argument, NULL, 'D' },
+		{ "max-size", required_argument, NULL, 'm' },
+		{ "imap", required_argument, NULL, 'i' },
+		{ "imap-login", required_argument, NULL, 'l' },
+		{ "imap-move", required_argument, NULL, 'M' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ingest_run r;
+	struct report_imap imap;
+	const char *db = NULL;
+	int c, rc, stdin_mode = 0, quiet = 0;
+
+	memset(&r, 0, sizeof(r));
+	memset(&imap, 0, sizeof(imap));
+	r.cli = cli;
+	inkan_report_limits_default(&r.lim);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'D':
+			if (r.opts.ndomains >= MAX_DOMAINS) {
+				cli_error(cli, "too many --domain");
+				return CLI_USAGE;
+			}
+			r.domains[r.opts.ndomains++] = optarg;
+			break;
+		case 'm': {
+			char *end;
+			unsigned long long v = strtoull(optarg, &end, 10);
+			if (*end != '\0' || v < 1024) {
+				cli_error(cli, "--max-size: bytes, at least 1024");
+				return CLI_USAGE;
+			}
+			r.lim.max_xml = r.lim.max_input = (size_t)v;
+			break;
+		}
+		case 'i': imap.url = optarg; break;
+		case 'l': imap.login_file = optarg; break;
+		case 'M':
+			/* it goes into an IMAP quoted string */
+			if (strpbrk(optarg, "\"\\\r\n") != NULL) {
+				cli_error(cli, "--imap-move: no quotes, "
+					"backslashes or line breaks");
+				return CLI_USAGE;
+			}
+			imap.move_to = optarg;
+			break;
+		case 'q': quiet = 1; break;
+		default:
+			cli_usage(cli, stderr);
+			return CLI_USAGE;
+		}
+	}
+	if (cli->help) {
+		cli_usage(cli, stdout);
+		return CLI_OK;
+	}
+	if (optind >= argc && imap.url == NULL) {
+		cli_error(cli, "nothing to ingest: give INPUT files, - or --imap");
+		return CLI_USAGE;
+	}
+	for (int i = optind; i < argc; i++)
+		if (strcmp(argv[i], "-") == 0)
+			stdin_mode = 1;
+	r.opts.lim = &r.lim;
+	r.opts.domains = r.domains;
+	r.opts.on_error = on_refused;
+	r.opts.arg = &r;
+	/* the mailbox reader's own bound follows ours */
+	inkan_ctx_set_limit(cli->ctx, INKAN_LIMIT_MESSAGE_BYTES,
+		(uint64_t)r.lim.max_input);
+	if ((rc = report_open_store(cli, db, &r.store)) != CLI_OK)
+		return stdin_mode && rc == CLI_TEMPFAIL ? EX_TEMPFAIL_MTA : rc;
+	rc = CLI_OK;
+	for (int i = optind; i < argc && rc == CLI_OK; i++)
+		if (ingest_path(&r, argv[i]) < 0)
+			rc = stdin_mode ? EX_TEMPFAIL_MTA : CLI_TEMPFAIL;
+	if (rc == CLI_OK && imap.url != NULL) {
+		imap.cli = cli;
+		imap.run = &r;
+		rc = report_imap_ingest(&imap);
+	}
+	inkan_report_store_close(r.store);
+	if (!quiet || cli->json)
+		print_stats(&r);
+	if (rc == CLI_OK && r.stats.errors > 0 && !stdin_mode)
+		rc = CLI_INPUT;
+	return rc;
+}
+
+size_t
+report_ingest_max_input(const struct ingest_run *r)
+{
+	return r->lim.max_input;
+}
