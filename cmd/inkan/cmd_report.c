@@ -39,6 +39,7 @@ cmd_report(struct cli *cli, int argc, char **argv)
 	} subs[] = {
 		{ "ingest", cmd_report_ingest },
 		{ "summary", cmd_report_summary },
+		{ "enrich", cmd_report_enrich },
 	};
 
 	if (argc < 2) {
@@ -48,7 +49,7 @@ cmd_report(struct cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
 		if (strcmp(argv[1], subs[i].name) == 0)
 			return subs[i].fn(cli, argc - 1, argv + 1);
-	cli_error(cli, "unknown subcommand '%s' (ingest, summary, serve, "
-		"html)", argv[1]);
+	cli_error(cli, "unknown subcommand '%s' (ingest, summary, enrich, "
+		"serve, html)", argv[1]);
 	return CLI_USAGE;
 }

@@ -12,6 +12,7 @@ int cmd_report_ingest(struct cli *cli, int argc, char **argv);
 int cmd_report_summary(struct cli *cli, int argc, char **argv);
 int cmd_report_serve(struct cli *cli, int argc, char **argv);
 int cmd_report_html(struct cli *cli, int argc, char **argv);
+int cmd_report_enrich(struct cli *cli, int argc, char **argv);
 
 /* Open the store named by --db (path or postgresql:// URI); errors are
  * printed. Returns CLI_OK or an exit code. */

@@ -126,6 +126,7 @@ int cmd_domain(struct cli *cli, int argc, char **argv);
 	"[--imap-move FOLDER]\n" \
 	"inkan report summary --db DB [--domain D] [--since WHEN] [--json]\n" \
 	"                     [--check --min-pass-rate PCT]\n" \
+	"inkan report enrich --db DB [--seconds N] [--window N]\n" \
 	"inkan report serve --db DB [--listen 127.0.0.1:8025]\n" \
 	"inkan report html --db DB --out FILE [--domain D]\n\n" \
 	"ingest: store the DMARC reports in INPUTs (.xml, .xml.gz, .zip, .eml,\n" \

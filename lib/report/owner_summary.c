@@ -154,6 +154,12 @@ classify(struct ik_sum_domain *d, struct ik_sum_source *s,
 				"networks (%s)", o->own_nets[i]);
 			return;
 		}
+	if (*s->ptr && s->ptr_confirmed && under(s->ptr, d->domain)) {
+		s->cls = IK_SRC_OWN;
+		sfmt(s->evidence, sizeof(s->evidence), "its PTR %s is in your "
+			"domain (forward-confirmed)", s->ptr);
+		return;
+	}
 	for (size_t i = 0; i < o->nincludes; i++)
 		if ((*s->ptr && s->ptr_confirmed && under(s->ptr,
 		    o->includes[i])) || under(s->spf_domain, o->includes[i])) {

@@ -87,4 +87,13 @@ void ik_summary_free(const inkan_ctx *ctx, struct ik_summary *sum);
 /* the newest report end in the store (0 when empty) */
 int64_t ik_summary_newest(inkan_report_store *s);
 
+/*
+ * owner_enrich.c: PTR with forward confirmation for every source IP not
+ * yet in ptr_cache, @window questions at a time, starting no new round
+ * after @budget_ms. *resolved: IPs cached; *left: IPs still to do.
+ */
+struct inkan_resolver;
+inkan_status ik_enrich_ptr(inkan_report_store *s, struct inkan_resolver *r,
+	size_t window, int64_t budget_ms, size_t *resolved, size_t *left);
+
 #endif

@@ -193,6 +193,37 @@ def main():
     check(rc == 0 and 'verdict:' in out and 'top sources:' in out,
           'text summary: %s %s' % (out[:200], err))
 
+    # reverse DNS after storing: PTR, forward confirmation, classes
+    zone = os.path.join(tmp, 'ptr.zone')
+    with open(zone, 'w') as f:
+        f.write('$TTL 1h\n$ORIGIN arpa.\n'
+                '123.2.0.192.in-addr PTR mail.example.com.\n'
+                '1.100.51.198.in-addr PTR o1.sendgrid.net.\n'
+                '36.200.230.199.in-addr PTR mail-fake.google.com.\n'
+                '$ORIGIN com.\nmail.example A 192.0.2.123\n'
+                'mail-fake.google A 203.0.113.99\n'
+                '$ORIGIN net.\no1.sendgrid A 198.51.100.1\n')
+    rc, out, err = run('--json', '--dns-zone', zone, 'report', 'enrich',
+                       '--db', db)
+    check(rc == 0 and json.loads(out)['resolved'] >= 10 and
+          json.loads(out)['left'] == 0, 'enrich: %s %s' % (out, err))
+    rc, out, err = run('--json', '--dns-zone', zone, 'report', 'enrich',
+                       '--db', db)
+    check(json.loads(out)['resolved'] == 0, 'enrich: cached: %s' % out)
+    rc, out, err = run('--json', 'report', 'summary', '--db', db,
+                       '--domain', 'example.com')
+    src = {s['ip']: s for s in json.loads(out)['domains'][0]['sources']}
+    s1 = src.get('198.51.100.1', {})
+    check(s1.get('class') == 'provider' and s1.get('ptr') ==
+          'o1.sendgrid.net' and s1.get('ptr_confirmed'),
+          'a provider by confirmed PTR: %s' % s1)
+    s2 = src.get('199.230.200.36', {})
+    check(s2.get('ptr') == 'mail-fake.google.com' and
+          not s2.get('ptr_confirmed') and s2.get('class') == 'unknown',
+          'an unconfirmed PTR is not trusted: %s' % s2)
+    s3 = src.get('192.0.2.123', {})
+    check(s3.get('class') == 'own', 'a PTR in the domain is own: %s' % s3)
+
     # --check: thresholds either side of the real pass rate
     ex = want['example.com']
     r = 100.0 * ex['dmarc_pass'] / ex['messages']
