@@ -40,6 +40,8 @@ cmd_report(struct cli *cli, int argc, char **argv)
 		{ "ingest", cmd_report_ingest },
 		{ "summary", cmd_report_summary },
 		{ "enrich", cmd_report_enrich },
+		{ "serve", cmd_report_serve },
+		{ "html", cmd_report_html },
 	};
 
 	if (argc < 2) {

@@ -56,4 +56,15 @@ void report_view_done(struct cli *cli, struct report_view_args *a,
 /* the summary as JSON (the same document `summary --json` prints) */
 void report_summary_json(FILE *to, const struct ik_summary *sum);
 
+/* cmd_report_html.c: page pieces shared with serve */
+void report_html_esc(FILE *o, const char *s);
+void report_url_esc(FILE *o, const char *s);
+void report_html_head(FILE *o, const char *title, int nav);
+void report_html_foot(FILE *o);
+/* @links: 1 in the served pages, 0 in the self-contained file */
+void report_render_overview(FILE *o, const struct ik_summary *sum,
+	int links);
+void report_render_source_table(FILE *o, const struct ik_sum_domain *d,
+	size_t max, int links);
+
 #endif
