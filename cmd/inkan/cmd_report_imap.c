@@ -2,11 +2,15 @@
 /*
  * cmd_report_imap.c - fetch report mail over IMAP (RFC 9051) with libcurl.
  *
- * Order matters: a message is fetched with BODY.PEEK[] (which leaves it
- * unseen), stored, and only then flagged \Seen (and moved). A crash at
- * any point leaves every message either stored and flagged, or unflagged
- * and so fetched again by the next run, where the store's
- * de-duplication makes the second ingest change nothing.
+ * Order matters: a message is fetched, stored, and only then flagged with
+ * the keyword $InkanStored and \Seen (and moved). The messages to fetch
+ * are those without the keyword (UNKEYWORD, RFC 9051 6.4.4), not the
+ * unseen ones: libcurl fetches with BODY[], which sets \Seen itself
+ * (there is no PEEK in its URL scheme), and a person reading the mailbox
+ * sets it too; neither may make a report look stored. A crash at any
+ * point leaves every message either stored and flagged, or unflagged and
+ * so fetched again by the next run, where the store's de-duplication
+ * makes the second ingest change nothing.
  *
  * The login comes from a file holding "user:password" that only its owner
  * can read (mode 0600 or stricter), or from INKAN_IMAP_USER and
@@ -165,25 +169,21 @@ parse_search(const char *s, unsigned long *uids, size_t max)
 	return n;
 }
 
-/* the literal of "* N FETCH (UID u BODY[] {len}\r\n...)" */
-static int
-parse_literal(const struct resp *r, const char **msg, size_t *len)
+/* fetch message @uid whole: libcurl's URL form (RFC 5092 ";UID=") */
+static CURLcode
+imap_fetch(CURL *c, const char *base, unsigned long uid, struct resp *r)
 {
-	const char *b = r->data ? strchr(r->data, '{') : NULL;
-	char *end;
-	unsigned long long n;
+	char url[2048];
+	CURLcode cc;
 
-	if (b == NULL)
-		return 0;
-	n = strtoull(b + 1, &end, 10);
-	if (*end != '}' || end[1] != '\r' || end[2] != '\n')
-		return 0;
-	b = end + 3;
-	if ((size_t)(b - r->data) + n > r->len)
-		return 0;
-	*msg = b;
-	*len = (size_t)n;
-	return 1;
+	snprintf(url, sizeof(url), "%s;UID=%lu", base, uid);
+	r->len = 0;
+	r->over = 0;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
+	cc = curl_easy_perform(c);
+	curl_easy_setopt(c, CURLOPT_URL, base);
+	return cc;
 }
 
 int
@@ -198,6 +198,18 @@ report_imap_ingest(struct report_imap *im)
 	int rc;
 	const char *die = getenv("INKAN_TEST_IMAP_KILL_AFTER_FETCH");
 
+	if (strncmp(im->url, "imap://", 7) != 0 &&
+	    strncmp(im->url, "imaps://", 8) != 0) {
+		cli_error(im->cli, "--imap: imap://HOST[:PORT]/MAILBOX or "
+			"imaps://...");
+		return CLI_USAGE;
+	}
+	if (im->url[strlen(im->url) - 1] == '/' ||
+	    strchr(strchr(im->url, ':') + 3, '/') == NULL) {
+		cli_error(im->cli, "--imap: name the mailbox "
+			"(imap://HOST/INBOX)");
+		return CLI_USAGE;
+	}
 	if ((rc = read_login(im, user, sizeof(user), pass, sizeof(pass))) !=
 	    CLI_OK)
 		return rc;
@@ -221,7 +233,8 @@ report_imap_ingest(struct report_imap *im)
 	wipe(pass, sizeof(pass));
 
 	rc = CLI_OK;
-	if ((cc = imap_cmd(c, "UID SEARCH UNSEEN", &r)) != CURLE_OK) {
+	if ((cc = imap_cmd(c, "UID SEARCH UNKEYWORD $InkanStored", &r)) !=
+	    CURLE_OK) {
 		cli_error(im->cli, "%s: %s", im->url, curl_easy_strerror(cc));
 		rc = CLI_TEMPFAIL;
 		goto out;
@@ -233,16 +246,12 @@ report_imap_ingest(struct report_imap *im)
 	}
 	n = parse_search(r.data ? r.data : "", uids, IMAP_MAX_UIDS);
 	for (size_t i = 0; i < n; i++) {
-		const char *msg;
-		size_t len;
-
-		snprintf(cmd, sizeof(cmd), "UID FETCH %lu BODY.PEEK[]", uids[i]);
-		cc = imap_cmd(c, cmd, &r);
-		if (cc != CURLE_OK || !parse_literal(&r, &msg, &len)) {
+		cc = imap_fetch(c, im->url, uids[i], &r);
+		if (cc != CURLE_OK || r.len == 0) {
 			cli_error(im->cli, "%s: UID %lu: %s", im->url, uids[i],
 				r.over ? "larger than the input limit" :
 				cc != CURLE_OK ? curl_easy_strerror(cc) :
-				"no message in the FETCH response");
+				"empty FETCH response");
 			if (!r.over) {
 				rc = CLI_TEMPFAIL;
 				goto out;
@@ -254,12 +263,12 @@ report_imap_ingest(struct report_imap *im)
 		if (die != NULL && (size_t)atol(die) == i + 1)
 			raise(SIGKILL);
 		snprintf(origin, sizeof(origin), "%s UID %lu", im->url, uids[i]);
-		if (report_ingest_bytes(im->run, msg, len, origin) < 0) {
+		if (report_ingest_bytes(im->run, r.data, r.len, origin) < 0) {
 			rc = CLI_TEMPFAIL;	/* not flagged: fetched again */
 			goto out;
 		}
-		snprintf(cmd, sizeof(cmd), "UID STORE %lu +FLAGS.SILENT (\\Seen)",
-			uids[i]);
+		snprintf(cmd, sizeof(cmd), "UID STORE %lu +FLAGS.SILENT "
+			"(\\Seen $InkanStored)", uids[i]);
 		if ((cc = imap_cmd(c, cmd, &r)) != CURLE_OK) {
 			cli_error(im->cli, "%s: UID %lu: flagging: %s", im->url,
 				uids[i], curl_easy_strerror(cc));
