@@ -21,8 +21,8 @@ zone_backend(struct cli *cli, inkan_resolver **out)
 		cli_error(cli, "%s", inkan_strerror(st));
 		return CLI_INTERNAL;
 	}
-	for (i = 0; i < cli->ndns_zones; i++) {
-		st = inkan_resolver_zone_load(*out, cli->dns_zones[i], err,
+	for (i = 0; i < cli->dns_zones.n; i++) {
+		st = inkan_resolver_zone_load(*out, cli->dns_zones.v[i], err,
 			sizeof(err));
 		if (st != INKAN_OK) {
 			cli_error(cli, "%s", err[0] ? err :
@@ -43,7 +43,7 @@ cli_dns_resolver(struct cli *cli, inkan_resolver **out)
 	int rc;
 
 	*out = NULL;
-	if (cli->ndns_zones > 0) {
+	if (cli->dns_zones.n > 0) {
 		rc = zone_backend(cli, &backend);
 		if (rc != CLI_OK)
 			return rc;

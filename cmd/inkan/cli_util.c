@@ -3,33 +3,75 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include <inkan/json.h>
 
-void
-cli_error(const struct cli *cli, const char *fmt, ...)
+#include "cli_msg.h"
+
+static void report(struct cli *cli, const char *code, const char *fmt,
+	va_list ap) __attribute__((format(printf, 3, 0)));
+
+static void
+report(struct cli *cli, const char *code, const char *fmt, va_list ap)
 {
-	va_list ap;
+	char small[1024], *msg = small;
+	va_list ap2;
+	int n;
 
-	fprintf(cli->err, "%s %s: ", cli->prog,
+	va_copy(ap2, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	if (n >= (int)sizeof(small) && (msg = malloc((size_t)n + 1)) != NULL)
+		vsnprintf(msg, (size_t)n + 1, fmt, ap2);
+	else
+		msg = small;
+	va_end(ap2);
+	fprintf(cli->err, "%s%s%s: ", cli->prog, cli->command ? " " : "",
 		cli->command ? cli->command : "");
-	va_start(ap, fmt);
-	vfprintf(cli->err, fmt, ap);
-	va_end(ap);
+	/* messages quote what strangers wrote: escape it */
+	cli_text_str(cli->err, msg);
 	fputc('\n', cli->err);
+	if (cli->err_msg == NULL) {
+		cli->err_msg = strdup(msg);
+		cli->err_code = code;
+	}
+	if (msg != small)
+		free(msg);
 }
 
 void
-cli_usage(const struct cli *cli, FILE *to)
+cli_error(struct cli *cli, const char *fmt, ...)
 {
-	const struct cli_command *c;
+	va_list ap;
 
-	for (c = cli_commands; c->name != NULL; c++)
-		if (cli->command != NULL && strcmp(c->name, cli->command) == 0)
-			fprintf(to, "usage: %s\n\n%s.\n\nGlobal options: --json "
-				"--dns-zone FILE --dns-server ADDR[@PORT] "
-				"--help --version\n", c->usage, c->summary);
+	va_start(ap, fmt);
+	report(cli, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+cli_fail(struct cli *cli, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report(cli, code, fmt, ap);
+	va_end(ap);
+}
+
+const char *
+cli_error_code(int rc)
+{
+	switch (rc) {
+	case CLI_OK: return "ok";
+	case CLI_VERDICT_FAIL: return "fail";
+	case CLI_USAGE: return "usage";
+	case CLI_TEMPFAIL: return "temporary";
+	case CLI_INPUT: return "input";
+	case CLI_WARNINGS: return "warnings";
+	default: return "internal";
+	}
 }
 
 int
@@ -59,68 +101,58 @@ cli_exit_for_status(inkan_status st)
 	}
 }
 
-inkan_status
-cli_read_message(const struct cli *cli, const char *path, inkan_msg *msg)
+static int
+file_sink(void *arg, const char *s, size_t len)
 {
-	FILE *f;
-	char chunk[65536];
-	size_t n;
-	int first = 1;
-	inkan_status st = INKAN_OK;
-	const char *name = path && strcmp(path, "-") != 0 ? path : "(stdin)";
-
-	f = name == path ? fopen(path, "rb") : stdin;
-	if (f == NULL) {
-		cli_error(cli, "%s: %s", path, strerror(errno));
-		return INKAN_ERR_IO;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		const char *p = chunk;
-		if (first && n >= 5 && memcmp(chunk, "From ", 5) == 0) {
-			/* mbox separator line: not part of the message */
-			const char *lf = memchr(chunk, '\n', n);
-			size_t skip = lf ? (size_t)(lf - chunk) + 1 : n;
-			p += skip;
-			n -= skip;
-		}
-		first = 0;
-		st = inkan_msg_feed(msg, p, n);
-		if (st != INKAN_OK)
-			break;
-	}
-	if (st == INKAN_OK && ferror(f)) {
-		cli_error(cli, "%s: read error", name);
-		st = INKAN_ERR_IO;
-	}
-	if (f != stdin)
-		fclose(f);
-	if (st == INKAN_OK)
-		st = inkan_msg_finish(msg);
-	if (st != INKAN_OK && st != INKAN_ERR_IO)
-		cli_error(cli, "%s: %s", name, inkan_strerror(st));
-	return st;
+	return fwrite(s, 1, len, arg) == len ? 0 : -1;
 }
 
 void
 cli_json_string(FILE *to, const char *s, size_t len)
 {
-	size_t i;
+	(void)inkan_json_escape(s, len, file_sink, to);
+}
 
-	fputc('"', to);
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '"': fputs("\\\"", to); break;
-		case '\\': fputs("\\\\", to); break;
-		case '\n': fputs("\\n", to); break;
-		case '\r': fputs("\\r", to); break;
-		case '\t': fputs("\\t", to); break;
-		default:
-			if (c < 0x20 || c == 0x7f)
-				fprintf(to, "\\u%04x", c);
-			else
-				fputc(c, to);
-		}
+void
+cli_text(FILE *to, const char *s, size_t len)
+{
+	(void)inkan_text_escape(s, len, file_sink, to);
+}
+
+void
+cli_text_str(FILE *to, const char *s)
+{
+	if (s != NULL)
+		cli_text(to, s, strlen(s));
+}
+
+void
+cli_json_done(struct cli *cli)
+{
+	fputc('\n', cli->out);
+	cli->json_docs++;
+}
+
+inkan_json *
+cli_json_new(struct cli *cli)
+{
+	inkan_json *j = NULL;
+
+	if (inkan_json_new(cli->ctx, file_sink, cli->out, &j) != INKAN_OK)
+		cli_error(cli, "out of memory");
+	return j;
+}
+
+int
+cli_json_finish(struct cli *cli, inkan_json *j)
+{
+	inkan_status st = inkan_json_finish(j);
+
+	if (st != INKAN_OK) {
+		cli_fail(cli, "internal", "JSON output: %s",
+			inkan_strerror(st));
+		return CLI_INTERNAL;
 	}
-	fputc('"', to);
+	cli->json_docs++;
+	return CLI_OK;
 }

@@ -12,7 +12,6 @@
  * Exit: 0 a record applies; 1 no record applies (or, with --strict, any
  * advice was given); 3 DNS failure; 2 usage; 4 bad domain or zone file.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,17 +20,8 @@
 
 #include "cli.h"
 #include "cmd_dmarc.h"
+#include "cli_msg.h"
 #include "commands.h"
-
-void
-dmarc_json_str(FILE *to, const char *key, const char *s, int comma)
-{
-	fprintf(to, "%s\"%s\":", comma ? "," : "", key);
-	if (s == NULL)
-		fputs("null", to);
-	else
-		cli_json_string(to, s, strlen(s));
-}
 
 static const char *
 pol(inkan_dmarc_policy p)
@@ -59,46 +49,47 @@ dmarc_print_trace(FILE *to, const inkan_dmarc_step *s, size_t n)
 }
 
 void
-dmarc_json_trace(FILE *to, const inkan_dmarc_step *s, size_t n)
+dmarc_json_trace(inkan_json *j, const inkan_dmarc_step *s, size_t n)
 {
 	static const char *const codes[] = {
 		"record", "none", "multiple", "tempfail", "skipped"
 	};
 	size_t i;
 
-	fputs(",\"trace\":[", to);
+	inkan_json_key(j, "trace");
+	inkan_json_array_begin(j);
 	for (i = 0; i < n; i++) {
-		fputs(i ? ",{" : "{", to);
-		dmarc_json_str(to, "domain", s[i].domain, 0);
-		dmarc_json_str(to, "outcome", codes[s[i].outcome], 1);
-		dmarc_json_str(to, "record", s[i].record, 1);
-		fputc('}', to);
+		inkan_json_object_begin(j);
+		inkan_json_member_cstr(j, "domain", s[i].domain);
+		inkan_json_member_cstr(j, "outcome", codes[s[i].outcome]);
+		inkan_json_member_cstr(j, "record", s[i].record);
+		inkan_json_object_end(j);
 	}
-	fputc(']', to);
+	inkan_json_array_end(j);
 }
 
 static void
-json_uris(FILE *to, const char *key, const inkan_dmarc_uri *u, size_t n)
+json_uris(inkan_json *j, const char *key, const inkan_dmarc_uri *u,
+	size_t n)
 {
 	size_t i;
 
-	fprintf(to, ",\"%s\":[", key);
-	for (i = 0; i < n; i++) {
-		if (i)
-			fputc(',', to);
-		cli_json_string(to, u[i].uri, strlen(u[i].uri));
-	}
-	fputc(']', to);
+	inkan_json_key(j, key);
+	inkan_json_array_begin(j);
+	for (i = 0; i < n; i++)
+		inkan_json_cstr(j, u[i].uri);
+	inkan_json_array_end(j);
 }
 
 void
-dmarc_json_record(FILE *to, const inkan_dmarc_record *r)
+dmarc_json_record(inkan_json *j, const inkan_dmarc_record *r)
 {
-	char fo[12];
+	char fo[12], c[2] = "";
 	size_t i, n = 0;
 
+	inkan_json_key(j, "record");
 	if (r == NULL) {
-		fputs(",\"record\":null", to);
+		inkan_json_null(j);
 		return;
 	}
 	if (r->fo & INKAN_DMARC_FO_0) n += (size_t)snprintf(fo + n, 3, "0:");
@@ -106,29 +97,29 @@ dmarc_json_record(FILE *to, const inkan_dmarc_record *r)
 	if (r->fo & INKAN_DMARC_FO_D) n += (size_t)snprintf(fo + n, 3, "d:");
 	if (r->fo & INKAN_DMARC_FO_S) n += (size_t)snprintf(fo + n, 3, "s:");
 	fo[n ? n - 1 : 0] = '\0';
-	fputs(",\"record\":{", to);
-	dmarc_json_str(to, "text", r->text, 0);
-	dmarc_json_str(to, "p", pol(r->p), 1);
-	dmarc_json_str(to, "sp", pol(r->sp), 1);
-	dmarc_json_str(to, "np", pol(r->np), 1);
-	fprintf(to, ",\"psd\":\"%c\",\"t\":\"%c\"", r->psd,
-		r->testing ? 'y' : 'n');
-	fprintf(to, ",\"adkim\":\"%c\",\"aspf\":\"%c\"",
-		r->adkim == INKAN_DMARC_ALIGN_STRICT ? 's' : 'r',
-		r->aspf == INKAN_DMARC_ALIGN_STRICT ? 's' : 'r');
-	dmarc_json_str(to, "fo", fo, 1);
-	json_uris(to, "rua", r->rua, r->nrua);
-	json_uris(to, "ruf", r->ruf, r->nruf);
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "text", r->text);
+	inkan_json_member_cstr(j, "p", pol(r->p));
+	inkan_json_member_cstr(j, "sp", pol(r->sp));
+	inkan_json_member_cstr(j, "np", pol(r->np));
+	c[0] = r->psd;
+	inkan_json_member_cstr(j, "psd", c);
+	inkan_json_member_cstr(j, "t", r->testing ? "y" : "n");
+	inkan_json_member_cstr(j, "adkim", r->adkim ==
+		INKAN_DMARC_ALIGN_STRICT ? "s" : "r");
+	inkan_json_member_cstr(j, "aspf", r->aspf ==
+		INKAN_DMARC_ALIGN_STRICT ? "s" : "r");
+	inkan_json_member_cstr(j, "fo", fo);
+	json_uris(j, "rua", r->rua, r->nrua);
+	json_uris(j, "ruf", r->ruf, r->nruf);
 	if (r->pct_present)
-		fprintf(to, ",\"pct\":%d", r->pct);
-	fputs(",\"warnings\":[", to);
-	for (i = 0; i < r->nwarnings; i++) {
-		if (i)
-			fputc(',', to);
-		cli_json_string(to, r->warnings[i].text,
-			strlen(r->warnings[i].text));
-	}
-	fputs("]}", to);
+		inkan_json_member_int(j, "pct", r->pct);
+	inkan_json_key(j, "warnings");
+	inkan_json_array_begin(j);
+	for (i = 0; i < r->nwarnings; i++)
+		inkan_json_cstr(j, r->warnings[i].text);
+	inkan_json_array_end(j);
+	inkan_json_object_end(j);
 }
 
 static void
@@ -202,42 +193,54 @@ print_inspection(const struct cli *cli, const inkan_dmarc_inspection *v)
 		fprintf(o, "  - %s\n", v->advice[i]);
 }
 
-static void
-print_inspection_json(const struct cli *cli, const inkan_dmarc_inspection *v)
+static int
+print_inspection_json(struct cli *cli, const inkan_dmarc_inspection *v)
 {
-	FILE *o = cli->out;
 	static const char *const status[] = {
 		"none", "record", "", "tempfail", ""
 	};
+	inkan_json *j = cli_json_new(cli);
 	size_t i;
+	int rc;
 
-	fputc('{', o);
-	dmarc_json_str(o, "domain", v->domain, 0);
-	dmarc_json_str(o, "status", status[v->status], 1);
-	dmarc_json_str(o, "discovery", inkan_dmarc_discovery_name(
-		v->discovery), 1);
-	dmarc_json_str(o, "organizational_domain", v->org_domain, 1);
-	dmarc_json_str(o, "policy_domain", v->policy_domain, 1);
-	dmarc_json_trace(o, v->trace, v->ntrace);
-	dmarc_json_record(o, v->record);
-	fputs(",\"policy\":{", o);
-	dmarc_json_str(o, "self", pol(v->policy_self), 0);
-	dmarc_json_str(o, "subdomain", pol(v->policy_subdomain), 1);
-	dmarc_json_str(o, "nxdomain", pol(v->policy_nxdomain), 1);
-	fputs("},\"published\":{", o);
-	dmarc_json_str(o, "self", pol(v->published_self), 0);
-	dmarc_json_str(o, "subdomain", pol(v->published_subdomain), 1);
-	dmarc_json_str(o, "nxdomain", pol(v->published_nxdomain), 1);
-	fprintf(o, "},\"domain_exists\":%s,\"subdomains_unknown\":%s,"
-		"\"advice\":[",
-		v->self_exists < 0 ? "null" : v->self_exists ? "true" : "false",
-		v->subdomains_unknown ? "true" : "false");
-	for (i = 0; i < v->nadvice; i++) {
-		if (i)
-			fputc(',', o);
-		cli_json_string(o, v->advice[i], strlen(v->advice[i]));
-	}
-	fputs("]}\n", o);
+	if (j == NULL)
+		return CLI_INTERNAL;
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "domain", v->domain);
+	inkan_json_member_cstr(j, "status", status[v->status]);
+	inkan_json_member_cstr(j, "discovery",
+		inkan_dmarc_discovery_name(v->discovery));
+	inkan_json_member_cstr(j, "organizational_domain", v->org_domain);
+	inkan_json_member_cstr(j, "policy_domain", v->policy_domain);
+	dmarc_json_trace(j, v->trace, v->ntrace);
+	dmarc_json_record(j, v->record);
+	inkan_json_key(j, "policy");
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "self", pol(v->policy_self));
+	inkan_json_member_cstr(j, "subdomain", pol(v->policy_subdomain));
+	inkan_json_member_cstr(j, "nxdomain", pol(v->policy_nxdomain));
+	inkan_json_object_end(j);
+	inkan_json_key(j, "published");
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "self", pol(v->published_self));
+	inkan_json_member_cstr(j, "subdomain", pol(v->published_subdomain));
+	inkan_json_member_cstr(j, "nxdomain", pol(v->published_nxdomain));
+	inkan_json_object_end(j);
+	inkan_json_key(j, "domain_exists");
+	if (v->self_exists < 0)
+		inkan_json_null(j);
+	else
+		inkan_json_bool(j, v->self_exists);
+	inkan_json_member_bool(j, "subdomains_unknown", v->subdomains_unknown);
+	inkan_json_key(j, "advice");
+	inkan_json_array_begin(j);
+	for (i = 0; i < v->nadvice; i++)
+		inkan_json_cstr(j, v->advice[i]);
+	inkan_json_array_end(j);
+	inkan_json_object_end(j);
+	rc = cli_json_finish(cli, j);
+	inkan_json_free(j);
+	return rc;
 }
 
 static int
@@ -256,11 +259,12 @@ inspect(struct cli *cli, struct dmarc_cli *o, const char *domain)
 		cli_error(cli, "%s", inkan_strerror(st));
 		return cli_exit_for_status(st);
 	}
-	if (cli->json)
-		print_inspection_json(cli, v);
-	else
+	if (cli->json && print_inspection_json(cli, v) != CLI_OK) {
+		inkan_dmarc_inspector_free(in);
+		return CLI_INTERNAL;
+	}
+	if (!cli->json)
 		print_inspection(cli, v);
-	st = INKAN_OK;
 	if (v->status == INKAN_DMARC_TEMPERROR) {
 		inkan_dmarc_inspector_free(in);
 		return CLI_TEMPFAIL;
@@ -297,9 +301,18 @@ parse_dkim(struct dmarc_cli *o, char *arg)
 	char *res = arg, *dom, *rest;
 	int i;
 
-	if (o->ndkim >= DMARC_CLI_MAX_DKIM ||
-	    (dom = strchr(arg, ':')) == NULL)
+	if ((dom = strchr(arg, ':')) == NULL)
 		return 0;
+	if (o->ndkim == o->dkim_cap) {
+		size_t cap = o->dkim_cap ? 2 * o->dkim_cap : 4;
+		struct dmarc_cli_dkim *d = realloc(o->dkim,
+			cap * sizeof(*d));
+
+		if (d == NULL)
+			return 0;
+		o->dkim = d;
+		o->dkim_cap = cap;
+	}
 	*dom++ = '\0';
 	if ((rest = strchr(dom, ':')) != NULL)
 		*rest++ = '\0';
@@ -324,75 +337,139 @@ parse_dkim(struct dmarc_cli *o, char *arg)
 	return 0;
 }
 
-int
+enum { O_RFC7489 = '7', O_PSL = 'P', O_TREE_WALK = 'W', O_STRICT = 's',
+	O_FROM = 'f', O_MESSAGE = 'm', O_MAIL_FROM = 'M', O_HELO = 'H',
+	O_SPF = 'S', O_DKIM = 'D', O_PARTIAL = 'L', O_AUTHSERV_ID = 'a' };
+
+static const struct cli_opt dmarc_opts[] = {
+	{ "rfc7489", 0, O_RFC7489, CLI_ARG_NONE, NULL, 0, 0,
+	  "RFC 7489 rules (pct, no np/t/psd; PSL discovery unless "
+	  "--tree-walk)" },
+	{ "psl", 0, O_PSL, CLI_ARG_OPTIONAL, "FILE", 0, 0,
+	  "find organizational domains with the Public Suffix List" },
+	{ "tree-walk", 0, O_TREE_WALK, CLI_ARG_NONE, NULL, 0, 0,
+	  "the RFC 9989 DNS tree walk (the default)" },
+	{ "strict", 0, O_STRICT, CLI_ARG_NONE, NULL, 0, 0,
+	  "inspection: exit 1 when there is any advice" },
+	{ "from", 0, O_FROM, CLI_ARG_STRING, "DOMAIN", 0, 0,
+	  "evaluate for this From domain" },
+	{ "message", 0, O_MESSAGE, CLI_ARG_STRING, "FILE", 0, 0,
+	  "evaluate for the From of this message" },
+	{ "spf", 0, O_SPF, CLI_ARG_STRING, "RESULT", 0, 0,
+	  "the SPF result (pass, fail, ...)" },
+	{ "mail-from", 0, O_MAIL_FROM, CLI_ARG_STRING, "DOMAIN", 0, 0,
+	  "the MAIL FROM domain; '' is the null sender (SPF's identity is "
+	  "the HELO)" },
+	{ "helo", 0, O_HELO, CLI_ARG_STRING, "NAME", 0, 0,
+	  "the HELO name" },
+	{ "dkim", 0, O_DKIM, CLI_ARG_STRING, "RESULT:DOMAIN[:SELECTOR]"
+	  "[:partial]", 0, 0, "a DKIM result (repeatable)" },
+	{ "allow-partial-body", 0, O_PARTIAL, CLI_ARG_NONE, NULL, 0, 0,
+	  "let a DKIM pass with a short l= align" },
+	{ "authserv-id", 0, O_AUTHSERV_ID, CLI_ARG_STRING, "ID", 0, 0,
+	  "for the Authentication-Results field" },
+	CLI_MAX_SIGNATURES_OPT,
+	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
+};
+
+static int cmd_dmarc(struct cli *cli, int argc, char **argv);
+
+const struct cli_command cmd_dmarc_command = {
+	"dmarc", "show a domain's DMARC record, discovery and policies, or "
+	"evaluate DMARC for given SPF/DKIM results",
+	"inkan dmarc [options] DOMAIN\n"
+	"       inkan dmarc --from DOMAIN|--message FILE [--spf RESULT "
+	"--mail-from DOMAIN [--helo NAME]]\n"
+	"                   [--dkim RESULT:DOMAIN[:SELECTOR][:partial]]... "
+	"[options]", dmarc_opts,
+	"Inspection exit status: 0 a record applies, 1 none applies (or "
+	"advice with --strict),\n3 DNS failure. Evaluation: 0 pass, 1 "
+	"fail/none/permerror, 3 temperror.", cmd_dmarc, NULL
+};
+
+static int
+dmarc_take(struct cli *cli, struct dmarc_cli *o, const struct cli_args *a,
+	int id)
+{
+	switch (id) {
+	case O_RFC7489: o->opt.spec = INKAN_DMARC_SPEC_RFC7489; break;
+	case O_PSL: o->want_psl = 1; o->psl_file = a->val; break;
+	case O_TREE_WALK: o->want_walk = 1; break;
+	case O_STRICT: o->strict = 1; break;
+	case O_FROM: o->from = a->val; break;
+	case O_MESSAGE: o->message = a->val; break;
+	case O_MAIL_FROM: o->mail_from = a->val; break;
+	case O_HELO: o->helo = a->val; break;
+	case O_PARTIAL: o->opt.allow_partial_body = 1; break;
+	case O_AUTHSERV_ID: o->authserv_id = a->val; break;
+	case O_SPF:
+		if (!parse_spf(a->val, &o->spf))
+			return cli_usage_error(cli, "bad-value", "--spf: none, "
+				"pass, fail, softfail, neutral, temperror or "
+				"permerror, not '%s'", a->val);
+		o->spf_given = 1;
+		break;
+	case O_DKIM:
+		if (!parse_dkim(o, (char *)a->val))
+			return cli_usage_error(cli, "bad-value", "--dkim wants "
+				"RESULT:DOMAIN[:SELECTOR][:partial]");
+		break;
+	default:
+		cli_msg_limit_option(cli, id, a->num);
+	}
+	return CLI_OK;
+}
+
+static int
 cmd_dmarc(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "rfc7489", no_argument, NULL, '7' },
-		{ "psl", optional_argument, NULL, 'P' },
-		{ "tree-walk", no_argument, NULL, 'W' },
-		{ "strict", no_argument, NULL, 's' },
-		{ "from", required_argument, NULL, 'f' },
-		{ "message", required_argument, NULL, 'm' },
-		{ "mail-from", required_argument, NULL, 'M' },
-		{ "helo", required_argument, NULL, 'H' },
-		{ "spf", required_argument, NULL, 'S' },
-		{ "dkim", required_argument, NULL, 'D' },
-		{ "allow-partial-body", no_argument, NULL, 'L' },
-		{ "authserv-id", required_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct dmarc_cli o;
 	inkan_dmarc_psl *psl = NULL;
 	inkan_resolver *r = NULL;
-	const char *psl_file = NULL;
-	int c, rc, want_psl = 0, want_walk = 0;
+	struct cli_args a;
+	int id = 0, rc = CLI_OK;
 	inkan_status st;
+	const char *domain = NULL;
 
 	memset(&o, 0, sizeof(o));
 	inkan_dmarc_options_init(&o.opt);
 	o.authserv_id = "inkan.localhost";
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case '7': o.opt.spec = INKAN_DMARC_SPEC_RFC7489; break;
-		case 'P': want_psl = 1; psl_file = optarg; break;
-		case 'W': want_walk = 1; break;
-		case 's': o.strict = 1; break;
-		case 'f': o.from = optarg; break;
-		case 'm': o.message = optarg; break;
-		case 'M': o.mail_from = optarg; break;
-		case 'H': o.helo = optarg; break;
-		case 'L': o.opt.allow_partial_body = 1; break;
-		case 'a': o.authserv_id = optarg; break;
-		case 'S':
-			if (!parse_spf(optarg, &o.spf))
-				goto usage;
-			o.spf_given = 1;
-			break;
-		case 'D':
-			if (!parse_dkim(&o, optarg))
-				goto usage;
-			break;
-		default:
-			goto usage;
-		}
+	cli_args_init(&a, cli, argc, argv);
+	while (rc == CLI_OK && (id = cli_opt_next(&a)) > 0)
+		rc = dmarc_take(cli, &o, &a, id);
+	if (rc == CLI_OK && id < 0)
+		rc = a.exit;
+	if (rc != CLI_OK || id < 0)
+		goto out;
+	rc = CLI_USAGE;
+	if (o.want_psl && o.want_walk) {
+		cli_usage_error(cli, "bad-value", "--psl and --tree-walk "
+			"exclude each other");
+		goto out;
 	}
-	if (want_psl && want_walk)
-		goto usage;
 	/* RFC 7489 found the organizational domain with the PSL */
-	if (want_psl || (o.opt.spec == INKAN_DMARC_SPEC_RFC7489 && !want_walk))
+	if (o.want_psl || (o.opt.spec == INKAN_DMARC_SPEC_RFC7489 &&
+	    !o.want_walk))
 		o.opt.discovery = INKAN_DMARC_DISCOVERY_PSL;
-	if (o.from == NULL && o.message == NULL && argc - optind != 1)
-		goto usage;
-	if ((o.from != NULL || o.message != NULL) && argc - optind != 0)
-		goto usage;
+	if (o.from == NULL && o.message == NULL && a.pos.n != 1) {
+		cli_usage_error(cli, a.pos.n ? "too-many-arguments" :
+			"missing-argument", "inspection takes one DOMAIN");
+		goto out;
+	}
+	if ((o.from != NULL || o.message != NULL) && a.pos.n != 0) {
+		cli_usage_error(cli, "too-many-arguments", "--from/--message "
+			"take no DOMAIN ('%s')", a.pos.v[0]);
+		goto out;
+	}
+	domain = a.pos.n ? a.pos.v[0] : NULL;
 	if (o.opt.discovery == INKAN_DMARC_DISCOVERY_PSL) {
-		st = inkan_dmarc_psl_load(cli->ctx, psl_file, &psl);
+		st = inkan_dmarc_psl_load(cli->ctx, o.psl_file, &psl);
 		if (st != INKAN_OK) {
 			cli_error(cli, "cannot load the Public Suffix List%s%s",
-				psl_file ? " " : "", psl_file ? psl_file : "");
-			return CLI_INPUT;
+				o.psl_file ? " " : "", o.psl_file ?
+				o.psl_file : "");
+			rc = CLI_INPUT;
+			goto out;
 		}
 		o.opt.psl = psl;
 	}
@@ -400,12 +477,12 @@ cmd_dmarc(struct cli *cli, int argc, char **argv)
 		if (o.from != NULL || o.message != NULL)
 			rc = dmarc_evaluate(cli, &o);
 		else
-			rc = inspect(cli, &o, argv[optind]);
+			rc = inspect(cli, &o, domain);
 	}
 	cli_dns_free(cli, r);
 	inkan_dmarc_psl_free(psl);
+out:
+	cli_args_free(&a);
+	free(o.dkim);
 	return rc;
-usage:
-	cli_usage(cli, stderr);
-	return CLI_USAGE;
 }

@@ -7,10 +7,16 @@
 #include <stdio.h>
 
 #include <inkan/dmarc.h>
+#include <inkan/json.h>
 
 #include "cli.h"
 
-#define DMARC_CLI_MAX_DKIM 16
+struct dmarc_cli_dkim {
+	inkan_dmarc_dkim_result result;
+	const char *domain;
+	const char *selector;
+	int partial;
+};
 
 struct dmarc_cli {
 	inkan_dmarc_options opt;
@@ -22,20 +28,17 @@ struct dmarc_cli {
 	const char *helo;		/* --helo NAME */
 	inkan_dmarc_spf_result spf;	/* --spf RESULT */
 	int spf_given;
-	struct {
-		inkan_dmarc_dkim_result result;
-		const char *domain;
-		const char *selector;
-		int partial;
-	} dkim[DMARC_CLI_MAX_DKIM];	/* --dkim RESULT:DOMAIN[:partial] */
-	size_t ndkim;
+	struct dmarc_cli_dkim *dkim;	/* --dkim RESULT:DOMAIN[:partial] */
+	size_t ndkim, dkim_cap;
+	int want_psl, want_walk;
+	const char *psl_file;
 	const char *authserv_id;	/* --authserv-id */
 };
 
-/* JSON helpers: "key":value with a leading comma when @comma */
-void dmarc_json_str(FILE *to, const char *key, const char *s, int comma);
-void dmarc_json_record(FILE *to, const inkan_dmarc_record *rec);
-void dmarc_json_trace(FILE *to, const inkan_dmarc_step *s, size_t n);
+/* JSON helpers: the member "record" (an object or null) and the member
+ * "trace" (an array) of the object being written */
+void dmarc_json_record(inkan_json *j, const inkan_dmarc_record *rec);
+void dmarc_json_trace(inkan_json *j, const inkan_dmarc_step *s, size_t n);
 void dmarc_print_trace(FILE *to, const inkan_dmarc_step *s, size_t n);
 
 /* The evaluation mode (cmd_dmarc_eval.c); returns the exit code. */

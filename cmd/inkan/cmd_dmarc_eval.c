@@ -86,82 +86,89 @@ print_text(const struct cli *cli, const inkan_dmarc_eval *ev,
 }
 
 static void
-json_identity(FILE *o, const inkan_dmarc_identity *id, int is_spf)
+json_identity(inkan_json *j, const inkan_dmarc_identity *id, int is_spf)
 {
-	fputc('{', o);
-	dmarc_json_str(o, "domain", id->domain, 0);
-	dmarc_json_str(o, "result", is_spf ? spf_names[id->result] :
-		dkim_names[id->result], 1);
-	dmarc_json_str(o, "alignment", align_codes[id->alignment], 1);
-	dmarc_json_str(o, "org_domain", id->org_domain, 1);
-	fputc('}', o);
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "domain", id->domain);
+	inkan_json_member_cstr(j, "result", is_spf ? spf_names[id->result] :
+		dkim_names[id->result]);
+	inkan_json_member_cstr(j, "alignment", align_codes[id->alignment]);
+	inkan_json_member_cstr(j, "org_domain", id->org_domain);
+	inkan_json_object_end(j);
 }
 
 static void
-json_result(FILE *o, const inkan_dmarc_result *r)
+json_result(inkan_json *j, const inkan_dmarc_result *r)
 {
 	size_t i;
 
-	fputc('{', o);
-	dmarc_json_str(o, "result", inkan_dmarc_verdict_name(r->verdict), 0);
-	dmarc_json_str(o, "reason", r->reason, 1);
-	dmarc_json_str(o, "author_domain", r->author_domain, 1);
-	dmarc_json_str(o, "policy_domain", r->policy_domain, 1);
-	dmarc_json_str(o, "organizational_domain", r->org_domain, 1);
-	dmarc_json_str(o, "discovery", inkan_dmarc_discovery_name(
-		r->discovery), 1);
-	dmarc_json_str(o, "policy_source", r->policy_source ?
-		source_names[r->policy_source] : NULL, 1);
-	dmarc_json_str(o, "policy_evaluated", r->record ?
-		inkan_dmarc_policy_name(r->policy_evaluated) : NULL, 1);
-	dmarc_json_str(o, "policy_applied", r->record ?
-		inkan_dmarc_policy_name(r->policy_applied) : NULL, 1);
-	dmarc_json_str(o, "disposition", inkan_dmarc_disposition_name(
-		r->disposition), 1);
-	dmarc_json_str(o, "override", r->override ?
-		inkan_dmarc_override_name(r->override) : NULL, 1);
-	fprintf(o, ",\"testing\":%s,\"sampled_out\":%s,\"author_exists\":%s",
-		r->testing ? "true" : "false", r->sampled_out ? "true" : "false",
-		r->author_exists < 0 ? "null" : r->author_exists ? "true" :
-		"false");
-	fprintf(o, ",\"spf_aligned\":%s,\"dkim_aligned\":%s,\"from_flags\":%u",
-		r->spf_aligned ? "true" : "false",
-		r->dkim_aligned ? "true" : "false", r->from_flags);
-	fputs(",\"spf\":", o);
-	if (r->spf.domain != NULL)
-		json_identity(o, &r->spf, 1);
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "result", inkan_dmarc_verdict_name(
+		r->verdict));
+	inkan_json_member_cstr(j, "reason", r->reason);
+	inkan_json_member_cstr(j, "author_domain", r->author_domain);
+	inkan_json_member_cstr(j, "policy_domain", r->policy_domain);
+	inkan_json_member_cstr(j, "organizational_domain", r->org_domain);
+	inkan_json_member_cstr(j, "discovery", inkan_dmarc_discovery_name(
+		r->discovery));
+	inkan_json_member_cstr(j, "policy_source", r->policy_source ?
+		source_names[r->policy_source] : NULL);
+	inkan_json_member_cstr(j, "policy_evaluated", r->record ?
+		inkan_dmarc_policy_name(r->policy_evaluated) : NULL);
+	inkan_json_member_cstr(j, "policy_applied", r->record ?
+		inkan_dmarc_policy_name(r->policy_applied) : NULL);
+	inkan_json_member_cstr(j, "disposition", inkan_dmarc_disposition_name(
+		r->disposition));
+	inkan_json_member_cstr(j, "override", r->override ?
+		inkan_dmarc_override_name(r->override) : NULL);
+	inkan_json_member_bool(j, "testing", r->testing);
+	inkan_json_member_bool(j, "sampled_out", r->sampled_out);
+	inkan_json_key(j, "author_exists");
+	if (r->author_exists < 0)
+		inkan_json_null(j);
 	else
-		fputs("null", o);
-	fputs(",\"dkim\":[", o);
-	for (i = 0; i < r->ndkim; i++) {
-		if (i)
-			fputc(',', o);
-		json_identity(o, &r->dkim[i], 0);
-	}
-	fputc(']', o);
-	dmarc_json_record(o, r->record);
-	dmarc_json_trace(o, r->trace, r->ntrace);
-	fputc('}', o);
+		inkan_json_bool(j, r->author_exists);
+	inkan_json_member_bool(j, "spf_aligned", r->spf_aligned);
+	inkan_json_member_bool(j, "dkim_aligned", r->dkim_aligned);
+	inkan_json_member_int(j, "from_flags", r->from_flags);
+	inkan_json_key(j, "spf");
+	if (r->spf.domain != NULL)
+		json_identity(j, &r->spf, 1);
+	else
+		inkan_json_null(j);
+	inkan_json_key(j, "dkim");
+	inkan_json_array_begin(j);
+	for (i = 0; i < r->ndkim; i++)
+		json_identity(j, &r->dkim[i], 0);
+	inkan_json_array_end(j);
+	dmarc_json_record(j, r->record);
+	dmarc_json_trace(j, r->trace, r->ntrace);
+	inkan_json_object_end(j);
 }
 
-static void
-print_json(const struct cli *cli, const inkan_dmarc_eval *ev,
+static int
+print_json(struct cli *cli, const inkan_dmarc_eval *ev,
 	const inkan_dmarc_result *r, const char *ar)
 {
-	FILE *o = cli->out;
+	inkan_json *j = cli_json_new(cli);
 	size_t i, n = inkan_dmarc_domain_count(ev);
+	int rc;
 
-	fputs("{\"verdict\":", o);
-	json_result(o, r);
-	fputs(",\"domains\":[", o);
-	for (i = 0; i < n; i++) {
-		if (i)
-			fputc(',', o);
-		json_result(o, inkan_dmarc_domain_result(ev, i));
-	}
-	fputc(']', o);
-	dmarc_json_str(o, "authentication_results", ar, 1);
-	fputs("}\n", o);
+	if (j == NULL)
+		return CLI_INTERNAL;
+	inkan_json_object_begin(j);
+	inkan_json_key(j, "verdict");
+	json_result(j, r);
+	inkan_json_key(j, "domains");
+	inkan_json_array_begin(j);
+	for (i = 0; i < n; i++)
+		json_result(j, inkan_dmarc_domain_result(ev, i));
+	inkan_json_array_end(j);
+	inkan_json_member_cstr(j, "authentication_results", ar);
+	inkan_json_object_end(j);
+	rc = cli_json_finish(cli, j);
+	inkan_json_free(j);
+	return rc;
 }
 
 /* Authentication-Results with the dmarc= entry; NULL on failure. */
@@ -232,13 +239,25 @@ dmarc_evaluate(struct cli *cli, struct dmarc_cli *o)
 	rc = set_author(cli, o, ev, &msg, &authors);
 	if (rc == CLI_OK && o->spf_given &&
 	    (st = inkan_dmarc_set_spf(ev, o->spf, o->mail_from, o->helo)) !=
-	    INKAN_OK)
+	    INKAN_OK) {
+		cli_error(cli, "--spf: %s", inkan_strerror(st));
 		rc = cli_exit_for_status(st);
+	}
 	for (i = 0; rc == CLI_OK && i < o->ndkim; i++)
 		if ((st = inkan_dmarc_add_dkim(ev, o->dkim[i].result,
 		    o->dkim[i].domain, o->dkim[i].selector,
-		    o->dkim[i].partial)) != INKAN_OK)
+		    o->dkim[i].partial)) != INKAN_OK) {
+			if (st == INKAN_ERR_LIMIT)
+				cli_fail(cli, "limit", "more than %llu --dkim "
+					"results (the signature limit; raise it "
+					"with --max-signatures N)",
+					(unsigned long long)inkan_ctx_limit(
+					cli->ctx, INKAN_LIMIT_DKIM_SIGNATURES));
+			else
+				cli_error(cli, "--dkim %s: %s",
+					o->dkim[i].domain, inkan_strerror(st));
 			rc = cli_exit_for_status(st);
+		}
 	if (rc == CLI_OK) {
 		st = inkan_dmarc_evaluate(ev, &r);
 		if (st != INKAN_OK) {
@@ -248,13 +267,13 @@ dmarc_evaluate(struct cli *cli, struct dmarc_cli *o)
 	}
 	if (rc == CLI_OK) {
 		ar = build_ar(cli, o, r);
-		if (cli->json)
-			print_json(cli, ev, r, ar);
-		else
-			print_text(cli, ev, r, ar);
 		rc = r->verdict == INKAN_DMARC_PASS ? CLI_OK :
 			r->verdict == INKAN_DMARC_TEMPERROR ? CLI_TEMPFAIL :
 			CLI_VERDICT_FAIL;
+		if (cli->json && print_json(cli, ev, r, ar) != CLI_OK)
+			rc = CLI_INTERNAL;
+		else if (!cli->json)
+			print_text(cli, ev, r, ar);
 	}
 	inkan_free(cli->ctx, ar);
 	inkan_dmarc_eval_free(ev);

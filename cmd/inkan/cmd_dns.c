@@ -11,14 +11,15 @@
  * 2 usage; 4 a bad zone file; 5 internal.
  */
 #include <arpa/inet.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <inkan/dns.h>
+#include <inkan/json.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "commands.h"
 
 /* master-file style quoting: \" \\ and \DDD for the unprintable */
@@ -80,17 +81,21 @@ print_rr_text(const struct cli *cli, const inkan_dns_rr *rr)
 		}
 		break;
 	case INKAN_DNS_TYPE_MX:
-		fprintf(cli->out, "%u %s\n", (unsigned)rr->u.mx.preference,
-			rr->u.mx.exchange);
+		fprintf(cli->out, "%u ", (unsigned)rr->u.mx.preference);
+		cli_text_str(cli->out, rr->u.mx.exchange);
+		fputc('\n', cli->out);
 		break;
 	case INKAN_DNS_TYPE_CNAME:
 	case INKAN_DNS_TYPE_NS:
 	case INKAN_DNS_TYPE_PTR:
-		fprintf(cli->out, "%s\n", rr->u.name);
+		cli_text_str(cli->out, rr->u.name);
+		fputc('\n', cli->out);
 		break;
 	case INKAN_DNS_TYPE_SOA:
-		fprintf(cli->out, "%s %s %u %u %u %u %u\n", rr->u.soa.mname,
-			rr->u.soa.rname, rr->u.soa.serial, rr->u.soa.refresh,
+		cli_text_str(cli->out, rr->u.soa.mname);
+		fputc(' ', cli->out);
+		cli_text_str(cli->out, rr->u.soa.rname);
+		fprintf(cli->out, " %u %u %u %u %u\n", rr->u.soa.serial, rr->u.soa.refresh,
 			rr->u.soa.retry, rr->u.soa.expire, rr->u.soa.minimum);
 		break;
 	default:
@@ -107,7 +112,9 @@ print_text(const struct cli *cli, const inkan_dns_answer *a)
 	char tbuf[16];
 	size_t i;
 
-	fprintf(cli->out, "name:       %s\n", a->qname);
+	fputs("name:       ", cli->out);
+	cli_text_str(cli->out, a->qname);
+	fputc('\n', cli->out);
 	fprintf(cli->out, "type:       %s\n",
 		type_text(a->qtype, tbuf, sizeof(tbuf)));
 	fprintf(cli->out, "rcode:      %s%s\n",
@@ -119,7 +126,11 @@ print_text(const struct cli *cli, const inkan_dns_answer *a)
 	fprintf(cli->out, "ttl:        %u\n", (unsigned)a->ttl);
 	fprintf(cli->out, "from-cache: %s\n", a->from_cache ? "yes" : "no");
 	for (i = 0; i < a->ncnames; i++)
-		fprintf(cli->out, "cname:      %s\n", a->cnames[i]);
+	{
+		fputs("cname:      ", cli->out);
+		cli_text_str(cli->out, a->cnames[i]);
+		fputc('\n', cli->out);
+	}
 	if (a->nrrs > 0)
 		fputc('\n', cli->out);
 	for (i = 0; i < a->nrrs; i++)
@@ -127,98 +138,104 @@ print_text(const struct cli *cli, const inkan_dns_answer *a)
 }
 
 static void
-print_rr_json(const struct cli *cli, const inkan_dns_rr *rr)
+print_rr_json(inkan_json *j, const inkan_dns_rr *rr)
 {
-	char addr[INET6_ADDRSTRLEN], tbuf[16];
-	FILE *o = cli->out;
+	char addr[INET6_ADDRSTRLEN], tbuf[16], hex[3];
 	size_t i;
 
-	fputs("{\"type\":", o);
-	cli_json_string(o, type_text(rr->type, tbuf, sizeof(tbuf)),
-		strlen(type_text(rr->type, tbuf, sizeof(tbuf))));
-	fprintf(o, ",\"ttl\":%u", (unsigned)rr->ttl);
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "type", type_text(rr->type, tbuf,
+		sizeof(tbuf)));
+	inkan_json_member_int(j, "ttl", rr->ttl);
 	switch (rr->type) {
 	case INKAN_DNS_TYPE_A:
 	case INKAN_DNS_TYPE_AAAA:
 		inet_ntop(rr->type == INKAN_DNS_TYPE_A ? AF_INET : AF_INET6,
 			rr->u.aaaa, addr, sizeof(addr));
-		fprintf(o, ",\"address\":\"%s\"", addr);
+		inkan_json_member_cstr(j, "address", addr);
 		break;
 	case INKAN_DNS_TYPE_TXT:
 	case INKAN_DNS_TYPE_SPF:
-		fputs(",\"text\":", o);
-		cli_json_string(o, rr->u.txt.joined.data,
+		inkan_json_key(j, "text");
+		inkan_json_string(j, rr->u.txt.joined.data,
 			rr->u.txt.joined.len);
-		fputs(",\"strings\":[", o);
-		for (i = 0; i < rr->u.txt.nstrings; i++) {
-			if (i)
-				fputc(',', o);
-			cli_json_string(o, rr->u.txt.strings[i].data,
+		inkan_json_key(j, "strings");
+		inkan_json_array_begin(j);
+		for (i = 0; i < rr->u.txt.nstrings; i++)
+			inkan_json_string(j, rr->u.txt.strings[i].data,
 				rr->u.txt.strings[i].len);
-		}
-		fputc(']', o);
+		inkan_json_array_end(j);
 		break;
 	case INKAN_DNS_TYPE_MX:
-		fprintf(o, ",\"preference\":%u,\"exchange\":",
-			(unsigned)rr->u.mx.preference);
-		cli_json_string(o, rr->u.mx.exchange,
-			strlen(rr->u.mx.exchange));
+		inkan_json_member_int(j, "preference", rr->u.mx.preference);
+		inkan_json_member_cstr(j, "exchange", rr->u.mx.exchange);
 		break;
 	case INKAN_DNS_TYPE_CNAME:
 	case INKAN_DNS_TYPE_NS:
 	case INKAN_DNS_TYPE_PTR:
-		fputs(",\"target\":", o);
-		cli_json_string(o, rr->u.name, strlen(rr->u.name));
+		inkan_json_member_cstr(j, "target", rr->u.name);
 		break;
 	case INKAN_DNS_TYPE_SOA:
-		fputs(",\"mname\":", o);
-		cli_json_string(o, rr->u.soa.mname, strlen(rr->u.soa.mname));
-		fputs(",\"rname\":", o);
-		cli_json_string(o, rr->u.soa.rname, strlen(rr->u.soa.rname));
-		fprintf(o, ",\"serial\":%u,\"refresh\":%u,\"retry\":%u,"
-			"\"expire\":%u,\"minimum\":%u", rr->u.soa.serial,
-			rr->u.soa.refresh, rr->u.soa.retry, rr->u.soa.expire,
-			rr->u.soa.minimum);
+		inkan_json_member_cstr(j, "mname", rr->u.soa.mname);
+		inkan_json_member_cstr(j, "rname", rr->u.soa.rname);
+		inkan_json_member_int(j, "serial", rr->u.soa.serial);
+		inkan_json_member_int(j, "refresh", rr->u.soa.refresh);
+		inkan_json_member_int(j, "retry", rr->u.soa.retry);
+		inkan_json_member_int(j, "expire", rr->u.soa.expire);
+		inkan_json_member_int(j, "minimum", rr->u.soa.minimum);
 		break;
-	default:
-		fputs(",\"rdata\":\"", o);
-		for (i = 0; i < rr->rdlen; i++)
-			fprintf(o, "%02x", rr->rdata[i]);
-		fputc('"', o);
+	default: {
+		/* the RDATA in hex (RFC 3597 form without the prefix) */
+		char *h = malloc(2 * rr->rdlen + 1);
+
+		for (i = 0; h != NULL && i < rr->rdlen; i++) {
+			snprintf(hex, sizeof(hex), "%02x", rr->rdata[i]);
+			memcpy(h + 2 * i, hex, 2);
+		}
+		if (h != NULL)
+			h[2 * rr->rdlen] = '\0';
+		inkan_json_member_cstr(j, "rdata", h);
+		free(h);
 	}
-	fputc('}', o);
+	}
+	inkan_json_object_end(j);
 }
 
-static void
-print_json(const struct cli *cli, const inkan_dns_answer *a)
+static int
+print_json(struct cli *cli, const inkan_dns_answer *a)
 {
 	char tbuf[16];
-	const char *t = type_text(a->qtype, tbuf, sizeof(tbuf));
-	FILE *o = cli->out;
+	inkan_json *j = cli_json_new(cli);
 	size_t i;
+	int rc;
 
-	fputs("{\"name\":", o);
-	cli_json_string(o, a->qname, strlen(a->qname));
-	fputs(",\"type\":", o);
-	cli_json_string(o, t, strlen(t));
-	fprintf(o, ",\"rcode\":\"%s\",\"outcome\":\"%s\",\"timed_out\":%s,"
-		"\"ad\":%s,\"ttl\":%u,\"from_cache\":%s,\"cnames\":[",
-		inkan_dns_rcode_name(a->rcode),
-		inkan_dns_outcome_name(a->outcome),
-		a->timed_out ? "true" : "false", a->secure ? "true" : "false",
-		(unsigned)a->ttl, a->from_cache ? "true" : "false");
-	for (i = 0; i < a->ncnames; i++) {
-		if (i)
-			fputc(',', o);
-		cli_json_string(o, a->cnames[i], strlen(a->cnames[i]));
-	}
-	fputs("],\"records\":[", o);
-	for (i = 0; i < a->nrrs; i++) {
-		if (i)
-			fputc(',', o);
-		print_rr_json(cli, &a->rrs[i]);
-	}
-	fputs("]}\n", o);
+	if (j == NULL)
+		return CLI_INTERNAL;
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "name", a->qname);
+	inkan_json_member_cstr(j, "type", type_text(a->qtype, tbuf,
+		sizeof(tbuf)));
+	inkan_json_member_cstr(j, "rcode", inkan_dns_rcode_name(a->rcode));
+	inkan_json_member_cstr(j, "outcome",
+		inkan_dns_outcome_name(a->outcome));
+	inkan_json_member_bool(j, "timed_out", a->timed_out);
+	inkan_json_member_bool(j, "ad", a->secure);
+	inkan_json_member_int(j, "ttl", a->ttl);
+	inkan_json_member_bool(j, "from_cache", a->from_cache);
+	inkan_json_key(j, "cnames");
+	inkan_json_array_begin(j);
+	for (i = 0; i < a->ncnames; i++)
+		inkan_json_cstr(j, a->cnames[i]);
+	inkan_json_array_end(j);
+	inkan_json_key(j, "records");
+	inkan_json_array_begin(j);
+	for (i = 0; i < a->nrrs; i++)
+		print_rr_json(j, &a->rrs[i]);
+	inkan_json_array_end(j);
+	inkan_json_object_end(j);
+	rc = cli_json_finish(cli, j);
+	inkan_json_free(j);
+	return rc;
 }
 
 /* NAME [TYPE] or TYPE NAME: the one that is a type name is the type */
@@ -241,43 +258,56 @@ name_and_type(int n, char **args, const char **name, uint16_t *type)
 	return -1;
 }
 
-int
+enum { O_TIMEOUT = 't' };
+
+static const struct cli_opt dns_opts[] = {
+	{ "timeout", 't', O_TIMEOUT, CLI_ARG_UINT, "MS", 1, 3600000,
+	  "per-query timeout in milliseconds (default 5000)" },
+	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
+};
+
+static int cmd_dns(struct cli *cli, int argc, char **argv);
+
+const struct cli_command cmd_dns_command = {
+	"dns", "ask one DNS question the way inkan's checks do (dig as inkan "
+	"sees it)", "inkan dns [--timeout MS] NAME [TYPE]  (or TYPE NAME; TYPE "
+	"defaults to TXT)", dns_opts,
+	"Exit status: 0 data, 1 NXDOMAIN or NODATA, 3 SERVFAIL, REFUSED or "
+	"timeout.", cmd_dns, NULL
+};
+
+static int
 cmd_dns(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "timeout", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 }
-	};
 	inkan_resolver *r = NULL;
 	inkan_dns_query *q = NULL;
 	const inkan_dns_answer *a;
 	const char *name;
 	uint16_t type;
-	char *end;
-	unsigned long ms;
 	inkan_status st;
-	int c, rc;
+	struct cli_args args;
+	int id, rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:", opts, NULL)) != -1) {
-		if (c != 't') {
-			cli_usage(cli, stderr);
-			return CLI_USAGE;
-		}
-		ms = strtoul(optarg, &end, 10);
-		if (*optarg == '\0' || *end != '\0' || ms == 0 ||
-		    ms > 3600000 || inkan_ctx_set_limit(cli->ctx,
-		    INKAN_LIMIT_DNS_TIMEOUT_MS, ms) != INKAN_OK) {
-			cli_error(cli, "--timeout wants milliseconds "
-				"(1..3600000)");
-			return CLI_USAGE;
-		}
+	cli_args_init(&args, cli, argc, argv);
+	while ((id = cli_opt_next(&args)) > 0)
+		if (id == O_TIMEOUT)
+			(void)inkan_ctx_set_limit(cli->ctx,
+				INKAN_LIMIT_DNS_TIMEOUT_MS, args.num);
+	if (id < 0)
+		return cli_args_end(&args);
+	if (args.pos.n < 1 || args.pos.n > 2) {
+		cli_args_free(&args);
+		return cli_usage_error(cli, args.pos.n ? "too-many-arguments" :
+			"missing-argument", "dns takes NAME [TYPE]");
 	}
-	if (argc - optind < 1 || argc - optind > 2 ||
-	    name_and_type(argc - optind, argv + optind, &name, &type) < 0) {
-		cli_usage(cli, stderr);
+	rc = name_and_type((int)args.pos.n, args.pos.v, &name, &type);
+	if (rc < 0) {
+		cli_usage_error(cli, "bad-value", "neither '%s' nor '%s' is a "
+			"DNS type name", args.pos.v[0], args.pos.v[1]);
+		cli_args_free(&args);
 		return CLI_USAGE;
 	}
+	cli_args_free(&args);
 	rc = cli_dns_resolver(cli, &r);
 	if (rc != CLI_OK)
 		return rc;
@@ -288,9 +318,12 @@ cmd_dns(struct cli *cli, int argc, char **argv)
 		return st == INKAN_ERR_SYNTAX ? CLI_USAGE :
 			cli_exit_for_status(st);
 	}
-	if (cli->json)
-		print_json(cli, a);
-	else
+	if (cli->json && print_json(cli, a) != CLI_OK) {
+		inkan_dns_query_free(q);
+		cli_dns_free(cli, r);
+		return CLI_INTERNAL;
+	}
+	if (!cli->json)
 		print_text(cli, a);
 	switch (a->outcome) {
 	case INKAN_DNS_DATA:

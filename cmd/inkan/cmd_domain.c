@@ -13,21 +13,7 @@
 #include "cmd_domain.h"
 #include "commands.h"
 
-int
-domain_parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (s == NULL || *s < '0' || *s > '9')
-		return 0;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v > max)
-		return 0;
-	*out = v;
-	return 1;
-}
+#include <inkan/json.h>
 
 int
 domain_state_dir(struct cli *cli, const char *given, const char *domain,
@@ -90,30 +76,42 @@ domain_load(struct cli *cli, const char *dir, const char *domain,
 	return CLI_OK;
 }
 
-int
-cmd_domain(struct cli *cli, int argc, char **argv)
-{
-	static const struct {
-		const char *name;
-		int (*fn)(struct cli *, int, char **);
-	} subs[] = {
-		{ "setup", cmd_domain_setup },
-		{ "check", cmd_domain_check },
-		{ "publish", cmd_domain_publish },
-		{ "rotate", cmd_domain_rotate },
-	};
-	size_t i;
+static const struct cli_command *const domain_subs[] = {
+	&cmd_domain_setup_command,
+	&cmd_domain_check_command,
+	&cmd_domain_publish_command,
+	&cmd_domain_rotate_command,
+	NULL
+};
 
-	if (argc < 2) {
-		cli_usage(cli, stderr);
-		return CLI_USAGE;
-	}
-	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-		if (strcmp(argv[1], subs[i].name) == 0)
-			return subs[i].fn(cli, argc - 1, argv + 1);
-	cli_error(cli, "unknown subcommand '%s' (setup, check, publish, "
-		"rotate)", argv[1]);
-	return CLI_USAGE;
+const struct cli_command cmd_domain_command = {
+	"domain", "set up a sending domain (keys, SPF, MAIL FROM, DMARC), "
+	"audit its DNS, publish by DNS UPDATE, rotate keys",
+	"inkan domain setup|check|publish|rotate DOMAIN [options]", NULL,
+	"State: --state DIR, default $XDG_STATE_HOME/inkan/DOMAIN or\n"
+	"~/.local/state/inkan/DOMAIN (mode 0700; keys 0600). check, publish "
+	"and rotate\nread the identity from there. DNS for check and the "
+	"waits: --dns-server/--dns-zone.",
+	cli_dispatch_sub, domain_subs
+};
+
+int
+domain_json_outcome(struct cli *cli, const char *domain, int rc,
+	const char *what)
+{
+	inkan_json *j;
+
+	if (!cli->json || rc != CLI_OK || (j = cli_json_new(cli)) == NULL)
+		return rc;
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "command", cli->command);
+	inkan_json_member_cstr(j, "domain", domain);
+	inkan_json_member_cstr(j, "result", what);
+	inkan_json_member_int(j, "exit", rc);
+	inkan_json_object_end(j);
+	rc = cli_json_finish(cli, j);
+	inkan_json_free(j);
+	return rc;
 }
 
 void
@@ -124,20 +122,17 @@ domain_pub_init(struct domain_pub *p)
 }
 
 int
-domain_pub_option(int c, const char *arg, struct domain_pub *p,
-	const char **state, unsigned long *wait_s)
+domain_pub_option(int id, const char *val, unsigned long long num,
+	struct domain_pub *p, const char **state, unsigned long *wait_s)
 {
-	switch (c) {
-	case 'S': p->server = arg; return 1;
-	case 'k': p->tsig_key = arg; return 1;
-	case 'z': p->zone = arg; return 1;
-	case 't': p->tcp_only = 1; return 1;
-	case 'd': *state = arg; return 1;
-	case 'w':
-		return domain_parse_uint(arg, 86400, wait_s) ? 1 : -1;
-	case 'T':
-		return domain_parse_uint(arg, 600000, &p->timeout_ms) &&
-		    p->timeout_ms > 0 ? 1 : -1;
+	switch (id) {
+	case DOMAIN_O_SERVER: p->server = val; return 1;
+	case DOMAIN_O_TSIG_KEY: p->tsig_key = val; return 1;
+	case DOMAIN_O_ZONE: p->zone = val; return 1;
+	case DOMAIN_O_TCP: p->tcp_only = 1; return 1;
+	case DOMAIN_O_STATE: *state = val; return 1;
+	case DOMAIN_O_WAIT: *wait_s = (unsigned long)num; return 1;
+	case DOMAIN_O_TIMEOUT: p->timeout_ms = (unsigned long)num; return 1;
 	default:
 		return 0;
 	}

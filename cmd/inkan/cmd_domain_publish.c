@@ -13,7 +13,6 @@
  * internal.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -74,7 +73,7 @@ wait_visible(struct cli *cli, const inkan_domain_records *recs,
 			return CLI_OK;
 		}
 		/* zone files never change under us */
-		if (mono_ms() >= deadline || cli->ndns_zones > 0)
+		if (mono_ms() >= deadline || cli->dns_zones.n > 0)
 			break;
 		sleep_ms(1000);
 	}
@@ -175,44 +174,63 @@ domain_publish_and_wait(struct cli *cli, const inkan_domain *d,
 	return rc;
 }
 
-int
+enum { O_REPLACE_SPF = 'R' };
+
+static const struct cli_opt publish_opts[] = {
+	DOMAIN_PUB_OPTIONS,
+	{ "replace-spf", 0, O_REPLACE_SPF, CLI_ARG_NONE, NULL, 0, 0,
+	  "replace an SPF record that differs from ours" },
+	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
+};
+
+static int cmd_domain_publish(struct cli *cli, int argc, char **argv);
+
+const struct cli_command cmd_domain_publish_command = {
+	"publish", "publish the domain's records by DNS UPDATE (RFC 2136, "
+	"TSIG) and wait until they are visible",
+	"inkan domain publish DOMAIN --server ADDR[@PORT] --tsig-key FILE "
+	"[--zone Z] [--tcp]\n                   [--replace-spf] [--wait SECS] "
+	"[--state DIR]", publish_opts,
+	"Exit status: 0 done, 1 published but not visible in time (or "
+	"refused), 3 DNS/network\nfailure, 4 bad state or key file.",
+	cmd_domain_publish, NULL
+};
+
+static int
 cmd_domain_publish(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		DOMAIN_PUB_OPTIONS,
-		{ "replace-spf", no_argument, NULL, 'R' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct domain_pub p;
-	const char *state = NULL;
+	const char *state = NULL, *domain;
 	char dir[DOMAIN_PATH_MAX];
 	inkan_domain *d = NULL;
 	unsigned long secs = 60;
-	int c, rc, taken;
+	struct cli_args a;
+	int id, rc;
 
 	domain_pub_init(&p);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		taken = domain_pub_option(c, optarg, &p, &state, &secs);
-		if (taken < 0)
-			goto usage;
-		if (taken)
-			continue;
-		if (c != 'R')
-			goto usage;
-		p.replace_spf = 1;
+	cli_args_init(&a, cli, argc, argv);
+	while ((id = cli_opt_next(&a)) > 0)
+		if (!domain_pub_option(id, a.val, a.num, &p, &state, &secs) &&
+		    id == O_REPLACE_SPF)
+			p.replace_spf = 1;
+	if (id < 0)
+		return cli_args_end(&a);
+	if (a.pos.n != 1) {
+		cli_args_free(&a);
+		return cli_usage_error(cli, "missing-argument", "publish takes "
+			"one DOMAIN");
 	}
-	if (optind + 1 != argc || p.server == NULL || p.tsig_key == NULL)
-		goto usage;
+	domain = a.pos.v[0];
+	cli_args_free(&a);
+	if (p.server == NULL || p.tsig_key == NULL)
+		return cli_usage_error(cli, "missing-option", "publish needs "
+			"--server and --tsig-key");
 	p.wait_ms = secs * 1000;
-	if ((rc = domain_state_dir(cli, state, argv[optind], dir,
+	if ((rc = domain_state_dir(cli, state, domain, dir,
 	    sizeof(dir))) != CLI_OK ||
-	    (rc = domain_load(cli, dir, argv[optind], 1, &d)) != CLI_OK)
+	    (rc = domain_load(cli, dir, domain, 1, &d)) != CLI_OK)
 		return rc;
 	rc = domain_publish_and_wait(cli, d, &p);
 	inkan_domain_free(d);
-	return rc;
-usage:
-	cli_usage(cli, stderr);
-	return CLI_USAGE;
+	return domain_json_outcome(cli, domain, rc, "published");
 }

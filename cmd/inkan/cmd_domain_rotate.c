@@ -15,7 +15,6 @@
  * as for publish.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -135,43 +134,62 @@ run(struct cli *cli, inkan_domain *d, const char *dir, struct domain_pub *p,
 	return CLI_INTERNAL;
 }
 
-int
+enum { O_GRACE = 'g' };
+
+static const struct cli_opt rotate_opts[] = {
+	DOMAIN_PUB_OPTIONS,
+	{ "grace", 0, O_GRACE, CLI_ARG_UINT, "SECS", 1, 366 * 86400,
+	  "keep the old keys published this long after the switch" },
+	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
+};
+
+static int cmd_domain_rotate(struct cli *cli, int argc, char **argv);
+
+const struct cli_command cmd_domain_rotate_command = {
+	"rotate", "rotate the domain's DKIM keys: publish new ones, switch, "
+	"retire the old ones after a grace period",
+	"inkan domain rotate DOMAIN [--server ADDR[@PORT] --tsig-key FILE] "
+	"[--grace SECS]\n                   [--wait SECS] [--state DIR]",
+	rotate_opts,
+	"Exit status: 0 done (or waiting for the grace period), 1 published "
+	"but not visible\nin time, 3 DNS/network failure, 4 bad state or key "
+	"file.", cmd_domain_rotate, NULL
+};
+
+static int
 cmd_domain_rotate(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		DOMAIN_PUB_OPTIONS,
-		{ "grace", required_argument, NULL, 'g' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct domain_pub p;
-	const char *state = NULL;
+	const char *state = NULL, *domain;
 	char dir[DOMAIN_PATH_MAX];
 	inkan_domain *d = NULL;
 	unsigned long wait_s = 60, grace = 0;
-	int c, rc, taken;
+	struct cli_args a;
+	int id, rc;
 
 	domain_pub_init(&p);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		taken = domain_pub_option(c, optarg, &p, &state, &wait_s);
-		if (taken < 0)
-			goto usage;
-		if (taken)
-			continue;
-		if (c != 'g' || !domain_parse_uint(optarg, 366 * 86400,
-		    &grace) || grace == 0)
-			goto usage;
+	cli_args_init(&a, cli, argc, argv);
+	while ((id = cli_opt_next(&a)) > 0)
+		if (!domain_pub_option(id, a.val, a.num, &p, &state, &wait_s) &&
+		    id == O_GRACE)
+			grace = (unsigned long)a.num;
+	if (id < 0)
+		return cli_args_end(&a);
+	if (a.pos.n != 1) {
+		cli_args_free(&a);
+		return cli_usage_error(cli, "missing-argument", "rotate takes "
+			"one DOMAIN");
 	}
-	if (optind + 1 != argc || (p.server == NULL) != (p.tsig_key == NULL))
-		goto usage;
-	if ((rc = domain_state_dir(cli, state, argv[optind], dir,
-	    sizeof(dir))) != CLI_OK || (rc = domain_load(cli, dir, argv[optind],
+	domain = a.pos.v[0];
+	cli_args_free(&a);
+	if ((p.server == NULL) != (p.tsig_key == NULL))
+		return cli_usage_error(cli, "missing-option", "--server and "
+			"--tsig-key go together");
+	if ((rc = domain_state_dir(cli, state, domain, dir,
+	    sizeof(dir))) != CLI_OK || (rc = domain_load(cli, dir, domain,
 	    1, &d)) != CLI_OK)
 		return rc;
 	rc = run(cli, d, dir, &p, grace, wait_s);
 	inkan_domain_free(d);
-	return rc;
-usage:
-	cli_usage(cli, stderr);
-	return CLI_USAGE;
+	return domain_json_outcome(cli, domain, rc, "rotated");
 }

@@ -10,17 +10,16 @@
  * Gmail does not verify Ed25519 signatures.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <inkan/dns.h>
 #include <inkan/domain.h>
+#include <inkan/json.h>
 
 #include "cli.h"
 #include "cmd_domain.h"
 #include "commands.h"
-
-#define MAX_LIST 8
 
 struct setup_opts {
 	const char *state;
@@ -30,150 +29,166 @@ struct setup_opts {
 	unsigned long bits;
 	const char *mail_from, *mail_from_mx;
 	int no_mail_from;
-	const char *includes[MAX_LIST], *ips[MAX_LIST], *rua[MAX_LIST];
-	size_t nincludes, nips, nrua;
+	struct cli_strv includes, ips, rua;	/* as given, any number */
 	int hard_fail;			/* -1 not given */
 	int policy;			/* -1 not given */
 	unsigned long ttl;
 	inkan_domain_format format;
 };
 
-static int
-push(struct cli *cli, const char **list, size_t *n, const char *v,
-	const char *opt)
-{
-	if (*n >= MAX_LIST) {
-		cli_error(cli, "at most %d %s", MAX_LIST, opt);
-		return 0;
-	}
-	list[(*n)++] = v;
-	return 1;
-}
+enum { O_SELECTOR = 's', O_KEY_TYPE = 'k', O_BITS = 'b', O_MAIL_FROM = 'm',
+	O_MAIL_FROM_MX = 'x', O_NO_MAIL_FROM = 'N', O_SPF_INCLUDE = 'i',
+	O_SPF_IP = 'I', O_SPF_FAIL = 'F', O_SPF_SOFTFAIL = 'S',
+	O_DMARC_POLICY = 'p', O_RUA = 'r', O_TTL = 't', O_STATE = 'd',
+	O_FORMAT = 'f' };
+
+static const struct cli_opt setup_opts_table[] = {
+	{ "selector", 0, O_SELECTOR, CLI_ARG_STRING, "S", 0, 0,
+	  "selector of the RSA key, then of the Ed25519 key (at most two)" },
+	{ "key-type", 0, O_KEY_TYPE, CLI_ARG_STRING, "rsa|ed25519|both", 0, 0,
+	  "keys to make (RSA always: Gmail ignores Ed25519)" },
+	{ "bits", 0, O_BITS, CLI_ARG_UINT, "N", 1024, 4096,
+	  "RSA key size (RFC 8301 3.2; default 2048)" },
+	{ "mail-from", 0, O_MAIL_FROM, CLI_ARG_STRING, "SUB", 0, 0,
+	  "custom MAIL FROM subdomain (default bounce)" },
+	{ "mail-from-mx", 0, O_MAIL_FROM_MX, CLI_ARG_STRING, "HOST", 0, 0,
+	  "the host that takes bounces for it" },
+	{ "no-mail-from", 0, O_NO_MAIL_FROM, CLI_ARG_NONE, NULL, 0, 0,
+	  "no custom MAIL FROM" },
+	{ "spf-include", 0, O_SPF_INCLUDE, CLI_ARG_STRING, "D", 0, 0,
+	  "include: in the SPF record (repeatable)" },
+	{ "spf-ip", 0, O_SPF_IP, CLI_ARG_STRING, "NET", 0, 0,
+	  "ip4:/ip6: in the SPF record (repeatable)" },
+	{ "spf-fail", 0, O_SPF_FAIL, CLI_ARG_NONE, NULL, 0, 0,
+	  "end SPF with -all" },
+	{ "spf-softfail", 0, O_SPF_SOFTFAIL, CLI_ARG_NONE, NULL, 0, 0,
+	  "end SPF with ~all" },
+	{ "dmarc-policy", 0, O_DMARC_POLICY, CLI_ARG_STRING,
+	  "none|quarantine|reject", 0, 0, "the DMARC p=" },
+	{ "rua", 0, O_RUA, CLI_ARG_STRING, "mailto:...", 0, 0,
+	  "where aggregate reports go (repeatable)" },
+	{ "ttl", 0, O_TTL, CLI_ARG_UINT, "S", 60, 86400,
+	  "TTL of the records" },
+	{ "state", 0, O_STATE, CLI_ARG_STRING, "DIR", 0, 0,
+	  "the state directory" },
+	{ "format", 0, O_FORMAT, CLI_ARG_STRING, "zone|nsupdate|route53|table",
+	  0, 0, "how to print the records (default table)" },
+	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
+};
+
+static int cmd_domain_setup(struct cli *cli, int argc, char **argv);
+
+const struct cli_command cmd_domain_setup_command = {
+	"setup", "make the DKIM keys, record the identity and print the "
+	"records to publish",
+	"inkan domain setup DOMAIN [--mail-from SUB --mail-from-mx HOST] "
+	"[--selector S ...]\n"
+	"                   [--key-type rsa|ed25519|both] [--bits N] "
+	"[--spf-include D ...] [--spf-ip NET ...]\n"
+	"                   [--spf-fail] [--dmarc-policy "
+	"none|quarantine|reject] [--rua mailto:...]\n"
+	"                   [--ttl S] [--state DIR] [--format "
+	"zone|nsupdate|route53|table]", setup_opts_table,
+	"Exit status: 0 done, 4 bad state or key file, 5 internal.",
+	cmd_domain_setup, NULL
+};
 
 static int
-parse(struct cli *cli, int argc, char **argv, struct setup_opts *o)
+take(struct cli *cli, struct setup_opts *o, const struct cli_args *a, int id)
 {
-	static const struct option opts[] = {
-		{ "selector", required_argument, NULL, 's' },
-		{ "key-type", required_argument, NULL, 'k' },
-		{ "bits", required_argument, NULL, 'b' },
-		{ "mail-from", required_argument, NULL, 'm' },
-		{ "mail-from-mx", required_argument, NULL, 'x' },
-		{ "no-mail-from", no_argument, NULL, 'N' },
-		{ "spf-include", required_argument, NULL, 'i' },
-		{ "spf-ip", required_argument, NULL, 'I' },
-		{ "spf-fail", no_argument, NULL, 'F' },
-		{ "spf-softfail", no_argument, NULL, 'S' },
-		{ "dmarc-policy", required_argument, NULL, 'p' },
-		{ "rua", required_argument, NULL, 'r' },
-		{ "ttl", required_argument, NULL, 't' },
-		{ "state", required_argument, NULL, 'd' },
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 }
-	};
 	static const char *const formats[] = {
 		"zone", "nsupdate", "route53", "table"
 	};
-	int c, i;
+	char *v = (char *)a->val;
+	int i;
+
+	switch (id) {
+	case O_SELECTOR:
+		if (o->nselectors == 2)
+			return cli_usage_error(cli, "bad-value", "at most two "
+				"--selector (RSA, then Ed25519)");
+		o->selectors[o->nselectors++] = v;
+		break;
+	case O_KEY_TYPE:
+		if (strcmp(v, "rsa") == 0)
+			o->want_rsa = 1;
+		else if (strcmp(v, "ed25519") == 0 || strcmp(v, "both") == 0)
+			o->want_rsa = o->want_ed = 1;
+		else
+			return cli_usage_error(cli, "bad-value", "--key-type "
+				"is rsa, ed25519 or both, not '%s'", v);
+		break;
+	case O_BITS: o->bits = (unsigned long)a->num; break;
+	case O_TTL: o->ttl = (unsigned long)a->num; break;
+	case O_MAIL_FROM: o->mail_from = v; break;
+	case O_MAIL_FROM_MX: o->mail_from_mx = v; break;
+	case O_NO_MAIL_FROM: o->no_mail_from = 1; break;
+	case O_SPF_FAIL: o->hard_fail = 1; break;
+	case O_SPF_SOFTFAIL: o->hard_fail = 0; break;
+	case O_STATE: o->state = v; break;
+	case O_SPF_INCLUDE:
+	case O_SPF_IP:
+	case O_RUA:
+		if (cli_strv_push(id == O_RUA ? &o->rua : id == O_SPF_IP ?
+		    &o->ips : &o->includes, v) != 0) {
+			cli_error(cli, "out of memory");
+			return CLI_INTERNAL;
+		}
+		break;
+	case O_DMARC_POLICY:
+		if (strcmp(v, "none") == 0)
+			o->policy = INKAN_DMARC_POLICY_NONE;
+		else if (strcmp(v, "quarantine") == 0)
+			o->policy = INKAN_DMARC_POLICY_QUARANTINE;
+		else if (strcmp(v, "reject") == 0)
+			o->policy = INKAN_DMARC_POLICY_REJECT;
+		else
+			return cli_usage_error(cli, "bad-value", "--dmarc-policy "
+				"is none, quarantine or reject, not '%s'", v);
+		break;
+	case O_FORMAT:
+		for (i = 0; i < 4; i++)
+			if (strcmp(v, formats[i]) == 0)
+				break;
+		if (i == 4)
+			return cli_usage_error(cli, "bad-value", "--format is "
+				"zone, nsupdate, route53 or table, not '%s'", v);
+		o->format = (inkan_domain_format)i;
+		break;
+	}
+	return CLI_OK;
+}
+
+/* The options into @o and the DOMAIN into *domain; an exit code. */
+static int
+parse(struct cli *cli, int argc, char **argv, struct setup_opts *o,
+	const char **domain)
+{
+	struct cli_args a;
+	int id = 0, rc = CLI_OK;
 
 	memset(o, 0, sizeof(*o));
 	o->hard_fail = o->policy = -1;
 	o->format = INKAN_DOMAIN_FORMAT_TABLE;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			if (o->nselectors == 2) {
-				cli_error(cli, "at most two --selector (RSA, "
-					"then Ed25519)");
-				return 0;
-			}
-			o->selectors[o->nselectors++] = optarg;
-			break;
-		case 'k':
-			if (strcmp(optarg, "rsa") == 0) {
-				o->want_rsa = 1;
-			} else if (strcmp(optarg, "ed25519") == 0 ||
-			    strcmp(optarg, "both") == 0) {
-				/* RSA always: Gmail ignores Ed25519 */
-				o->want_rsa = o->want_ed = 1;
-			} else {
-				cli_error(cli, "--key-type is rsa, ed25519 or "
-					"both");
-				return 0;
-			}
-			break;
-		case 'b':
-			if (!domain_parse_uint(optarg, 4096, &o->bits) ||
-			    o->bits < 1024) {
-				cli_error(cli, "--bits: RSA keys have 1024 to "
-					"4096 bits (RFC 8301 3.2)");
-				return 0;
-			}
-			break;
-		case 'm': o->mail_from = optarg; break;
-		case 'x': o->mail_from_mx = optarg; break;
-		case 'N': o->no_mail_from = 1; break;
-		case 'i':
-			if (!push(cli, o->includes, &o->nincludes, optarg,
-			    "--spf-include"))
-				return 0;
-			break;
-		case 'I':
-			if (!push(cli, o->ips, &o->nips, optarg, "--spf-ip"))
-				return 0;
-			break;
-		case 'F': o->hard_fail = 1; break;
-		case 'S': o->hard_fail = 0; break;
-		case 'p':
-			if (strcmp(optarg, "none") == 0)
-				o->policy = INKAN_DMARC_POLICY_NONE;
-			else if (strcmp(optarg, "quarantine") == 0)
-				o->policy = INKAN_DMARC_POLICY_QUARANTINE;
-			else if (strcmp(optarg, "reject") == 0)
-				o->policy = INKAN_DMARC_POLICY_REJECT;
-			else {
-				cli_error(cli, "--dmarc-policy is none, "
-					"quarantine or reject");
-				return 0;
-			}
-			break;
-		case 'r':
-			if (!push(cli, o->rua, &o->nrua, optarg, "--rua"))
-				return 0;
-			break;
-		case 't':
-			if (!domain_parse_uint(optarg, 86400, &o->ttl) ||
-			    o->ttl < 60) {
-				cli_error(cli, "--ttl is 60..86400 seconds");
-				return 0;
-			}
-			break;
-		case 'd': o->state = optarg; break;
-		case 'f':
-			for (i = 0; i < 4; i++)
-				if (strcmp(optarg, formats[i]) == 0)
-					break;
-			if (i == 4) {
-				cli_error(cli, "--format is zone, nsupdate, "
-					"route53 or table");
-				return 0;
-			}
-			o->format = (inkan_domain_format)i;
-			break;
-		default:
-			return 0;
-		}
+	cli_args_init(&a, cli, argc, argv);
+	while (rc == CLI_OK && (id = cli_opt_next(&a)) > 0)
+		rc = take(cli, o, &a, id);
+	if (rc != CLI_OK || id < 0) {
+		rc = rc != CLI_OK ? rc : a.exit;
+		cli_args_free(&a);
+		return id < 0 && rc == CLI_OK ? -1 : rc;
 	}
-	if (optind + 1 != argc) {
-		cli_usage(cli, stderr);
-		return 0;
-	}
-	if (o->no_mail_from && (o->mail_from || o->mail_from_mx)) {
-		cli_error(cli, "--no-mail-from with --mail-from?");
-		return 0;
-	}
-	return 1;
+	if (a.pos.n != 1)
+		rc = cli_usage_error(cli, a.pos.n ? "too-many-arguments" :
+			"missing-argument", "setup takes one DOMAIN");
+	else
+		*domain = a.pos.v[0];
+	cli_args_free(&a);
+	if (rc == CLI_OK && o->no_mail_from && (o->mail_from ||
+	    o->mail_from_mx))
+		rc = cli_usage_error(cli, "bad-value", "--no-mail-from with "
+			"--mail-from?");
+	return rc;
 }
 
 /* apply the options to the identity; 0 after printing an error */
@@ -206,23 +221,23 @@ apply(struct cli *cli, inkan_domain *d, const struct setup_opts *o)
 			return 0;
 		}
 	}
-	if (st == INKAN_OK && (o->nincludes > 0 || o->nips > 0))
+	if (st == INKAN_OK && (o->includes.n > 0 || o->ips.n > 0))
 		inkan_domain_clear_spf(d);
-	for (i = 0; st == INKAN_OK && i < o->nincludes; i++)
-		if ((st = inkan_domain_add_spf_include(d, o->includes[i])) !=
+	for (i = 0; st == INKAN_OK && i < o->includes.n; i++)
+		if ((st = inkan_domain_add_spf_include(d, o->includes.v[i])) !=
 		    INKAN_OK)
-			cli_error(cli, "--spf-include %s: %s", o->includes[i],
+			cli_error(cli, "--spf-include %s: %s", o->includes.v[i],
 				inkan_strerror(st));
-	for (i = 0; st == INKAN_OK && i < o->nips; i++)
-		if ((st = inkan_domain_add_spf_ip(d, o->ips[i])) != INKAN_OK)
+	for (i = 0; st == INKAN_OK && i < o->ips.n; i++)
+		if ((st = inkan_domain_add_spf_ip(d, o->ips.v[i])) != INKAN_OK)
 			cli_error(cli, "--spf-ip %s: not an IPv4/IPv6 address "
-				"or network", o->ips[i]);
-	if (st == INKAN_OK && o->nrua > 0)
+				"or network", o->ips.v[i]);
+	if (st == INKAN_OK && o->rua.n > 0)
 		inkan_domain_clear_dmarc_rua(d);
-	for (i = 0; st == INKAN_OK && i < o->nrua; i++)
-		if ((st = inkan_domain_add_dmarc_rua(d, o->rua[i])) != INKAN_OK)
+	for (i = 0; st == INKAN_OK && i < o->rua.n; i++)
+		if ((st = inkan_domain_add_dmarc_rua(d, o->rua.v[i])) != INKAN_OK)
 			cli_error(cli, "--rua %s: a mailto: URI with one "
-				"address, at most 4 of them", o->rua[i]);
+				"address, at most 4 of them", o->rua.v[i]);
 	if (st == INKAN_OK && o->hard_fail >= 0)
 		inkan_domain_set_spf_hard_fail(d, o->hard_fail);
 	if (st == INKAN_OK && o->policy >= 0)
@@ -292,7 +307,57 @@ make_keys(struct cli *cli, inkan_domain *d, const char *dir,
 	return rc;
 }
 
-int
+static void
+setup_opts_free(struct setup_opts *o)
+{
+	cli_strv_free(&o->includes);
+	cli_strv_free(&o->ips);
+	cli_strv_free(&o->rua);
+}
+
+/* --json: the records and notes as data */
+static int
+records_json(struct cli *cli, const inkan_domain *d, const char *dir,
+	const inkan_domain_records *recs)
+{
+	inkan_json *j = cli_json_new(cli);
+	size_t i;
+	int rc;
+
+	if (j == NULL)
+		return CLI_INTERNAL;
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "domain", inkan_domain_get_view(d)->domain);
+	inkan_json_member_cstr(j, "state", dir);
+	inkan_json_key(j, "records");
+	inkan_json_array_begin(j);
+	for (i = 0; i < recs->nrecords; i++) {
+		const inkan_domain_record *r = &recs->records[i];
+
+		inkan_json_object_begin(j);
+		inkan_json_member_cstr(j, "name", r->name);
+		inkan_json_member_cstr(j, "type", inkan_dns_type_name(r->type));
+		inkan_json_member_int(j, "ttl", r->ttl);
+		inkan_json_member_cstr(j, "value", r->value);
+		if (r->type == INKAN_DNS_TYPE_MX)
+			inkan_json_member_int(j, "preference", r->preference);
+		inkan_json_member_bool(j, "shared", r->shared);
+		inkan_json_member_cstr(j, "purpose", r->purpose);
+		inkan_json_object_end(j);
+	}
+	inkan_json_array_end(j);
+	inkan_json_key(j, "notes");
+	inkan_json_array_begin(j);
+	for (i = 0; i < recs->nnotes; i++)
+		inkan_json_cstr(j, recs->notes[i]);
+	inkan_json_array_end(j);
+	inkan_json_object_end(j);
+	rc = cli_json_finish(cli, j);
+	inkan_json_free(j);
+	return rc;
+}
+
+static int
 cmd_domain_setup(struct cli *cli, int argc, char **argv)
 {
 	struct setup_opts o;
@@ -300,24 +365,32 @@ cmd_domain_setup(struct cli *cli, int argc, char **argv)
 	inkan_domain *d = NULL;
 	inkan_domain_records *recs = NULL;
 	char *text = NULL;
-	const char *domain;
+	const char *domain = NULL;
 	inkan_status st;
 	size_t i;
 	int rc;
 
-	if (!parse(cli, argc, argv, &o))
-		return CLI_USAGE;
-	domain = argv[optind];
-	if ((rc = domain_state_dir(cli, o.state, domain, dir, sizeof(dir))) !=
-	    CLI_OK || (rc = domain_load(cli, dir, domain, 0, &d)) != CLI_OK)
+	rc = parse(cli, argc, argv, &o, &domain);
+	if (rc == CLI_OK && ((rc = domain_state_dir(cli, o.state, domain, dir,
+	    sizeof(dir))) != CLI_OK || (rc = domain_load(cli, dir, domain, 0,
+	    &d)) != CLI_OK)) {
+		setup_opts_free(&o);
 		return rc;
+	}
+	if (rc != CLI_OK) {
+		setup_opts_free(&o);
+		return rc < 0 ? CLI_OK : rc;	/* -1: --help */
+	}
 	if (d == NULL && (st = inkan_domain_new(cli->ctx, domain, &d)) !=
 	    INKAN_OK) {
-		cli_error(cli, "%s: not a usable domain name", domain);
+		cli_fail(cli, "bad-value", "%s: not a usable domain name",
+			domain);
+		setup_opts_free(&o);
 		return CLI_USAGE;
 	}
 	if (!apply(cli, d, &o)) {
 		inkan_domain_free(d);
+		setup_opts_free(&o);
 		return CLI_USAGE;
 	}
 	rc = make_keys(cli, d, dir, &o);
@@ -337,6 +410,8 @@ cmd_domain_setup(struct cli *cli, int argc, char **argv)
 		if (st != INKAN_OK) {
 			cli_error(cli, "%s", inkan_strerror(st));
 			rc = CLI_INTERNAL;
+		} else if (cli->json) {
+			rc = records_json(cli, d, dir, recs);
 		} else {
 			fputs(text, cli->out);
 			fprintf(cli->err, "inkan domain setup: identity saved "
@@ -355,5 +430,6 @@ cmd_domain_setup(struct cli *cli, int argc, char **argv)
 	inkan_free(cli->ctx, text);
 	inkan_domain_records_free(recs);
 	inkan_domain_free(d);
+	setup_opts_free(&o);
 	return rc;
 }

@@ -4,15 +4,16 @@
  * fields, the From author domain(s) DMARC would protect, and an
  * Authentication-Results header built for it.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <inkan/address.h>
 #include <inkan/authres.h>
+#include <inkan/json.h>
 #include <inkan/msg.h>
 
 #include "cli.h"
+#include "cli_msg.h"
 #include "commands.h"
 
 static void
@@ -25,28 +26,34 @@ print_headers_text(const struct cli *cli, const inkan_msg *msg)
 		const inkan_header *h = inkan_msg_header_at(msg, i);
 		const char *name = inkan_header_name(h, &nlen);
 		const char *value = inkan_header_value(h, &vlen);
-		fprintf(cli->out, "  %2zu %.*s: %.*s\n", i, (int)nlen, name,
-			(int)(vlen > 200 ? 200 : vlen), value);
+		fprintf(cli->out, "  %2zu ", i);
+		cli_text(cli->out, name, nlen);
+		fputs(": ", cli->out);
+		cli_text(cli->out, value, vlen > 200 ? 200 : vlen);
+		fputc('\n', cli->out);
 	}
 }
 
 static void
-print_headers_json(const struct cli *cli, const inkan_msg *msg)
+print_headers_json(inkan_json *j, const inkan_msg *msg)
 {
 	size_t i, n = inkan_msg_header_count(msg), nlen, vlen;
 
-	fputs("\"headers\":[", cli->out);
+	inkan_json_key(j, "headers");
+	inkan_json_array_begin(j);
 	for (i = 0; i < n; i++) {
 		const inkan_header *h = inkan_msg_header_at(msg, i);
 		const char *name = inkan_header_name(h, &nlen);
 		const char *value = inkan_header_value(h, &vlen);
-		fputs(i ? ",{\"name\":" : "{\"name\":", cli->out);
-		cli_json_string(cli->out, name, nlen);
-		fputs(",\"value\":", cli->out);
-		cli_json_string(cli->out, value, vlen);
-		fputc('}', cli->out);
+
+		inkan_json_object_begin(j);
+		inkan_json_key(j, "name");
+		inkan_json_string(j, name, nlen);
+		inkan_json_key(j, "value");
+		inkan_json_string(j, value, vlen);
+		inkan_json_object_end(j);
 	}
-	fputc(']', cli->out);
+	inkan_json_array_end(j);
 }
 
 static const struct {
@@ -85,75 +92,88 @@ print_authors_text(const struct cli *cli, const inkan_authors *a)
 	fprintf(cli->out, "\nFrom author (the domain DMARC protects):\n");
 	for (i = 0; i < n; i++) {
 		const inkan_address *ad = inkan_authors_at(a, i);
-		fprintf(cli->out, "  %s@%s", ad->local_part,
-			ad->domain ? ad->domain : "");
-		if (ad->display_name != NULL)
-			fprintf(cli->out, "  (display name \"%s\")",
-				ad->display_name);
-		fprintf(cli->out, "\n    author domain: %s\n",
-			ad->domain_ascii ? ad->domain_ascii : "(none)");
+		fputs("  ", cli->out);
+		cli_text_str(cli->out, ad->local_part);
+		fputc('@', cli->out);
+		cli_text_str(cli->out, ad->domain);
+		if (ad->display_name != NULL) {
+			fputs("  (display name \"", cli->out);
+			cli_text_str(cli->out, ad->display_name);
+			fputs("\")", cli->out);
+		}
+		fputs("\n    author domain: ", cli->out);
+		cli_text_str(cli->out, ad->domain_ascii ? ad->domain_ascii :
+			"(none)");
+		fputc('\n', cli->out);
 	}
 	for (i = 0; i < sizeof(from_flags) / sizeof(from_flags[0]); i++)
 		if (flags & from_flags[i].flag)
 			fprintf(cli->out, "  warning: %s\n",
 				from_flags[i].meaning);
 	if (authors_usable(a))
-		fprintf(cli->out, "  DMARC would evaluate domain %s\n",
-			inkan_authors_domain_at(a, 0));
+	{
+		fputs("  DMARC would evaluate domain ", cli->out);
+		cli_text_str(cli->out, inkan_authors_domain_at(a, 0));
+		fputc('\n', cli->out);
+	}
 	else
 		fprintf(cli->out, "  DMARC cannot evaluate this From as it is "
 			"(a receiver should treat it as permerror)\n");
 }
 
 static void
-print_authors_json(const struct cli *cli, const inkan_authors *a)
+print_authors_json(inkan_json *j, const inkan_authors *a)
 {
 	size_t i, n = inkan_authors_count(a);
 	unsigned flags = inkan_authors_flags(a);
-	int first = 1;
 
-	fputs(",\"authors\":[", cli->out);
+	inkan_json_key(j, "authors");
+	inkan_json_array_begin(j);
 	for (i = 0; i < n; i++) {
 		const inkan_address *ad = inkan_authors_at(a, i);
-		fputs(i ? ",{\"local_part\":" : "{\"local_part\":", cli->out);
-		cli_json_string(cli->out, ad->local_part,
-			strlen(ad->local_part));
-		fputs(",\"domain\":", cli->out);
-		if (ad->domain)
-			cli_json_string(cli->out, ad->domain,
-				strlen(ad->domain));
-		else
-			fputs("null", cli->out);
-		fputs(",\"domain_ascii\":", cli->out);
-		if (ad->domain_ascii)
-			cli_json_string(cli->out, ad->domain_ascii,
-				strlen(ad->domain_ascii));
-		else
-			fputs("null", cli->out);
-		fputs(",\"display_name\":", cli->out);
-		if (ad->display_name)
-			cli_json_string(cli->out, ad->display_name,
-				strlen(ad->display_name));
-		else
-			fputs("null", cli->out);
-		fputc('}', cli->out);
+
+		inkan_json_object_begin(j);
+		inkan_json_member_cstr(j, "local_part", ad->local_part);
+		inkan_json_member_cstr(j, "domain", ad->domain);
+		inkan_json_member_cstr(j, "domain_ascii", ad->domain_ascii);
+		inkan_json_member_cstr(j, "display_name", ad->display_name);
+		inkan_json_object_end(j);
 	}
-	fputs("],\"author_domains\":[", cli->out);
-	for (i = 0; i < inkan_authors_domain_count(a); i++) {
-		const char *d = inkan_authors_domain_at(a, i);
-		if (i)
-			fputc(',', cli->out);
-		cli_json_string(cli->out, d, strlen(d));
-	}
-	fputs("],\"from_flags\":[", cli->out);
+	inkan_json_array_end(j);
+	inkan_json_key(j, "author_domains");
+	inkan_json_array_begin(j);
+	for (i = 0; i < inkan_authors_domain_count(a); i++)
+		inkan_json_cstr(j, inkan_authors_domain_at(a, i));
+	inkan_json_array_end(j);
+	inkan_json_key(j, "from_flags");
+	inkan_json_array_begin(j);
 	for (i = 0; i < sizeof(from_flags) / sizeof(from_flags[0]); i++)
-		if (flags & from_flags[i].flag) {
-			fprintf(cli->out, "%s\"%s\"", first ? "" : ",",
-				from_flags[i].name);
-			first = 0;
-		}
-	fprintf(cli->out, "],\"dmarc_usable\":%s",
-		authors_usable(a) ? "true" : "false");
+		if (flags & from_flags[i].flag)
+			inkan_json_cstr(j, from_flags[i].name);
+	inkan_json_array_end(j);
+	inkan_json_member_bool(j, "dmarc_usable", authors_usable(a));
+}
+
+/* the whole message as one JSON document */
+static int
+print_json(struct cli *cli, const inkan_msg *msg, const inkan_authors *a,
+	const char *ar)
+{
+	inkan_json *j = cli_json_new(cli);
+	int rc;
+
+	if (j == NULL)
+		return CLI_INTERNAL;
+	inkan_json_object_begin(j);
+	print_headers_json(j, msg);
+	print_authors_json(j, a);
+	inkan_json_member_cstr(j, "authentication_results", ar);
+	inkan_json_key(j, "body_bytes");
+	inkan_json_uint(j, inkan_msg_body_length(msg));
+	inkan_json_object_end(j);
+	rc = cli_json_finish(cli, j);
+	inkan_json_free(j);
+	return rc;
 }
 
 /*
@@ -183,37 +203,52 @@ build_authres(const struct cli *cli, const inkan_msg *msg,
 	return st;
 }
 
-int
+enum { O_AUTHSERV_ID = 'a' };
+
+static const struct cli_opt parse_opts[] = {
+	{ "authserv-id", 'a', O_AUTHSERV_ID, CLI_ARG_STRING, "ID", 0, 0,
+	  "the authserv-id of the Authentication-Results field" },
+	CLI_MSG_LIMIT_OPTS,
+	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
+};
+
+static int cmd_parse(struct cli *cli, int argc, char **argv);
+
+const struct cli_command cmd_parse_command = {
+	"parse", "show a message's header fields, From author and an "
+	"Authentication-Results header", "inkan parse [--authserv-id ID] [FILE]",
+	parse_opts, "FILE defaults to stdin (-).", cmd_parse, NULL
+};
+
+static int
 cmd_parse(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "authserv-id", required_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *authserv_id = "inkan.localhost";
+	const char *authserv_id = "inkan.localhost", *file = NULL;
 	inkan_msg *msg = NULL;
 	inkan_authors *authors = NULL;
 	char *ar = NULL;
 	inkan_status st;
-	int c, rc;
+	struct cli_args a;
+	int id, rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "a:", opts, NULL)) != -1) {
-		if (c == 'a') {
-			authserv_id = optarg;
-		} else {
-			cli_usage(cli, stderr);
-			return CLI_USAGE;
-		}
+	cli_args_init(&a, cli, argc, argv);
+	while ((id = cli_opt_next(&a)) > 0)
+		if (id == O_AUTHSERV_ID)
+			authserv_id = a.val;
+		else
+			cli_msg_limit_option(cli, id, a.num);
+	if (id < 0)
+		return cli_args_end(&a);
+	if (a.pos.n > 1) {
+		cli_args_free(&a);
+		return cli_usage_error(cli, "too-many-arguments", "parse reads "
+			"one message (FILE or stdin)");
 	}
-	if (argc - optind > 1) {
-		cli_usage(cli, stderr);
-		return CLI_USAGE;
-	}
+	file = a.pos.n ? a.pos.v[0] : NULL;
+	cli_args_free(&a);
 	st = inkan_msg_new(cli->ctx, &msg);
 	if (st == INKAN_OK)
-		st = cli_read_message(cli, optind < argc ? argv[optind] : NULL,
-			msg);
+		st = cli_read_message(cli, file, msg);
 	if (st == INKAN_OK) {
 		st = inkan_authors_from_msg(cli->ctx, msg, &authors);
 		if (st != INKAN_OK)
@@ -229,23 +264,20 @@ cmd_parse(struct cli *cli, int argc, char **argv)
 		rc = cli_exit_for_status(st);
 		goto out;
 	}
+	rc = authors_usable(authors) ? CLI_OK : CLI_VERDICT_FAIL;
 	if (cli->json) {
-		fputc('{', cli->out);
-		print_headers_json(cli, msg);
-		print_authors_json(cli, authors);
-		fputs(",\"authentication_results\":", cli->out);
-		cli_json_string(cli->out, ar, strlen(ar));
-		fprintf(cli->out, ",\"body_bytes\":%llu}\n",
-			(unsigned long long)inkan_msg_body_length(msg));
+		if (print_json(cli, msg, authors, ar) != CLI_OK)
+			rc = CLI_INTERNAL;
 	} else {
 		print_headers_text(cli, msg);
 		fprintf(cli->out, "Body: %llu bytes (streamed, not kept)\n",
 			(unsigned long long)inkan_msg_body_length(msg));
 		print_authors_text(cli, authors);
 		fprintf(cli->out, "\nAuthentication-Results (parse runs no "
-			"check; inkan verify does):\n%s\n", ar);
+			"check; inkan verify does):\n");
+		cli_text_str(cli->out, ar);
+		fputc('\n', cli->out);
 	}
-	rc = authors_usable(authors) ? CLI_OK : CLI_VERDICT_FAIL;
 out:
 	inkan_free(cli->ctx, ar);
 	inkan_authors_free(authors);

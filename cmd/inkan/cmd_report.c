@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd_report.c - `inkan report SUBCOMMAND`: DMARC aggregate reports, for
- * receivers (record, build, send) and for domain owners (ingest, summary,
- * serve, html). One file per subcommand; this file dispatches.
+ * cmd_report.c - `inkan report SUBCOMMAND`: DMARC aggregate reports. The
+ * domain owner's side (issue 13): ingest, summary, enrich, serve, html,
+ * one file each. The receiver's side (build, send) adds its
+ * subcommands to the table below.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "cmd_report.h"
 #include "commands.h"
 
@@ -17,11 +19,9 @@ report_open_store(struct cli *cli, const char *db, inkan_report_store **out)
 	char err[512] = "";
 	inkan_status st;
 
-	if (db == NULL) {
-		cli_error(cli, "--db DB is required (a file path or a "
-			"postgresql:// URI)");
-		return CLI_USAGE;
-	}
+	if (db == NULL)
+		return cli_usage_error(cli, "missing-option", "--db DB is "
+			"required (a file path or a postgresql:// URI)");
 	st = inkan_report_store_open(cli->ctx, db, 0, out, err, sizeof(err));
 	if (st != INKAN_OK) {
 		cli_error(cli, "%s: %s", db, err[0] ? err : inkan_strerror(st));
@@ -30,28 +30,19 @@ report_open_store(struct cli *cli, const char *db, inkan_report_store **out)
 	return CLI_OK;
 }
 
-int
-cmd_report(struct cli *cli, int argc, char **argv)
-{
-	static const struct {
-		const char *name;
-		int (*fn)(struct cli *, int, char **);
-	} subs[] = {
-		{ "ingest", cmd_report_ingest },
-		{ "summary", cmd_report_summary },
-		{ "enrich", cmd_report_enrich },
-		{ "serve", cmd_report_serve },
-		{ "html", cmd_report_html },
-	};
+static const struct cli_command *const report_subs[] = {
+	&cmd_report_ingest_command,
+	&cmd_report_summary_command,
+	&cmd_report_enrich_command,
+	&cmd_report_serve_command,
+	&cmd_report_html_command,
+	NULL
+};
 
-	if (argc < 2) {
-		cli_usage(cli, stderr);
-		return CLI_USAGE;
-	}
-	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-		if (strcmp(argv[1], subs[i].name) == 0)
-			return subs[i].fn(cli, argc - 1, argv + 1);
-	cli_error(cli, "unknown subcommand '%s' (ingest, summary, enrich, "
-		"serve, html)", argv[1]);
-	return CLI_USAGE;
-}
+const struct cli_command cmd_report_command = {
+	"report", "DMARC reports: ingest what reporters send you, summarise "
+	"it, browse it",
+	"inkan report ingest|summary|enrich|serve|html [options]", NULL,
+	"The store: --db FILE (SQLite) or --db postgresql://... (shared).",
+	cli_dispatch_sub, report_subs
+};

@@ -6,13 +6,14 @@
 #include <inkan/report.h>
 #include <inkan/domain.h>
 #include "cli.h"
+#include "cli_opt.h"
 
 /* the domain owner's side (issue 13), one file each */
-int cmd_report_ingest(struct cli *cli, int argc, char **argv);
-int cmd_report_summary(struct cli *cli, int argc, char **argv);
-int cmd_report_serve(struct cli *cli, int argc, char **argv);
-int cmd_report_html(struct cli *cli, int argc, char **argv);
-int cmd_report_enrich(struct cli *cli, int argc, char **argv);
+extern const struct cli_command cmd_report_ingest_command;
+extern const struct cli_command cmd_report_summary_command;
+extern const struct cli_command cmd_report_enrich_command;
+extern const struct cli_command cmd_report_serve_command;
+extern const struct cli_command cmd_report_html_command;
 
 /* Open the store named by --db (path or postgresql:// URI); errors are
  * printed. Returns CLI_OK or an exit code. */
@@ -20,7 +21,7 @@ int report_open_store(struct cli *cli, const char *db,
 	inkan_report_store **out);
 
 /* What summary, serve and html share: which data, and what is "own". */
-#include "report/owner_summary.h"
+#include <inkan/report_owner.h>
 
 #define REPORT_MAX_NETS 64
 
@@ -36,25 +37,32 @@ struct report_view_args {
 	size_t nincl;
 };
 
-/* the long options every view takes; handle one (1) or not (0); on a
- * bad value sets *rc */
+/* the options every view takes (cli_opt.h table rows); handle one (1)
+ * or not (0); on a bad value sets *rc */
 #define REPORT_VIEW_OPTIONS \
-	{ "db", required_argument, NULL, 1001 }, \
-	{ "domain", required_argument, NULL, 1002 }, \
-	{ "since", required_argument, NULL, 1003 }, \
-	{ "own", required_argument, NULL, 1004 }, \
-	{ "state", required_argument, NULL, 1005 }
+	{ "db", 0, 1001, CLI_ARG_STRING, "DB", 0, 0, \
+	  "the store: a file (SQLite) or a postgresql:// URI" }, \
+	{ "domain", 0, 1002, CLI_ARG_STRING, "D", 0, 0, \
+	  "only this policy domain" }, \
+	{ "since", 0, 1003, CLI_ARG_STRING, "WHEN", 0, 0, \
+	  "reports from: epoch seconds, YYYY-MM-DD, or Nd/Nh before the " \
+	  "newest" }, \
+	{ "own", 0, 1004, CLI_ARG_STRING, "NET", 0, 0, \
+	  "a network of yours, 192.0.2.0/24 (repeatable)" }, \
+	{ "state", 0, 1005, CLI_ARG_STRING, "DIR", 0, 0, \
+	  "`inkan domain` state: its SPF ip4/ip6 are yours, its includes " \
+	  "your providers" }
 int report_view_option(struct cli *cli, int c, const char *arg,
 	struct report_view_args *a, int *rc);
 
 /* open the store and build the summary; prints errors */
 int report_view_build(struct cli *cli, struct report_view_args *a,
-	inkan_report_store **store, struct ik_summary *sum);
+	inkan_report_store **store, inkan_report_summary *sum);
 void report_view_done(struct cli *cli, struct report_view_args *a,
-	inkan_report_store *store, struct ik_summary *sum);
+	inkan_report_store *store, inkan_report_summary *sum);
 
 /* the summary as JSON (the same document `summary --json` prints) */
-void report_summary_json(FILE *to, const struct ik_summary *sum);
+void report_summary_json(FILE *to, const inkan_report_summary *sum);
 
 /* cmd_report_html.c: page pieces shared with serve */
 void report_html_esc(FILE *o, const char *s);
@@ -62,9 +70,9 @@ void report_url_esc(FILE *o, const char *s);
 void report_html_head(FILE *o, const char *title, int nav);
 void report_html_foot(FILE *o);
 /* @links: 1 in the served pages, 0 in the self-contained file */
-void report_render_overview(FILE *o, const struct ik_summary *sum,
+void report_render_overview(FILE *o, const inkan_report_summary *sum,
 	int links);
-void report_render_source_table(FILE *o, const struct ik_sum_domain *d,
+void report_render_source_table(FILE *o, const inkan_report_sum_domain *d,
 	size_t max, int links);
 
 #endif

@@ -6,7 +6,6 @@
  * once, bounded in time, cached in the store. Run it after `ingest` (or
  * from cron); ingest itself never waits for DNS.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,63 +13,80 @@
 #include <inkan/dns.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "cmd_report.h"
 
-int
+enum { O_DB = 1, O_SECONDS, O_WINDOW };
+
+static const struct cli_opt enrich_opts[] = {
+	{ "db", 0, O_DB, CLI_ARG_STRING, "DB", 0, 0,
+	  "the store: a file (SQLite) or a postgresql:// URI" },
+	{ "seconds", 0, O_SECONDS, CLI_ARG_UINT, "N", 1, 86400,
+	  "start no new round of questions after N seconds (default 60)" },
+	{ "window", 0, O_WINDOW, CLI_ARG_UINT, "N", 1, 10000,
+	  "questions in flight at once (default 500)" },
+	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
+};
+
+static int
 cmd_report_enrich(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "seconds", required_argument, NULL, 's' },
-		{ "window", required_argument, NULL, 'w' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cli_args a;
 	const char *db = NULL;
-	long seconds = 60, window = 500;
+	unsigned long long seconds = 60, window = 500;
 	inkan_report_store *store = NULL;
 	struct inkan_resolver *r = NULL;
 	size_t done = 0, left = 0;
 	inkan_status st;
-	int c, rc;
+	int id, rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 's': seconds = strtol(optarg, NULL, 10); break;
-		case 'w': window = strtol(optarg, NULL, 10); break;
-		default:
-			cli_usage(cli, stderr);
-			return CLI_USAGE;
+	cli_args_init(&a, cli, argc, argv);
+	while ((id = cli_opt_next(&a)) > 0) {
+		switch (id) {
+		case O_DB: db = a.val; break;
+		case O_SECONDS: seconds = a.num; break;
+		case O_WINDOW: window = a.num; break;
 		}
 	}
-	if (cli->help) {
-		cli_usage(cli, stdout);
-		return CLI_OK;
+	if (id < 0)
+		return cli_args_end(&a);
+	if (a.pos.n > 0) {
+		cli_args_free(&a);
+		return cli_usage_error(cli, "extra-operand", "unexpected "
+			"operand");
 	}
-	if (seconds < 1 || window < 1 || window > 10000) {
-		cli_error(cli, "--seconds >= 1, --window 1..10000");
-		return CLI_USAGE;
-	}
+	cli_args_free(&a);
 	if ((rc = report_open_store(cli, db, &store)) != CLI_OK)
 		return rc;
 	if ((rc = cli_dns_resolver(cli, &r)) != CLI_OK) {
 		inkan_report_store_close(store);
 		return rc;
 	}
-	st = ik_enrich_ptr(store, r, (size_t)window, (int64_t)seconds * 1000,
-		&done, &left);
+	st = inkan_report_enrich(store, r, (size_t)window,
+		(int64_t)seconds * 1000, &done, &left);
 	cli_dns_free(cli, r);
 	inkan_report_store_close(store);
 	if (st != INKAN_OK) {
 		cli_error(cli, "enriching: %s", inkan_strerror(st));
 		return CLI_TEMPFAIL;
 	}
-	if (cli->json)
-		fprintf(cli->out, "{\"resolved\":%zu,\"left\":%zu}\n", done,
+	if (cli->json) {
+		fprintf(cli->out, "{\"resolved\":%zu,\"left\":%zu}", done,
 			left);
-	else
+		cli_json_done(cli);
+	} else {
 		fprintf(cli->out, "resolved %zu source IPs; %zu left for the "
 			"next run\n", done, left);
+	}
 	return left ? CLI_TEMPFAIL : CLI_OK;
 }
+
+const struct cli_command cmd_report_enrich_command = {
+	"enrich", "reverse DNS (PTR, forward-confirmed) for the source IPs "
+	"of stored reports",
+	"inkan report enrich --db DB [--seconds N] [--window N]", enrich_opts,
+	"Uses the resolver of --dns-server / --dns-zone. Ingest never waits "
+	"for DNS;\nrun this after it. Exit 3 when IPs are left for the next "
+	"run.",
+	cmd_report_enrich, NULL
+};

@@ -8,13 +8,13 @@
  * offline and the file can be archived or attached. Every string from a
  * report is escaped; reporters control those bytes.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "cmd_report.h"
 
 void
@@ -102,7 +102,7 @@ report_html_foot(FILE *o)
 
 /* DMARC pass and fail per day: stacked bars */
 static void
-svg_days(FILE *o, const struct ik_sum_domain *d)
+svg_days(FILE *o, const inkan_report_sum_domain *d)
 {
 	const int W = 720, H = 180, pad = 30;
 	uint64_t max = 1;
@@ -121,7 +121,7 @@ svg_days(FILE *o, const struct ik_sum_domain *d)
 	fprintf(o, "<text x=\"0\" y=\"12\" font-size=\"10\">%llu</text>",
 		(unsigned long long)max);
 	for (size_t i = 0; i < d->ndays; i++) {
-		const struct ik_sum_day *y = &d->days[i];
+		const inkan_report_sum_day *y = &d->days[i];
 		double x = pad + bw * (double)i;
 		double hp = (double)H * (double)y->pass / (double)max;
 		double hf = (double)H * (double)(y->msgs - y->pass) /
@@ -150,7 +150,7 @@ svg_days(FILE *o, const struct ik_sum_domain *d)
 
 /* volume by source class, one bar each, pass part darker */
 static void
-svg_classes(FILE *o, const struct ik_sum_domain *d)
+svg_classes(FILE *o, const inkan_report_sum_domain *d)
 {
 	const int W = 480, row = 22;
 	static const char *const col[] = { "#1a73e8", "#9334e6", "#f29900",
@@ -158,8 +158,8 @@ svg_classes(FILE *o, const struct ik_sum_domain *d)
 
 	fprintf(o, "<svg class=\"chart-classes\" width=\"%d\" height=\"%d\" "
 		"xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label="
-		"\"volume by source class\">", W, row * IK_SRC__COUNT + 4);
-	for (int c = 0; c < IK_SRC__COUNT; c++) {
+		"\"volume by source class\">", W, row * INKAN_REPORT_SRC__COUNT + 4);
+	for (int c = 0; c < INKAN_REPORT_SRC__COUNT; c++) {
 		double w = (W - 200) * pct(d->class_msgs[c], d->msgs) / 100.0;
 		double wp = (W - 200) * pct(d->class_pass[c], d->msgs) / 100.0;
 		fprintf(o, "<text x=\"0\" y=\"%d\" font-size=\"12\">%s</text>"
@@ -167,7 +167,7 @@ svg_classes(FILE *o, const struct ik_sum_domain *d)
 			"fill=\"%s\" opacity=\"0.35\"/><rect x=\"80\" y=\"%d\" "
 			"width=\"%.1f\" height=\"16\" fill=\"%s\"/>"
 			"<text x=\"%.1f\" y=\"%d\" font-size=\"12\">%.1f%%</text>",
-			c * row + 14, ik_src_class_name(c), c * row + 2, w,
+			c * row + 14, inkan_report_src_class_name(c), c * row + 2, w,
 			col[c], c * row + 2, wp, col[c], 86 + w, c * row + 14,
 			pct(d->class_msgs[c], d->msgs));
 	}
@@ -175,13 +175,13 @@ svg_classes(FILE *o, const struct ik_sum_domain *d)
 }
 
 void
-report_render_overview(FILE *o, const struct ik_summary *sum, int links)
+report_render_overview(FILE *o, const inkan_report_summary *sum, int links)
 {
 	report_html_head(o, "DMARC reports: overview", links);
 	if (sum->nd == 0)
 		fputs("<p>No aggregate reports stored yet.</p>\n", o);
 	for (size_t i = 0; i < sum->nd; i++) {
-		const struct ik_sum_domain *d = &sum->d[i];
+		const inkan_report_sum_domain *d = &sum->d[i];
 		char a[16], b[16];
 		day(d->first, a, sizeof(a));
 		day(d->last, b, sizeof(b));
@@ -216,14 +216,14 @@ report_render_overview(FILE *o, const struct ik_summary *sum, int links)
 }
 
 void
-report_render_source_table(FILE *o, const struct ik_sum_domain *d,
+report_render_source_table(FILE *o, const inkan_report_sum_domain *d,
 	size_t max, int links)
 {
 	fputs("<table class=\"sources\"><tr><th>source</th><th>PTR</th>"
 		"<th>class</th><th class=\"n\">messages</th><th class=\"n\">"
 		"pass</th><th>what fails, and the fix</th></tr>\n", o);
 	for (size_t j = 0; j < d->nsrc && j < max; j++) {
-		const struct ik_sum_source *s = &d->src[j];
+		const inkan_report_sum_source *s = &d->src[j];
 		fputs("<tr><td>", o);
 		if (links) {
 			fputs("<a href=\"/source?domain=", o);
@@ -239,7 +239,7 @@ report_render_source_table(FILE *o, const struct ik_sum_domain *d,
 			fputs(" <small>(unconfirmed)</small>", o);
 		fprintf(o, "</td><td title=\"");
 		report_html_esc(o, s->evidence);
-		fprintf(o, "\">%s<br><small>", ik_src_class_name(s->cls));
+		fprintf(o, "\">%s<br><small>", inkan_report_src_class_name(s->cls));
 		report_html_esc(o, s->evidence);
 		fprintf(o, "</small></td><td class=\"n\">%llu</td><td class=\"n "
 			"%s\">%.1f%%</td><td>", (unsigned long long)s->msgs,
@@ -255,59 +255,70 @@ report_render_source_table(FILE *o, const struct ik_sum_domain *d,
 	fputs("</table>\n", o);
 }
 
-int
+enum { O_OUT = 1 };
+
+static const struct cli_opt html_opts[] = {
+	REPORT_VIEW_OPTIONS,
+	{ "out", 'o', O_OUT, CLI_ARG_STRING, "FILE", 0, 0,
+	  "write the overview here (- for stdout)" },
+	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
+};
+
+static int
 cmd_report_html(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		REPORT_VIEW_OPTIONS,
-		{ "out", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cli_args ca;
 	struct report_view_args a;
 	inkan_report_store *store = NULL;
-	struct ik_summary sum;
+	inkan_report_summary sum;
 	const char *out = NULL;
-	int c, rc = CLI_OK;
+	int id, rc = CLI_OK;
 	FILE *f;
 
 	memset(&a, 0, sizeof(a));
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (report_view_option(cli, c, optarg, &a, &rc)) {
-			if (rc != CLI_OK)
-				return rc;
+	cli_args_init(&ca, cli, argc, argv);
+	while ((id = cli_opt_next(&ca)) > 0) {
+		if (report_view_option(cli, id, ca.val, &a, &rc))
 			continue;
-		}
-		if (c == 'o') {
-			out = optarg;
-			continue;
-		}
-		cli_usage(cli, stderr);
-		return CLI_USAGE;
+		if (id == O_OUT)
+			out = ca.val;
 	}
-	if (cli->help) {
-		cli_usage(cli, stdout);
-		return CLI_OK;
-	}
-	if (out == NULL) {
-		cli_error(cli, "--out FILE is required");
-		return CLI_USAGE;
+	if (id < 0)
+		return cli_args_end(&ca);
+	if (rc == CLI_OK && out == NULL)
+		rc = cli_usage_error(cli, "missing-option", "--out FILE is "
+			"required");
+	if (rc != CLI_OK) {
+		cli_args_free(&ca);
+		return rc;
 	}
 	if ((rc = report_view_build(cli, &a, &store, &sum)) != CLI_OK) {
 		report_view_done(cli, &a, store, &sum);
+		cli_args_free(&ca);
 		return rc;
 	}
-	f = strcmp(out, "-") == 0 ? cli->out : fopen(out, "w");
+	f = strcmp(out, "-") == 0 ? cli->raw_out : fopen(out, "w");
 	if (f == NULL) {
 		cli_error(cli, "%s: cannot write", out);
 		rc = CLI_INPUT;
 	} else {
 		report_render_overview(f, &sum, 0);
-		if (f != cli->out && fclose(f) != 0) {
+		if (f != cli->raw_out && fclose(f) != 0) {
 			cli_error(cli, "%s: write failed", out);
 			rc = CLI_INPUT;
 		}
 	}
 	report_view_done(cli, &a, store, &sum);
+	cli_args_free(&ca);
 	return rc;
 }
+
+const struct cli_command cmd_report_html_command = {
+	"html", "write the dashboard's overview as one self-contained HTML "
+	"file",
+	"inkan report html --db DB --out FILE [--domain D] [--since WHEN]",
+	html_opts,
+	"Inline CSS and SVG; no script, nothing fetched: to attach or "
+	"archive.",
+	cmd_report_html, NULL
+};

@@ -12,7 +12,7 @@
  * stored or refused as no report (a bounce would go to the reporter),
  * 75 (EX_TEMPFAIL) when the store failed, so the MTA tries again.
  */
-#include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +21,7 @@
 #include <inkan/report_intake.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "cmd_report.h"
 #include "cmd_report_imap.h"
 
@@ -163,9 +164,10 @@ print_stats(struct ingest_run *r)
 	if (r->cli->json) {
 		fprintf(r->cli->out, "{\"aggregate_new\":%u,\"aggregate_dup\":%u,"
 			"\"records\":%llu,\"failure_new\":%u,\"failure_dup\":%u,"
-			"\"refused\":%u}\n", s->aggregate_new, s->aggregate_dup,
+			"\"refused\":%u}", s->aggregate_new, s->aggregate_dup,
 			(unsigned long long)s->records, s->failure_new,
 			s->failure_dup, s->errors);
+		cli_json_done(r->cli);
 		return;
 	}
 	fprintf(r->cli->out, "stored %u aggregate report%s (%llu records), "
@@ -176,76 +178,79 @@ print_stats(struct ingest_run *r)
 		s->failure_dup, s->errors);
 }
 
-int
+enum { O_DB = 1, O_DOMAIN, O_MAX_SIZE, O_IMAP, O_IMAP_LOGIN, O_IMAP_MOVE,
+	O_QUIET };
+
+static const struct cli_opt ingest_opts[] = {
+	{ "db", 0, O_DB, CLI_ARG_STRING, "DB", 0, 0,
+	  "the store: a file (SQLite) or a postgresql:// URI" },
+	{ "domain", 0, O_DOMAIN, CLI_ARG_STRING, "D", 0, 0,
+	  "refuse reports for other policy domains (repeatable)" },
+	{ "max-size", 0, O_MAX_SIZE, CLI_ARG_UINT, "BYTES", 1024,
+	  (unsigned long long)SIZE_MAX / 4,
+	  "largest input and decompressed report (default 256 MiB)" },
+	{ "imap", 0, O_IMAP, CLI_ARG_STRING, "URL", 0, 0,
+	  "also fetch from imap[s]://HOST[:PORT]/MAILBOX" },
+	{ "imap-login", 0, O_IMAP_LOGIN, CLI_ARG_STRING, "FILE", 0, 0,
+	  "user:password, mode 0600 (else INKAN_IMAP_USER/_PASSWORD)" },
+	{ "imap-move", 0, O_IMAP_MOVE, CLI_ARG_STRING, "FOLDER", 0, 0,
+	  "move stored messages there" },
+	{ "quiet", 'q', O_QUIET, CLI_ARG_NONE, NULL, 0, 0,
+	  "no summary line (errors still go to stderr)" },
+	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
+};
+
+static int
 cmd_report_ingest(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "domain", required_argument, NULL, 'D' },
-		{ "max-size", required_argument, NULL, 'm' },
-		{ "imap", required_argument, NULL, 'i' },
-		{ "imap-login", required_argument, NULL, 'l' },
-		{ "imap-move", required_argument, NULL, 'M' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cli_args ca;
 	struct ingest_run r;
 	struct report_imap imap;
 	const char *db = NULL;
-	int c, rc, stdin_mode = 0, quiet = 0;
+	int id, rc = CLI_OK, stdin_mode = 0, quiet = 0;
 
 	memset(&r, 0, sizeof(r));
 	memset(&imap, 0, sizeof(imap));
 	r.cli = cli;
 	inkan_report_limits_default(&r.lim);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'D':
-			if (r.opts.ndomains >= MAX_DOMAINS) {
-				cli_error(cli, "too many --domain");
-				return CLI_USAGE;
-			}
-			r.domains[r.opts.ndomains++] = optarg;
+	cli_args_init(&ca, cli, argc, argv);
+	while ((id = cli_opt_next(&ca)) > 0) {
+		switch (id) {
+		case O_DB: db = ca.val; break;
+		case O_DOMAIN:
+			if (r.opts.ndomains >= MAX_DOMAINS)
+				rc = cli_usage_error(cli, "limit", "more than "
+					"%d --domain", MAX_DOMAINS);
+			else
+				r.domains[r.opts.ndomains++] = ca.val;
 			break;
-		case 'm': {
-			char *end;
-			unsigned long long v = strtoull(optarg, &end, 10);
-			if (*end != '\0' || v < 1024) {
-				cli_error(cli, "--max-size: bytes, at least 1024");
-				return CLI_USAGE;
-			}
-			r.lim.max_xml = r.lim.max_input = (size_t)v;
+		case O_MAX_SIZE:
+			r.lim.max_xml = r.lim.max_input = (size_t)ca.num;
 			break;
-		}
-		case 'i': imap.url = optarg; break;
-		case 'l': imap.login_file = optarg; break;
-		case 'M':
+		case O_IMAP: imap.url = ca.val; break;
+		case O_IMAP_LOGIN: imap.login_file = ca.val; break;
+		case O_IMAP_MOVE:
 			/* it goes into an IMAP quoted string */
-			if (strpbrk(optarg, "\"\\\r\n") != NULL) {
-				cli_error(cli, "--imap-move: no quotes, "
-					"backslashes or line breaks");
-				return CLI_USAGE;
-			}
-			imap.move_to = optarg;
+			if (strpbrk(ca.val, "\"\\\r\n") != NULL)
+				rc = cli_usage_error(cli, "bad-value",
+					"--imap-move: no quotes, backslashes or "
+					"line breaks");
+			imap.move_to = ca.val;
 			break;
-		case 'q': quiet = 1; break;
-		default:
-			cli_usage(cli, stderr);
-			return CLI_USAGE;
+		case O_QUIET: quiet = 1; break;
 		}
 	}
-	if (cli->help) {
-		cli_usage(cli, stdout);
-		return CLI_OK;
+	if (id < 0)
+		return cli_args_end(&ca);
+	if (rc == CLI_OK && ca.pos.n == 0 && imap.url == NULL)
+		rc = cli_usage_error(cli, "missing-operand", "nothing to "
+			"ingest: give INPUT files, - or --imap");
+	if (rc != CLI_OK) {
+		cli_args_free(&ca);
+		return rc;
 	}
-	if (optind >= argc && imap.url == NULL) {
-		cli_error(cli, "nothing to ingest: give INPUT files, - or --imap");
-		return CLI_USAGE;
-	}
-	for (int i = optind; i < argc; i++)
-		if (strcmp(argv[i], "-") == 0)
+	for (size_t i = 0; i < ca.pos.n; i++)
+		if (strcmp(ca.pos.v[i], "-") == 0)
 			stdin_mode = 1;
 	r.opts.lim = &r.lim;
 	r.opts.domains = r.domains;
@@ -254,11 +259,12 @@ cmd_report_ingest(struct cli *cli, int argc, char **argv)
 	/* the mailbox reader's own bound follows ours */
 	inkan_ctx_set_limit(cli->ctx, INKAN_LIMIT_MESSAGE_BYTES,
 		(uint64_t)r.lim.max_input);
-	if ((rc = report_open_store(cli, db, &r.store)) != CLI_OK)
+	if ((rc = report_open_store(cli, db, &r.store)) != CLI_OK) {
+		cli_args_free(&ca);
 		return stdin_mode && rc == CLI_TEMPFAIL ? EX_TEMPFAIL_MTA : rc;
-	rc = CLI_OK;
-	for (int i = optind; i < argc && rc == CLI_OK; i++)
-		if (ingest_path(&r, argv[i]) < 0)
+	}
+	for (size_t i = 0; i < ca.pos.n && rc == CLI_OK; i++)
+		if (ingest_path(&r, ca.pos.v[i]) < 0)
 			rc = stdin_mode ? EX_TEMPFAIL_MTA : CLI_TEMPFAIL;
 	if (rc == CLI_OK && imap.url != NULL) {
 		imap.cli = cli;
@@ -270,8 +276,21 @@ cmd_report_ingest(struct cli *cli, int argc, char **argv)
 		print_stats(&r);
 	if (rc == CLI_OK && r.stats.errors > 0 && !stdin_mode)
 		rc = CLI_INPUT;
+	cli_args_free(&ca);
 	return rc;
 }
+
+const struct cli_command cmd_report_ingest_command = {
+	"ingest", "store the DMARC reports in files, mail folders, stdin or "
+	"an IMAP mailbox",
+	"inkan report ingest --db DB [--domain D]... [INPUT ...|-] "
+	"[--imap URL]", ingest_opts,
+	"INPUTs: .xml, .xml.gz, .zip, .eml, mbox, Maildir, found by content. "
+	"- reads\none message from stdin (a Postfix pipe); then exit 75 only "
+	"when the store\nfailed (the MTA retries). Otherwise exit 4 when some "
+	"input was refused.",
+	cmd_report_ingest, NULL
+};
 
 size_t
 report_ingest_max_input(const struct ingest_run *r)

@@ -24,13 +24,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
-#include <getopt.h>
 
 #include <microhttpd.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "cmd_report.h"
-#include "report/owner_list.h"
 
 struct serve {
 	struct cli *cli;
@@ -75,14 +74,14 @@ jstr(FILE *o, const char *s)
 
 /* a result set as a JSON array of objects named by @cols */
 static void
-res_json(FILE *o, const ik_report_res *r, const char *const *cols)
+res_json(FILE *o, const inkan_report_table *r, const char *const *cols)
 {
 	fputc('[', o);
-	for (size_t i = 0; i < r->nrows; i++) {
+	for (size_t i = 0; i < inkan_report_table_rows(r); i++) {
 		fputs(i ? ",{" : "{", o);
-		for (size_t j = 0; j < r->ncols; j++) {
+		for (size_t j = 0; j < inkan_report_table_cols(r); j++) {
 			fprintf(o, "%s\"%s\":", j ? "," : "", cols[j]);
-			jstr(o, ik_report_res_get(r, i, j));
+			jstr(o, inkan_report_table_get(r, i, j));
 		}
 		fputc('}', o);
 	}
@@ -90,20 +89,20 @@ res_json(FILE *o, const ik_report_res *r, const char *const *cols)
 }
 
 static void
-res_table(FILE *o, const ik_report_res *r, const char *const *cols)
+res_table(FILE *o, const inkan_report_table *r, const char *const *cols)
 {
 	fputs("<table><tr>", o);
-	for (size_t j = 0; j < r->ncols; j++) {
+	for (size_t j = 0; j < inkan_report_table_cols(r); j++) {
 		fputs("<th>", o);
 		report_html_esc(o, cols[j]);
 		fputs("</th>", o);
 	}
 	fputs("</tr>\n", o);
-	for (size_t i = 0; i < r->nrows; i++) {
+	for (size_t i = 0; i < inkan_report_table_rows(r); i++) {
 		fputs("<tr>", o);
-		for (size_t j = 0; j < r->ncols; j++) {
+		for (size_t j = 0; j < inkan_report_table_cols(r); j++) {
 			fputs("<td>", o);
-			report_html_esc(o, ik_report_res_get(r, i, j));
+			report_html_esc(o, inkan_report_table_get(r, i, j));
 			fputs("</td>", o);
 		}
 		fputs("</tr>\n", o);
@@ -111,8 +110,8 @@ res_table(FILE *o, const ik_report_res *r, const char *const *cols)
 	fputs("</table>\n", o);
 }
 
-static const struct ik_sum_domain *
-pick(const struct ik_summary *sum, const char *domain)
+static const inkan_report_sum_domain *
+pick(const inkan_report_summary *sum, const char *domain)
 {
 	for (size_t i = 0; i < sum->nd; i++)
 		if (domain == NULL || strcmp(sum->d[i].domain, domain) == 0)
@@ -127,9 +126,9 @@ page(struct serve *sv, struct MHD_Connection *c, const char *url,
 	char path[64];
 	int json;
 	size_t n = strlen(url);
-	struct ik_summary sum;
-	struct ik_sum_opts so;
-	ik_report_res r;
+	inkan_report_summary sum;
+	inkan_report_sum_opts so;
+	inkan_report_table *r = NULL;
 	const char *domain = arg(c, "domain");
 	inkan_status st = INKAN_OK;
 
@@ -150,14 +149,14 @@ page(struct serve *sv, struct MHD_Connection *c, const char *url,
 	if (strcmp(path, "/") == 0 || strcmp(path, "/overview") == 0 ||
 	    strcmp(path, "/sources") == 0 || strcmp(path, "/reporters") == 0) {
 		so.max_sources = strcmp(path, "/sources") == 0 ? 10000 : 50;
-		if (ik_summary_build(sv->store, &so, &sum) != INKAN_OK)
+		if (inkan_report_summary_build(sv->store, &so, &sum) != INKAN_OK)
 			return 500;
 		if (json) {
 			report_summary_json(o, &sum);
 		} else if (path[1] == '\0' || path[1] == 'o') {
 			report_render_overview(o, &sum, 1);
 		} else {
-			const struct ik_sum_domain *d;
+			const inkan_report_sum_domain *d;
 			int src = path[1] == 's';
 			report_html_head(o, src ? "Sources" : "Reporters", 1);
 			for (size_t i = 0; i < sum.nd; i++) {
@@ -190,7 +189,7 @@ page(struct serve *sv, struct MHD_Connection *c, const char *url,
 			}
 			report_html_foot(o);
 		}
-		ik_summary_free(sv->cli->ctx, &sum);
+		inkan_report_summary_free(sv->cli->ctx, &sum);
 		return 200;
 	}
 	if (strcmp(path, "/source") == 0) {
@@ -199,108 +198,109 @@ page(struct serve *sv, struct MHD_Connection *c, const char *url,
 			"spf_eval", "header_from", "envelope_from", "dkim",
 			"spf", "reason" };
 		const char *ip = arg(c, "ip");
-		const struct ik_sum_domain *d;
+		const inkan_report_sum_domain *d;
 		if (domain == NULL || ip == NULL)
 			return 400;
 		so.max_sources = 100000;
-		if (ik_summary_build(sv->store, &so, &sum) != INKAN_OK)
+		if (inkan_report_summary_build(sv->store, &so, &sum) != INKAN_OK)
 			return 500;
-		st = ik_owner_source_records(sv->store, domain, ip, 0, 1000,
+		st = inkan_report_list_source(sv->store, domain, ip, 0, 1000,
 			&r);
 		if (st != INKAN_OK) {
-			ik_summary_free(sv->cli->ctx, &sum);
+			inkan_report_summary_free(sv->cli->ctx, &sum);
 			return 500;
 		}
 		d = pick(&sum, domain);
 		if (json) {
-			res_json(o, &r, cols);
+			res_json(o, r, cols);
 		} else {
 			report_html_head(o, "Source", 1);
 			for (size_t j = 0; d && j < d->nsrc; j++)
 				if (strcmp(d->src[j].ip, ip) == 0) {
-					struct ik_sum_domain one = *d;
+					inkan_report_sum_domain one = *d;
 					one.src = &d->src[j];
 					one.nsrc = 1;
 					report_render_source_table(o, &one, 1, 0);
 				}
 			fputs("<h2>Records</h2>\n", o);
-			res_table(o, &r, cols);
+			res_table(o, r, cols);
 			report_html_foot(o);
 		}
-		ik_report_res_free(&r);
-		ik_summary_free(sv->cli->ctx, &sum);
+		inkan_report_table_free(r);
+		inkan_report_summary_free(sv->cli->ctx, &sum);
 		return 200;
 	}
 	if (strcmp(path, "/failures") == 0) {
 		static const char *const cols[] = { "id", "reporter",
 			"reported_domain", "source_ip", "arrival_date",
 			"auth_failure", "orig_from", "orig_subject", "has_arf" };
-		if (ik_owner_failures(sv->store, domain, 1000, &r) != INKAN_OK)
+		if (inkan_report_list_failures(sv->store, domain, 1000, &r) !=
+		    INKAN_OK)
 			return 500;
 		if (json) {
-			res_json(o, &r, cols);
+			res_json(o, r, cols);
 		} else {
 			report_html_head(o, "Failure reports", 1);
-			res_table(o, &r, cols);
+			res_table(o, r, cols);
 			report_html_foot(o);
 		}
-		ik_report_res_free(&r);
+		inkan_report_table_free(r);
 		return 200;
 	}
 	if (strcmp(path, "/reports") == 0) {
 		static const char *const cols[] = { "id", "org_name",
 			"report_id", "begin", "end", "policy_domain", "records",
 			"messages", "origin" };
-		if (ik_owner_reports(sv->store, domain, 0, 5000, &r) !=
+		if (inkan_report_list_reports(sv->store, domain, 0, 5000, &r) !=
 		    INKAN_OK)
 			return 500;
 		if (json) {
-			res_json(o, &r, cols);
+			res_json(o, r, cols);
 		} else {
 			report_html_head(o, "Reports", 1);
 			fputs("<table class=\"reports\"><tr><th>reporter</th>"
 				"<th>report ID</th><th>begin</th><th>domain</th>"
 				"<th class=\"n\">records</th><th class=\"n\">"
 				"messages</th><th>raw</th></tr>\n", o);
-			for (size_t i = 0; i < r.nrows; i++) {
+			for (size_t i = 0; i < inkan_report_table_rows(r); i++) {
 				char date[32];
-				time_t t = (time_t)strtoll(ik_report_res_get(&r,
+				time_t t = (time_t)strtoll(inkan_report_table_get(r,
 					i, 3), NULL, 10);
 				struct tm tm;
 				gmtime_r(&t, &tm);
 				strftime(date, sizeof(date), "%Y-%m-%d %H:%M",
 					&tm);
 				fputs("<tr><td>", o);
-				report_html_esc(o, ik_report_res_get(&r, i, 1));
+				report_html_esc(o, inkan_report_table_get(r, i, 1));
 				fputs("</td><td>", o);
-				report_html_esc(o, ik_report_res_get(&r, i, 2));
+				report_html_esc(o, inkan_report_table_get(r, i, 2));
 				fprintf(o, "</td><td>%s</td><td>", date);
-				report_html_esc(o, ik_report_res_get(&r, i, 5));
+				report_html_esc(o, inkan_report_table_get(r, i, 5));
 				fprintf(o, "</td><td class=\"n\">%s</td><td "
 					"class=\"n\">%s</td><td><a href=\"/raw?"
 					"id=%s\">XML</a></td></tr>\n",
-					ik_report_res_get(&r, i, 6),
-					ik_report_res_get(&r, i, 7),
-					ik_report_res_get(&r, i, 0));
+					inkan_report_table_get(r, i, 6),
+					inkan_report_table_get(r, i, 7),
+					inkan_report_table_get(r, i, 0));
 			}
 			fputs("</table>\n", o);
 			report_html_foot(o);
 		}
-		ik_report_res_free(&r);
+		inkan_report_table_free(r);
 		return 200;
 	}
 	if (strcmp(path, "/raw") == 0 && !json) {
 		const char *id = arg(c, "id");
 		char *end;
 		long long v;
-		ik_buf x;
+		char *x;
+		size_t xl;
 		if (id == NULL || (v = strtoll(id, &end, 10)) <= 0 || *end)
 			return 400;
-		ik_buf_init(&x, sv->cli->ctx, 512u << 20);
-		st = ik_owner_raw(sv->store, v, 512u << 20, &x);
+		st = inkan_report_raw(sv->store, v, 512u << 20, &x, &xl);
 		if (st == INKAN_OK)
-			fwrite(x.data ? x.data : "", 1, x.len, o);
-		ik_buf_free(&x);
+			fwrite(x, 1, xl, o);
+		inkan_report_raw_free(sv->store, x);
 		*type = "text/plain; charset=utf-8";
 		return st == INKAN_OK ? 200 : st == INKAN_ERR_NOT_FOUND ? 404 :
 			500;
@@ -373,14 +373,19 @@ parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *sl)
 	return inet_pton(AF_INET, host, &a->sin_addr) == 1;
 }
 
-int
+enum { O_LISTEN = 1 };
+
+static const struct cli_opt serve_opts[] = {
+	REPORT_VIEW_OPTIONS,
+	{ "listen", 0, O_LISTEN, CLI_ARG_STRING, "ADDR:PORT", 0, 0,
+	  "where to listen (default 127.0.0.1:8025; port 0: any free)" },
+	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
+};
+
+static int
 cmd_report_serve(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		REPORT_VIEW_OPTIONS,
-		{ "listen", required_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cli_args ca;
 	struct report_view_args a;
 	struct serve sv;
 	struct sockaddr_storage ss;
@@ -389,32 +394,24 @@ cmd_report_serve(struct cli *cli, int argc, char **argv)
 	struct MHD_Daemon *d;
 	const union MHD_DaemonInfo *info;
 	sigset_t set;
-	int c, rc = CLI_OK, sig;
+	int id, rc = CLI_OK, sig;
 
 	memset(&a, 0, sizeof(a));
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (report_view_option(cli, c, optarg, &a, &rc)) {
-			if (rc != CLI_OK)
-				return rc;
+	cli_args_init(&ca, cli, argc, argv);
+	while ((id = cli_opt_next(&ca)) > 0) {
+		if (report_view_option(cli, id, ca.val, &a, &rc))
 			continue;
-		}
-		if (c == 'l') {
-			listen = optarg;
-			continue;
-		}
-		cli_usage(cli, stderr);
-		return CLI_USAGE;
+		if (id == O_LISTEN)
+			listen = ca.val;
 	}
-	if (cli->help) {
-		cli_usage(cli, stdout);
-		return CLI_OK;
-	}
-	if (!parse_listen(listen, &ss, &sl)) {
-		cli_error(cli, "--listen ADDR:PORT (127.0.0.1:8025, "
-			"[::1]:8025)");
-		return CLI_USAGE;
-	}
+	if (id < 0)
+		return cli_args_end(&ca);
+	cli_args_free(&ca);
+	if (rc != CLI_OK)
+		return rc;
+	if (!parse_listen(listen, &ss, &sl))
+		return cli_usage_error(cli, "bad-value", "--listen ADDR:PORT "
+			"(127.0.0.1:8025, [::1]:8025)");
 	memset(&sv, 0, sizeof(sv));
 	sv.cli = cli;
 	sv.args = &a;
@@ -441,8 +438,19 @@ cmd_report_serve(struct cli *cli, int argc, char **argv)
 		(int)(strrchr(listen, ':') - listen), listen,
 		info ? info->port : 0);
 	fflush(cli->out);
+	fflush(cli->raw_out);	/* the filter does not pass the flush on */
 	sigwait(&set, &sig);
 	MHD_stop_daemon(d);
 	inkan_report_store_close(sv.store);
 	return CLI_OK;
 }
+
+const struct cli_command cmd_report_serve_command = {
+	"serve", "a read-only dashboard of the stored reports (HTTP, "
+	"loopback by default)",
+	"inkan report serve --db DB [--listen 127.0.0.1:8025]", serve_opts,
+	"Pages: / (overview), /sources, /source?domain=D&ip=IP, /reporters, "
+	"/failures,\n/reports (with /raw?id=N); each also as .json. Stops on "
+	"SIGINT or SIGTERM.",
+	cmd_report_serve, NULL
+};

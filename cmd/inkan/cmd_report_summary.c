@@ -5,13 +5,13 @@
  * cron or CI (--check: exit 1 under --min-pass-rate or when a failing
  * source appears that was never seen before the period).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "cmd_report.h"
 
 static double
@@ -31,14 +31,14 @@ day(int64_t t, char *buf, size_t n)
 }
 
 static void
-print_text(FILE *o, const struct ik_summary *sum)
+print_text(FILE *o, const inkan_report_summary *sum)
 {
 	char a[16], b[16];
 
 	if (sum->nd == 0)
 		fputs("no aggregate reports stored for this period\n", o);
 	for (size_t i = 0; i < sum->nd; i++) {
-		const struct ik_sum_domain *d = &sum->d[i];
+		const inkan_report_sum_domain *d = &sum->d[i];
 		day(d->first, a, sizeof(a));
 		day(d->last, b, sizeof(b));
 		fprintf(o, "%s%s (p=%s; %llu report%s, %s to %s)\n", i ? "\n" :
@@ -54,18 +54,18 @@ print_text(FILE *o, const struct ik_summary *sum)
 		fprintf(o, "  DKIM aligned:  %.1f%%\n", pct(d->dkim_aligned,
 			d->msgs));
 		fputs("  by source class:", o);
-		for (int c = 0; c < IK_SRC__COUNT; c++)
+		for (int c = 0; c < INKAN_REPORT_SRC__COUNT; c++)
 			if (d->class_msgs[c])
 				fprintf(o, " %s %.1f%% (pass %.0f%%)",
-					ik_src_class_name(c),
+					inkan_report_src_class_name(c),
 					pct(d->class_msgs[c], d->msgs),
 					pct(d->class_pass[c], d->class_msgs[c]));
 		fprintf(o, "\n  verdict: %s\n  top sources:\n", d->verdict);
 		for (size_t j = 0; j < d->nsrc && j < 10; j++) {
-			const struct ik_sum_source *s = &d->src[j];
+			const inkan_report_sum_source *s = &d->src[j];
 			fprintf(o, "    %-39s %8llu msgs  pass %5.1f%%  %-9s %s%s%s"
 				"\n", s->ip, (unsigned long long)s->msgs,
-				pct(s->pass, s->msgs), ik_src_class_name(s->cls),
+				pct(s->pass, s->msgs), inkan_report_src_class_name(s->cls),
 				s->evidence, *s->ptr ? "; PTR " : "",
 				s->ptr);
 			if (*s->why)
@@ -89,62 +89,65 @@ parse_rate(const char *s, double *out)
 	return 1;
 }
 
-int
+enum { O_CHECK = 1, O_MIN_RATE };
+
+static const struct cli_opt summary_opts[] = {
+	REPORT_VIEW_OPTIONS,
+	{ "check", 0, O_CHECK, CLI_ARG_NONE, NULL, 0, 0,
+	  "exit 1 under --min-pass-rate or on a new failing source" },
+	{ "min-pass-rate", 0, O_MIN_RATE, CLI_ARG_STRING, "PCT", 0, 0,
+	  "the lowest DMARC pass rate --check accepts (95, 95%, 0.95)" },
+	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
+};
+
+static int
 cmd_report_summary(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		REPORT_VIEW_OPTIONS,
-		{ "check", no_argument, NULL, 'c' },
-		{ "min-pass-rate", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cli_args ca;
 	struct report_view_args a;
 	inkan_report_store *store = NULL;
-	struct ik_summary sum;
-	int c, rc = CLI_OK, check = 0;
+	inkan_report_summary sum;
+	int id, rc = CLI_OK, check = 0;
 	double min_rate = -1;
 
 	memset(&a, 0, sizeof(a));
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (report_view_option(cli, c, optarg, &a, &rc)) {
-			if (rc != CLI_OK)
-				return rc;
+	cli_args_init(&ca, cli, argc, argv);
+	while ((id = cli_opt_next(&ca)) > 0) {
+		if (report_view_option(cli, id, ca.val, &a, &rc))
 			continue;
-		}
-		switch (c) {
-		case 'c': check = 1; break;
-		case 'r':
-			if (!parse_rate(optarg, &min_rate)) {
-				cli_error(cli, "--min-pass-rate: a percentage "
-					"(95, 95%%, 0.95)");
-				return CLI_USAGE;
-			}
+		switch (id) {
+		case O_CHECK: check = 1; break;
+		case O_MIN_RATE:
+			if (!parse_rate(ca.val, &min_rate))
+				rc = cli_usage_error(cli, "bad-value",
+					"--min-pass-rate: a percentage (95, "
+					"95%%, 0.95)");
 			break;
-		default:
-			cli_usage(cli, stderr);
-			return CLI_USAGE;
 		}
 	}
-	if (cli->help) {
-		cli_usage(cli, stdout);
-		return CLI_OK;
-	}
-	if (optind < argc) {
-		cli_error(cli, "unexpected argument '%s'", argv[optind]);
-		return CLI_USAGE;
+	if (id < 0)
+		return cli_args_end(&ca);
+	if (rc == CLI_OK && ca.pos.n > 0)
+		rc = cli_usage_error(cli, "extra-operand", "unexpected operand "
+			"'%s'", ca.pos.v[0]);
+	if (rc != CLI_OK) {
+		cli_args_free(&ca);
+		return rc;
 	}
 	if ((rc = report_view_build(cli, &a, &store, &sum)) != CLI_OK) {
 		report_view_done(cli, &a, store, &sum);
+		cli_args_free(&ca);
 		return rc;
 	}
-	if (cli->json)
+	if (cli->json) {
 		report_summary_json(cli->out, &sum);
-	else
+		cli_json_done(cli);
+	} else {
 		print_text(cli->out, &sum);
+	}
 	if (check) {
 		for (size_t i = 0; i < sum.nd; i++) {
-			const struct ik_sum_domain *d = &sum.d[i];
+			const inkan_report_sum_domain *d = &sum.d[i];
 			if (min_rate >= 0 && pct(d->pass, d->msgs) < min_rate) {
 				fprintf(cli->err, "check: %s: DMARC pass rate "
 					"%.2f%% is below %.2f%%\n", d->domain,
@@ -161,5 +164,19 @@ cmd_report_summary(struct cli *cli, int argc, char **argv)
 		}
 	}
 	report_view_done(cli, &a, store, &sum);
+	cli_args_free(&ca);
 	return rc;
 }
+
+const struct cli_command cmd_report_summary_command = {
+	"summary", "per domain: volume, pass rates, sources, what fails and "
+	"why, the roll-out verdict",
+	"inkan report summary --db DB [--domain D] [--since WHEN] "
+	"[--check --min-pass-rate PCT]", summary_opts,
+	"Sources are classed as own (--own, --state, your SPF, a PTR in "
+	"your domain),\nprovider (known services by confirmed PTR or "
+	"SPF/DKIM domain), forwarder\n(SPF fails, your DKIM passes) or "
+	"unknown, with the evidence. The verdict\nsays whether the next "
+	"policy step (quarantine, then reject) is safe.",
+	cmd_report_summary, NULL
+};

@@ -5,7 +5,6 @@
  * is the owner's (--own NET, --state DIR of `inkan domain`), and the JSON
  * form of a summary.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +22,8 @@ report_view_option(struct cli *cli, int c, const char *arg,
 	case 1003: a->since = arg; return 1;
 	case 1004:
 		if (a->nown >= REPORT_MAX_NETS) {
-			cli_error(cli, "too many --own");
-			*rc = CLI_USAGE;
+			*rc = cli_usage_error(cli, "limit", "more than %d --own",
+				REPORT_MAX_NETS);
 		} else {
 			a->own[a->nown++] = arg;
 		}
@@ -74,9 +73,9 @@ parse_since(const char *s, int64_t newest, int64_t *out)
 
 int
 report_view_build(struct cli *cli, struct report_view_args *a,
-	inkan_report_store **store, struct ik_summary *sum)
+	inkan_report_store **store, inkan_report_summary *sum)
 {
-	struct ik_sum_opts o;
+	inkan_report_sum_opts o;
 	inkan_status st;
 	int rc;
 
@@ -101,17 +100,17 @@ report_view_build(struct cli *cli, struct report_view_args *a,
 	}
 	if ((rc = report_open_store(cli, a->db, store)) != CLI_OK)
 		return rc;
-	if (!parse_since(a->since, ik_summary_newest(*store), &o.since)) {
-		cli_error(cli, "--since: seconds since the epoch, YYYY-MM-DD, "
-			"or Nd/Nh before the newest report");
-		return CLI_USAGE;
+	if (!parse_since(a->since, inkan_report_newest(*store), &o.since)) {
+		return cli_usage_error(cli, "bad-value", "--since: seconds "
+			"since the epoch, YYYY-MM-DD, or Nd/Nh before the newest "
+			"report");
 	}
 	o.domain = a->domain;
 	o.own_nets = a->own;
 	o.nown = a->nown;
 	o.includes = a->incl;
 	o.nincludes = a->nincl;
-	st = ik_summary_build(*store, &o, sum);
+	st = inkan_report_summary_build(*store, &o, sum);
 	if (st != INKAN_OK) {
 		cli_error(cli, "reading the store: %s", inkan_strerror(st));
 		return CLI_TEMPFAIL;
@@ -121,9 +120,9 @@ report_view_build(struct cli *cli, struct report_view_args *a,
 
 void
 report_view_done(struct cli *cli, struct report_view_args *a,
-	inkan_report_store *store, struct ik_summary *sum)
+	inkan_report_store *store, inkan_report_summary *sum)
 {
-	ik_summary_free(cli->ctx, sum);
+	inkan_report_summary_free(cli->ctx, sum);
 	inkan_report_store_close(store);
 	inkan_domain_free(a->identity);
 	a->identity = NULL;
@@ -142,11 +141,11 @@ rate(uint64_t a, uint64_t b)
 }
 
 void
-report_summary_json(FILE *to, const struct ik_summary *sum)
+report_summary_json(FILE *to, const inkan_report_summary *sum)
 {
 	fputs("{\"domains\":[", to);
 	for (size_t i = 0; i < sum->nd; i++) {
-		const struct ik_sum_domain *d = &sum->d[i];
+		const inkan_report_sum_domain *d = &sum->d[i];
 		fprintf(to, "%s{\"domain\":", i ? "," : "");
 		jstr(to, d->domain);
 		fputs(",\"policy\":", to);
@@ -167,21 +166,21 @@ report_summary_json(FILE *to, const struct ik_summary *sum)
 			d->nnew_failing);
 		jstr(to, d->verdict);
 		fputs(",\"classes\":{", to);
-		for (int c = 0; c < IK_SRC__COUNT; c++)
+		for (int c = 0; c < INKAN_REPORT_SRC__COUNT; c++)
 			fprintf(to, "%s\"%s\":{\"messages\":%llu,\"pass\":%llu}",
-				c ? "," : "", ik_src_class_name(c),
+				c ? "," : "", inkan_report_src_class_name(c),
 				(unsigned long long)d->class_msgs[c],
 				(unsigned long long)d->class_pass[c]);
 		fputs("},\"sources\":[", to);
 		for (size_t j = 0; j < d->nsrc; j++) {
-			const struct ik_sum_source *s = &d->src[j];
+			const inkan_report_sum_source *s = &d->src[j];
 			fprintf(to, "%s{\"ip\":", j ? "," : "");
 			jstr(to, s->ip);
 			fputs(",\"ptr\":", to);
 			jstr(to, s->ptr);
 			fprintf(to, ",\"ptr_confirmed\":%s,\"class\":\"%s\","
 				"\"evidence\":", s->ptr_confirmed ? "true" :
-				"false", ik_src_class_name(s->cls));
+				"false", inkan_report_src_class_name(s->cls));
 			jstr(to, s->evidence);
 			fprintf(to, ",\"messages\":%llu,\"pass\":%llu,"
 				"\"spf_aligned\":%llu,\"dkim_aligned\":%llu,"
@@ -215,5 +214,5 @@ report_summary_json(FILE *to, const struct ik_summary *sum)
 				(unsigned long long)d->days[j].pass);
 		fputs("]}", to);
 	}
-	fputs("]}\n", to);
+	fputs("]}", to);
 }

@@ -10,27 +10,18 @@
  * Exit: 0 pass, 1 any other result, 3 temperror, 2 usage, 4 bad zone
  * file, 5 internal. Lint: 0 no errors, 1 errors found, 3 DNS failure.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <inkan/authres.h>
 #include <inkan/dns.h>
+#include <inkan/json.h>
 #include <inkan/spf.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "commands.h"
-
-static void
-json_str(FILE *to, const char *key, const char *s, int comma)
-{
-	fprintf(to, "%s\"%s\":", comma ? "," : "", key);
-	if (s == NULL)
-		fputs("null", to);
-	else
-		cli_json_string(to, s, strlen(s));
-}
 
 static const char *
 limit_name(inkan_limit l)
@@ -51,63 +42,68 @@ limit_name(inkan_limit l)
 	}
 }
 
-static void
-print_json(const struct cli *cli, const inkan_spf_verdict *v,
-	const char *header)
+static int
+print_json(struct cli *cli, const inkan_spf_verdict *v, const char *header)
 {
-	FILE *o = cli->out;
+	inkan_json *j = cli_json_new(cli);
+	const char *t;
 	size_t i;
+	int rc;
 
-	fputc('{', o);
-	json_str(o, "result", inkan_spf_result_name(v->result), 0);
-	json_str(o, "identity", v->identity == INKAN_SPF_IDENTITY_HELO ?
-	    "helo" : "mailfrom", 1);
-	json_str(o, "reason", inkan_spf_reason_name(v->reason), 1);
-	json_str(o, "domain", v->domain, 1);
-	json_str(o, "sender", v->sender, 1);
-	json_str(o, "client_ip", v->client_ip, 1);
-	json_str(o, "helo", v->helo, 1);
-	json_str(o, "mechanism", v->mechanism, 1);
-	json_str(o, "mechanism_domain", v->mechanism_domain, 1);
-	json_str(o, "explanation", v->explanation, 1);
-	fprintf(o, ",\"explanation_from_domain\":%s",
-		v->explanation_from_domain ? "true" : "false");
-	json_str(o, "problem", v->problem, 1);
-	json_str(o, "error_domain", v->error_domain, 1);
-	json_str(o, "error_record", v->error_record, 1);
+	if (j == NULL)
+		return CLI_INTERNAL;
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "result", inkan_spf_result_name(v->result));
+	inkan_json_member_cstr(j, "identity", v->identity ==
+		INKAN_SPF_IDENTITY_HELO ? "helo" : "mailfrom");
+	inkan_json_member_cstr(j, "reason", inkan_spf_reason_name(v->reason));
+	inkan_json_member_cstr(j, "domain", v->domain);
+	inkan_json_member_cstr(j, "sender", v->sender);
+	inkan_json_member_cstr(j, "client_ip", v->client_ip);
+	inkan_json_member_cstr(j, "helo", v->helo);
+	inkan_json_member_cstr(j, "mechanism", v->mechanism);
+	inkan_json_member_cstr(j, "mechanism_domain", v->mechanism_domain);
+	inkan_json_member_cstr(j, "explanation", v->explanation);
+	inkan_json_member_bool(j, "explanation_from_domain",
+		v->explanation_from_domain);
+	inkan_json_member_cstr(j, "problem", v->problem);
+	inkan_json_member_cstr(j, "error_domain", v->error_domain);
+	inkan_json_member_cstr(j, "error_record", v->error_record);
+	inkan_json_key(j, "error_pos");
 	if (v->reason == INKAN_SPF_REASON_SYNTAX)
-		fprintf(o, ",\"error_pos\":%zu", v->error_pos);
+		inkan_json_uint(j, v->error_pos);
 	else
-		fputs(",\"error_pos\":null", o);
-	if (v->reason == INKAN_SPF_REASON_DNS_ERROR) {
-		const char *t = inkan_dns_type_name(v->error_qtype);
-
-		json_str(o, "error_qtype", t != NULL ? t : "?", 1);
-	} else {
-		fputs(",\"error_qtype\":null", o);
-	}
-	json_str(o, "limit", v->reason == INKAN_SPF_REASON_LIMIT ?
-	    limit_name(v->limit) : NULL, 1);
-	fprintf(o, ",\"dns_terms\":%u,\"void_lookups\":%u", v->dns_terms,
-		v->void_lookups);
-	fputs(",\"trace\":[", o);
+		inkan_json_null(j);
+	t = inkan_dns_type_name(v->error_qtype);
+	inkan_json_member_cstr(j, "error_qtype", v->reason !=
+		INKAN_SPF_REASON_DNS_ERROR ? NULL : t != NULL ? t : "?");
+	inkan_json_member_cstr(j, "limit", v->reason == INKAN_SPF_REASON_LIMIT ?
+		limit_name(v->limit) : NULL);
+	inkan_json_member_int(j, "dns_terms", v->dns_terms);
+	inkan_json_member_int(j, "void_lookups", v->void_lookups);
+	inkan_json_key(j, "trace");
+	inkan_json_array_begin(j);
 	for (i = 0; i < v->ntrace; i++) {
-		const inkan_spf_trace *t = &v->trace[i];
+		const inkan_spf_trace *tr = &v->trace[i];
 
-		fputs(i ? ",{" : "{", o);
-		json_str(o, "step", inkan_spf_step_name(t->step), 0);
-		fprintf(o, ",\"depth\":%u", t->depth);
-		json_str(o, "domain", t->domain, 1);
-		json_str(o, "term", t->term, 1);
-		json_str(o, "target", t->target, 1);
-		json_str(o, "note", t->note, 1);
-		fprintf(o, ",\"dns_terms\":%u,\"void_lookups\":%u}",
-			t->dns_terms, t->void_lookups);
+		inkan_json_object_begin(j);
+		inkan_json_member_cstr(j, "step", inkan_spf_step_name(tr->step));
+		inkan_json_member_int(j, "depth", tr->depth);
+		inkan_json_member_cstr(j, "domain", tr->domain);
+		inkan_json_member_cstr(j, "term", tr->term);
+		inkan_json_member_cstr(j, "target", tr->target);
+		inkan_json_member_cstr(j, "note", tr->note);
+		inkan_json_member_int(j, "dns_terms", tr->dns_terms);
+		inkan_json_member_int(j, "void_lookups", tr->void_lookups);
+		inkan_json_object_end(j);
 	}
-	fprintf(o, "],\"trace_truncated\":%s",
-		v->trace_truncated ? "true" : "false");
-	json_str(o, "received_spf", header, 1);
-	fputs("}\n", o);
+	inkan_json_array_end(j);
+	inkan_json_member_bool(j, "trace_truncated", v->trace_truncated);
+	inkan_json_member_cstr(j, "received_spf", header);
+	inkan_json_object_end(j);
+	rc = cli_json_finish(cli, j);
+	inkan_json_free(j);
+	return rc;
 }
 
 static void
@@ -192,51 +188,81 @@ exit_for(inkan_spf_result r)
 	return CLI_VERDICT_FAIL;
 }
 
-int
+enum { O_IP = 'i', O_MAIL_FROM = 'm', O_HELO = 'H', O_TRACE = 't',
+	O_EXPLANATION = 'e', O_RECEIVER = 'r', O_HEADER = 'R',
+	O_SEQUENTIAL = 's', O_LINT = 'l' };
+
+static const struct cli_opt spf_opts[] = {
+	{ "ip", 0, O_IP, CLI_ARG_STRING, "IP", 0, 0,
+	  "the SMTP client's address" },
+	{ "mail-from", 0, O_MAIL_FROM, CLI_ARG_STRING, "ADDR", 0, 0,
+	  "the envelope sender; '' or <> is the null sender (checked as "
+	  "postmaster@HELO)" },
+	{ "helo", 0, O_HELO, CLI_ARG_STRING, "NAME", 0, 0,
+	  "the HELO/EHLO name" },
+	{ "trace", 0, O_TRACE, CLI_ARG_NONE, NULL, 0, 0,
+	  "every term evaluated, with counts" },
+	{ "header", 0, O_HEADER, CLI_ARG_NONE, NULL, 0, 0,
+	  "print Received-SPF and Authentication-Results" },
+	{ "receiver", 0, O_RECEIVER, CLI_ARG_STRING, "NAME", 0, 0,
+	  "this host's name (%{r}, Received-SPF)" },
+	{ "default-explanation", 0, O_EXPLANATION, CLI_ARG_STRING, "TEXT",
+	  0, 0, "for a fail without exp= (macros ok)" },
+	{ "sequential", 0, O_SEQUENTIAL, CLI_ARG_NONE, NULL, 0, 0,
+	  "one DNS question at a time (diagnosis)" },
+	{ "lint", 0, O_LINT, CLI_ARG_STRING, "DOMAIN", 0, 0,
+	  "lint DOMAIN's SPF policy instead" },
+	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
+};
+
+static int cmd_spf(struct cli *cli, int argc, char **argv);
+
+const struct cli_command cmd_spf_command = {
+	"spf", "evaluate SPF (RFC 7208) for a client IP and MAIL FROM or "
+	"HELO, or lint a domain's SPF policy",
+	"inkan spf --ip IP --mail-from ADDR [--helo NAME] [options]\n"
+	"       inkan spf --ip IP --helo NAME [options]\n"
+	"       inkan spf --lint DOMAIN", spf_opts,
+	"Output: the result; for fail, the explanation on the second line.\n"
+	"Exit status: 0 pass, 1 other results, 3 temperror.", cmd_spf, NULL
+};
+
+static int
 cmd_spf(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "ip", required_argument, NULL, 'i' },
-		{ "mail-from", required_argument, NULL, 'm' },
-		{ "helo", required_argument, NULL, 'H' },
-		{ "trace", no_argument, NULL, 't' },
-		{ "default-explanation", required_argument, NULL, 'e' },
-		{ "receiver", required_argument, NULL, 'r' },
-		{ "header", no_argument, NULL, 'R' },
-		{ "sequential", no_argument, NULL, 's' },
-		{ "lint", required_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 }
-	};
 	inkan_spf_request req;
 	inkan_spf_verdict *v = NULL;
 	inkan_resolver *res = NULL;
 	const char *lint = NULL;
 	char *header = NULL;
-	int c, rc, trace = 0, want_header = 0, have_mf = 0;
+	int id, rc, trace = 0, want_header = 0, have_mf = 0;
 	inkan_status st;
+	struct cli_args a;
 
 	memset(&req, 0, sizeof(req));
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'i': req.client_ip = optarg; break;
-		case 'm': req.mail_from = optarg; have_mf = 1; break;
-		case 'H': req.helo = optarg; break;
-		case 't': trace = 1; break;
-		case 'e': req.default_explanation = optarg; break;
-		case 'r': req.receiver = optarg; break;
-		case 'R': want_header = 1; break;
-		case 's': req.flags |= INKAN_SPF_FLAG_SEQUENTIAL; break;
-		case 'l': lint = optarg; break;
-		default:
-			cli_usage(cli, stderr);
-			return CLI_USAGE;
+	cli_args_init(&a, cli, argc, argv);
+	while ((id = cli_opt_next(&a)) > 0) {
+		switch (id) {
+		case O_IP: req.client_ip = a.val; break;
+		case O_MAIL_FROM: req.mail_from = a.val; have_mf = 1; break;
+		case O_HELO: req.helo = a.val; break;
+		case O_TRACE: trace = 1; break;
+		case O_EXPLANATION: req.default_explanation = a.val; break;
+		case O_RECEIVER: req.receiver = a.val; break;
+		case O_HEADER: want_header = 1; break;
+		case O_SEQUENTIAL: req.flags |= INKAN_SPF_FLAG_SEQUENTIAL; break;
+		case O_LINT: lint = a.val; break;
 		}
 	}
-	if (optind != argc) {
-		cli_usage(cli, stderr);
+	if (id < 0)
+		return cli_args_end(&a);
+	if (a.pos.n != 0) {
+		cli_usage_error(cli, "too-many-arguments", "spf takes no "
+			"operands ('%s')", a.pos.v[0]);
+		cli_args_free(&a);
 		return CLI_USAGE;
 	}
+	cli_args_free(&a);
 	if (lint != NULL) {
 		rc = cli_dns_resolver(cli, &res);
 		if (rc != CLI_OK)
@@ -245,16 +271,13 @@ cmd_spf(struct cli *cli, int argc, char **argv)
 		cli_dns_free(cli, res);
 		return rc;
 	}
-	if (req.client_ip == NULL || (!have_mf && req.helo == NULL)) {
-		cli_error(cli, "need --ip and --mail-from or --helo");
-		cli_usage(cli, stderr);
-		return CLI_USAGE;
-	}
+	if (req.client_ip == NULL || (!have_mf && req.helo == NULL))
+		return cli_usage_error(cli, "missing-option", "need --ip and "
+			"--mail-from or --helo");
 	if (have_mf && (req.mail_from[0] == '\0' ||
 	    strcmp(req.mail_from, "<>") == 0) && req.helo == NULL) {
-		cli_error(cli, "a null sender is checked as postmaster@HELO: "
-			"give --helo");
-		return CLI_USAGE;
+		return cli_usage_error(cli, "missing-option", "a null sender "
+			"is checked as postmaster@HELO: give --helo");
 	}
 	if (trace || cli->json)
 		req.flags |= INKAN_SPF_FLAG_TRACE;
@@ -278,13 +301,13 @@ cmd_spf(struct cli *cli, int argc, char **argv)
 	    inkan_spf_received_spf(cli->ctx, v, req.receiver,
 	    INKAN_SPF_HDR_NO_FOLD, &header) != INKAN_OK)
 		header = NULL;
-	if (cli->json)
-		print_json(cli, v, header);
-	else
+	rc = exit_for(v->result);
+	if (cli->json && print_json(cli, v, header) != CLI_OK)
+		rc = CLI_INTERNAL;
+	else if (!cli->json)
 		print_text(cli, v, trace, want_header ? header : NULL);
 	if (want_header && !cli->json)
 		print_authres(cli, v, req.receiver);
-	rc = exit_for(v->result);
 	inkan_free(cli->ctx, header);
 	inkan_spf_verdict_free(v);
 	cli_dns_free(cli, res);

@@ -12,43 +12,54 @@
 #include "cli.h"
 #include "commands.h"
 
+#include <inkan/json.h>
+
 static const char *
 severity_name(int s)
 {
 	return s >= 2 ? "error" : s == 1 ? "warning" : "note";
 }
 
-static void
-print_json(const struct cli *cli, const inkan_spf_lint *l)
+static int
+print_json(struct cli *cli, const inkan_spf_lint *l)
 {
-	FILE *o = cli->out;
+	inkan_json *j = cli_json_new(cli);
 	size_t i;
+	int rc;
 
-	fputs("{\"domain\":", o);
-	cli_json_string(o, l->domain, strlen(l->domain));
-	fputs(",\"record\":", o);
-	if (l->record != NULL)
-		cli_json_string(o, l->record, strlen(l->record));
-	else
-		fputs("null", o);
-	fprintf(o, ",\"record_len\":%zu,\"dns_terms\":%u,\"void_lookups\":%u,"
-		"\"uses_ptr\":%s,\"has_spf_rr\":%s,\"issues\":[",
-		l->record_len, l->dns_terms, l->void_lookups,
-		l->uses_ptr ? "true" : "false", l->has_spf_rr ? "true" : "false");
+	if (j == NULL)
+		return CLI_INTERNAL;
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "domain", l->domain);
+	inkan_json_member_cstr(j, "record", l->record);
+	inkan_json_member_int(j, "record_len", (int64_t)l->record_len);
+	inkan_json_member_int(j, "dns_terms", l->dns_terms);
+	inkan_json_member_int(j, "void_lookups", l->void_lookups);
+	inkan_json_member_bool(j, "uses_ptr", l->uses_ptr);
+	inkan_json_member_bool(j, "has_spf_rr", l->has_spf_rr);
+	inkan_json_key(j, "issues");
+	inkan_json_array_begin(j);
 	for (i = 0; i < l->nissues; i++) {
 		const inkan_spf_lint_issue *is = &l->issues[i];
 
-		fprintf(o, "%s{\"severity\":\"%s\",\"code\":\"%s\",\"domain\":",
-			i ? "," : "", severity_name(is->severity), is->code);
-		cli_json_string(o, is->domain, strlen(is->domain));
-		fputs(",\"message\":", o);
-		cli_json_string(o, is->message, strlen(is->message));
+		inkan_json_object_begin(j);
+		inkan_json_member_cstr(j, "severity",
+			severity_name(is->severity));
+		inkan_json_member_cstr(j, "code", is->code);
+		inkan_json_member_cstr(j, "domain", is->domain);
+		inkan_json_member_cstr(j, "message", is->message);
+		inkan_json_key(j, "pos");
 		if (is->pos == SIZE_MAX)
-			fputs(",\"pos\":null}", o);
+			inkan_json_null(j);
 		else
-			fprintf(o, ",\"pos\":%zu}", is->pos);
+			inkan_json_uint(j, is->pos);
+		inkan_json_object_end(j);
 	}
-	fputs("]}\n", o);
+	inkan_json_array_end(j);
+	inkan_json_object_end(j);
+	rc = cli_json_finish(cli, j);
+	inkan_json_free(j);
+	return rc;
 }
 
 int
@@ -71,7 +82,8 @@ cmd_spf_lint(struct cli *cli, const char *domain)
 			dns = 1;
 	}
 	if (cli->json) {
-		print_json(cli, l);
+		if (print_json(cli, l) != CLI_OK)
+			errors = -1;
 	} else {
 		fprintf(cli->out, "%s: %s\n", l->domain,
 			l->record != NULL ? l->record : "(no SPF record)");
@@ -87,6 +99,8 @@ cmd_spf_lint(struct cli *cli, const char *domain)
 		}
 	}
 	inkan_spf_lint_free(l);
+	if (errors < 0)
+		return CLI_INTERNAL;
 	if (dns)
 		return CLI_TEMPFAIL;
 	return errors ? CLI_VERDICT_FAIL : CLI_OK;

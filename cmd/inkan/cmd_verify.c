@@ -1,42 +1,37 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd_verify.c - `inkan verify [FILE ...]`: verify the DKIM signatures of
- * one or more messages in one process (one key cache for all of them) and
- * print one line per signature, as an Authentication-Results "dkim=" entry
- * plus what a reader wants to know (algorithm, key size, reason).
+ * cmd_verify.c - `inkan verify [FILE ...]`: verify one or more messages
+ * in one process (one key cache for all of them).
+ *
+ * By default the full receiving verdict: SPF (when --ip is given), DKIM
+ * and DMARC with a summary and the combined Authentication-Results field
+ * (cmd_verify_full.c). With --dkim-only, or --keys without an envelope
+ * option (a key file means offline DKIM: DMARC needs DNS), one line per
+ * DKIM signature, as an Authentication-Results "dkim=" entry plus what a
+ * reader wants to know (algorithm, key size, reason); --authserv-id ID
+ * prints an Authentication-Results field instead.
  *
  * Keys come from DNS (--dns-zone / --dns-server, through the shared CLI
  * resolver) or, with --keys FILE, from a file of "qname record" lines
- * (OpenDKIM's TestPublicKeys form) without any DNS.
+ * (OpenDKIM's TestPublicKeys form) without any DNS. --list FILE reads the
+ * message paths from FILE ("-": stdin), one per line, of any length.
  *
- * --list FILE reads the message paths from FILE ("-": stdin), one per
- * line, for more messages than a command line holds. --authserv-id ID
- * prints an Authentication-Results field instead (inkan/authres.h).
- *
- * Exit: 0 every message has a passing signature; 1 some message has none;
- * 3 no pass and a temporary error; 4 unreadable input; 2 usage.
- *
- * That is the DKIM-only mode, chosen with --dkim-only, or by --keys
- * without an envelope option (a key file means offline DKIM: DMARC needs
- * DNS). Otherwise `inkan verify` gives the full receiving verdict: SPF
- * (when --ip is given), DKIM and DMARC with a summary and the combined
- * Authentication-Results field (cmd_verify_full.c, whose exit codes
- * differ: see there and docs/inkan.1).
+ * Each message goes through verify_one(); with --json every message gets
+ * exactly one JSON line, a message that cannot be read included (JSON
+ * Lines, docs/inkan.1). The exit code is the worst over all messages.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <inkan/authres.h>
 #include <inkan/dkim.h>
 #include <inkan/dns.h>
+#include <inkan/json.h>
 #include <inkan/msg.h>
 
-#include "cli.h"
+#include "cli_msg.h"
 #include "cmd_verify_full.h"
 #include "commands.h"
 
@@ -83,7 +78,7 @@ json_str_or_null(FILE *to, const char *s)
 }
 
 static void
-print_json(const struct cli *cli, const inkan_dkim_result *r, int first)
+print_json(struct cli *cli, const inkan_dkim_result *r, int first)
 {
 	FILE *o = cli->out;
 
@@ -106,55 +101,6 @@ print_json(const struct cli *cli, const inkan_dkim_result *r, int first)
 		r->partial_body ? "true" : "false",
 		r->dmarc_usable ? "true" : "false",
 		r->testing ? "true" : "false");
-}
-
-#define READ_CHUNK 65536
-
-/*
- * Stream the message at @path (NULL or "-": stdin) into @msg and finish
- * it, as cli_read_message() does (a leading mbox "From " line is not part
- * of the message), but with plain read(2) into the caller's buffer: a
- * run over thousands of files spends much of its time here.
- */
-static inkan_status
-read_message(struct cli *cli, const char *path, const char *name,
-	inkan_msg *msg, char *buf)
-{
-	int fd = path && strcmp(path, "-") != 0 ?
-		open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
-	inkan_status st = INKAN_OK;
-	int first = 1;
-	ssize_t n;
-
-	if (fd < 0) {
-		cli_error(cli, "%s: %s", name, strerror(errno));
-		return INKAN_ERR_IO;
-	}
-	while ((n = read(fd, buf, READ_CHUNK)) != 0) {
-		const char *p = buf, *lf;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			cli_error(cli, "%s: %s", name, strerror(errno));
-			st = INKAN_ERR_IO;
-			break;
-		}
-		if (first && n >= 5 && memcmp(buf, "From ", 5) == 0) {
-			lf = memchr(buf, '\n', (size_t)n);
-			p = lf ? lf + 1 : buf + n;
-			n -= p - buf;
-		}
-		first = 0;
-		if ((st = inkan_msg_feed(msg, p, (size_t)n)) != INKAN_OK)
-			break;
-	}
-	if (fd != STDIN_FILENO)
-		close(fd);
-	if (st == INKAN_OK)
-		st = inkan_msg_finish(msg);
-	if (st != INKAN_OK && st != INKAN_ERR_IO)
-		cli_error(cli, "%s: %s", name, inkan_strerror(st));
-	return st;
 }
 
 /* the Authentication-Results field for all of @v's results */
@@ -183,25 +129,64 @@ print_authres(struct cli *cli, const inkan_dkim_verify *v, const char *id)
 	inkan_authres_builder_free(b);
 }
 
-/* verify one message; returns an exit code for it */
-static int
-verify_file(struct cli *cli, inkan_dkim *dkim, const char *path, int many,
-	char *buf, const char *authserv_id, const struct verify_full *full)
+
+/* A message that could not be verified still gets its JSON line. */
+void
+verify_json_error(struct cli *cli, const char *name, int rc)
 {
-	const char *name = path && strcmp(path, "-") != 0 ? path : "(stdin)";
+	inkan_json *j = cli_json_new(cli);
+
+	if (j == NULL)
+		return;
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "file", name);
+	inkan_json_member_cstr(j, "error", cli->err_code ? cli->err_code :
+		cli_error_code(rc));
+	inkan_json_member_cstr(j, "message", cli->err_msg ? cli->err_msg :
+		cli_error_code(rc));
+	inkan_json_member_int(j, "exit", rc);
+	inkan_json_object_end(j);
+	(void)cli_json_finish(cli, j);
+	inkan_json_free(j);
+}
+
+void
+verify_skipped_note(struct cli *cli, size_t skipped)
+{
+	if (skipped == 0 || cli->json)
+		return;
+	fprintf(cli->out, "note: %zu more DKIM-Signature field%s not "
+		"evaluated: at most %llu are (raise with --max-signatures N)\n",
+		skipped, skipped == 1 ? "" : "s", (unsigned long long)
+		inkan_ctx_limit(cli->ctx, INKAN_LIMIT_DKIM_SIGNATURES));
+}
+
+static inkan_status
+msg_feed(void *arg, const char *data, size_t len)
+{
+	return inkan_msg_feed(arg, data, len);
+}
+
+/* DKIM only: one line per signature (or an A-R field, or JSON) */
+static int
+verify_dkim_only(struct verify_run *run, const struct cli_msg_src *src)
+{
+	struct cli *cli = run->cli;
+	const char *name = src->name;
 	inkan_msg *msg = NULL;
 	inkan_dkim_verify *v = NULL;
 	inkan_status st;
 	size_t i, n;
 	int pass = 0, temp = 0;
 
-	if (full != NULL)
-		return verify_full_file(cli, dkim, full, path, many);
 	st = inkan_msg_new(cli->ctx, &msg);
 	if (st == INKAN_OK)
-		st = inkan_dkim_verify_new(dkim, msg, &v);
-	if (st == INKAN_OK)
-		st = read_message(cli, path, name, msg, buf);
+		st = inkan_dkim_verify_new(run->dkim, msg, &v);
+	if (st == INKAN_OK && (st = cli_msg_src_stream(cli, src, msg_feed,
+	    msg))
+	    == INKAN_OK && (st = inkan_msg_finish(msg)) != INKAN_OK)
+		cli_fail(cli, cli_msg_error_code(st), "%s: %s", name,
+			cli_msg_error_text(cli, st));
 	if (st == INKAN_OK && (st = inkan_dkim_verify_eom(v)) != INKAN_OK)
 		cli_error(cli, "%s: %s", name, inkan_strerror(st));
 	if (st != INKAN_OK) {
@@ -210,10 +195,12 @@ verify_file(struct cli *cli, inkan_dkim *dkim, const char *path, int many,
 		return cli_exit_for_status(st);
 	}
 	n = inkan_dkim_verify_count(v);
-	if (authserv_id != NULL && !cli->json) {
-		if (many)
-			fprintf(cli->out, "%s:\n", name);
-		print_authres(cli, v, authserv_id);
+	if (run->authserv_id != NULL && !cli->json) {
+		if (run->many) {
+			cli_text_str(cli->out, name);
+			fputs(":\n", cli->out);
+		}
+		print_authres(cli, v, run->authserv_id);
 		for (i = 0; i < n; i++) {
 			const inkan_dkim_result *r =
 				inkan_dkim_verify_result(v, i);
@@ -225,9 +212,12 @@ verify_file(struct cli *cli, inkan_dkim *dkim, const char *path, int many,
 		fputs("{\"file\":", cli->out);
 		cli_json_string(cli->out, name, strlen(name));
 		fputs(",\"signatures\":[", cli->out);
-	} else if (n == 0 && authserv_id == NULL) {
-		fprintf(cli->out, "%s%sdkim=none\n", many ? name : "",
-			many ? ": " : "");
+	} else if (n == 0 && run->authserv_id == NULL) {
+		if (run->many) {
+			cli_text_str(cli->out, name);
+			fputs(": ", cli->out);
+		}
+		fputs("dkim=none\n", cli->out);
 	}
 	for (i = 0; i < n; i++) {
 		const inkan_dkim_result *r = inkan_dkim_verify_result(v, i);
@@ -236,169 +226,236 @@ verify_file(struct cli *cli, inkan_dkim *dkim, const char *path, int many,
 		if (cli->json)
 			print_json(cli, r, i == 0);
 		else
-			print_text(cli, name, many, r);
+			print_text(cli, name, run->many, r);
 	}
-	if (cli->json)
-		fprintf(cli->out, "],\"skipped\":%zu}\n",
+	if (cli->json) {
+		fprintf(cli->out, "],\"skipped\":%zu}",
 			inkan_dkim_verify_skipped(v));
+		cli_json_done(cli);
+	}
+	verify_skipped_note(cli, inkan_dkim_verify_skipped(v));
 	inkan_dkim_verify_free(v);
 	inkan_msg_free(msg);
 	return pass ? CLI_OK : temp ? CLI_TEMPFAIL : CLI_VERDICT_FAIL;
+}
+
+int
+verify_one(struct verify_run *run, const struct cli_msg_src *src)
+{
+	struct cli *cli = run->cli;
+	size_t docs = cli->json_docs;
+	int rc;
+
+	free(cli->err_msg);	/* this message's error, if any */
+	cli->err_msg = NULL;
+	cli->err_code = NULL;
+	rc = run->full != NULL ? verify_full_file(cli, run->dkim, run->full,
+		src, run->many) : verify_dkim_only(run, src);
+	if (cli->json && cli->json_docs == docs)
+		verify_json_error(cli, src->name, rc);
+	run->messages++;
+	return rc;
 }
 
 /* the worse of two exit codes */
 static int
 worse(int a, int b)
 {
-	static const int rank[] = { 0, 1, 5, 3, 4, 6 };	/* by code */
+	/* by code: ok, fail, usage, temporary, input, internal, warnings */
+	static const int rank[] = { 0, 2, 6, 3, 4, 7, 1 };
 
-	if (a < 0 || a > 5)
+	if (a < 0 || a > 6)
 		return a;
-	if (b < 0 || b > 5)
+	if (b < 0 || b > 6)
 		return b;
 	return rank[a] >= rank[b] ? a : b;
 }
 
-/* each line of @list (a file, "-" for stdin) names a message */
+/* each line of @list (a file, "-" for stdin) names a message; lines
+ * have no length limit (getline) */
 static int
-verify_list(struct cli *cli, inkan_dkim *dkim, const char *list, int rc,
-	char *buf, const char *authserv_id, const struct verify_full *full)
+verify_list(struct verify_run *run, const char *list, int rc)
 {
 	FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
-	char line[4096];
-	size_t n;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
 
 	if (f == NULL) {
-		cli_error(cli, "%s: cannot open", list);
-		return CLI_INPUT;
+		cli_fail(run->cli, "input", "--list %s: %s", list,
+			strerror(errno));
+		return worse(rc, CLI_INPUT);
 	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		n = strlen(line);
+	while ((n = getline(&line, &cap, f)) >= 0) {
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
-		if (n > 0)
-			rc = worse(rc, verify_file(cli, dkim, line, 1, buf,
-				authserv_id, full));
+		if (n > 0) {
+			struct cli_msg_src src = cli_msg_file(line);
+
+			rc = worse(rc, verify_one(run, &src));
+		}
 	}
+	if (ferror(f)) {
+		cli_fail(run->cli, "input", "--list %s: read error", list);
+		rc = worse(rc, CLI_INPUT);
+	}
+	free(line);
 	if (f != stdin)
 		fclose(f);
 	return rc;
 }
 
-int
-cmd_verify(struct cli *cli, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "keys", required_argument, NULL, 'k' },
-		{ "allow-rsa-sha1", no_argument, NULL, '1' },
-		{ "now", required_argument, NULL, 'n' },
-		{ "list", required_argument, NULL, 'l' },
-		{ "authserv-id", required_argument, NULL, 'a' },
-		{ "ip", required_argument, NULL, 'I' },
-		{ "helo", required_argument, NULL, 'H' },
-		{ "mail-from", required_argument, NULL, 'M' },
-		{ "dkim-only", no_argument, NULL, 'D' },
-		{ "full", no_argument, NULL, 'F' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct verify_full fullopt = { NULL, NULL, NULL, NULL }, *full;
-	int dkim_only = 0, envelope = 0;
-	const char *keys = NULL, *list = NULL, *authserv_id = NULL;
-	unsigned flags = 0;
-	inkan_dkim *dkim = NULL;
-	struct inkan_resolver *res = NULL;
-	inkan_status st;
-	int c, i, rc = CLI_OK, many;
-	int64_t now = 0;
-	char *end, *buf;
+enum { O_KEYS = 'k', O_SHA1 = '1', O_NOW = 'n', O_LIST = 'l',
+	O_AUTHSERV_ID = 'a', O_IP = 'I', O_HELO = 'H', O_MAIL_FROM = 'M',
+	O_DKIM_ONLY = 'D', O_FULL = 'F' };
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "k:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'k':
-			keys = optarg;
-			break;
-		case '1':
-			flags |= INKAN_DKIM_ALLOW_RSA_SHA1;
-			break;
-		case 'l':
-			list = optarg;
-			break;
-		case 'a':
-			authserv_id = optarg;
-			break;
-		case 'I':
-			fullopt.ip = optarg;
-			envelope = 1;
-			break;
-		case 'H':
-			fullopt.helo = optarg;
-			envelope = 1;
-			break;
-		case 'M':
-			fullopt.mail_from = optarg;
-			envelope = 1;
-			break;
-		case 'D':
-			dkim_only = 1;
-			break;
-		case 'F':
-			envelope = 1;
-			break;
-		case 'n':
-			now = strtoll(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || now <= 0) {
-				cli_error(cli, "--now needs seconds since "
-					"the epoch");
-				return CLI_USAGE;
-			}
-			inkan_ctx_set_clock(cli->ctx, fixed_clock, &now);
-			break;
-		default:
-			cli_usage(cli, stderr);
-			return CLI_USAGE;
-		}
+static const struct cli_opt verify_opts[] = {
+	{ "ip", 0, O_IP, CLI_ARG_STRING, "IP", 0, 0,
+	  "the SMTP client's address (without it, no SPF)" },
+	{ "helo", 0, O_HELO, CLI_ARG_STRING, "NAME", 0, 0,
+	  "the HELO/EHLO name" },
+	{ "mail-from", 0, O_MAIL_FROM, CLI_ARG_STRING, "ADDR", 0, 0,
+	  "the envelope sender; '' or '<>' is the null sender" },
+	{ "full", 0, O_FULL, CLI_ARG_NONE, NULL, 0, 0,
+	  "the full verdict (the default; kept for scripts)" },
+	{ "dkim-only", 0, O_DKIM_ONLY, CLI_ARG_NONE, NULL, 0, 0,
+	  "DKIM only (also implied by --keys without an envelope option)" },
+	{ "authserv-id", 0, O_AUTHSERV_ID, CLI_ARG_STRING, "ID", 0, 0,
+	  "full: the A-R authserv-id; DKIM only: print an A-R field" },
+	{ "keys", 'k', O_KEYS, CLI_ARG_STRING, "FILE", 0, 0,
+	  "DKIM key records from FILE (lines \"qname record\") instead of "
+	  "DNS" },
+	{ "allow-rsa-sha1", 0, O_SHA1, CLI_ARG_NONE, NULL, 0, 0,
+	  "verify rsa-sha1 (RFC 8301 forbids it)" },
+	{ "now", 0, O_NOW, CLI_ARG_UINT, "EPOCH", 1, 253402300799ULL,
+	  "judge t= and x= at this time" },
+	{ "list", 0, O_LIST, CLI_ARG_STRING, "FILE", 0, 0,
+	  "message paths, one per line (- for stdin)" },
+	CLI_MAX_SIGNATURES_OPT,
+	CLI_MSG_LIMIT_OPTS,
+	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
+};
+
+static int cmd_verify(struct cli *cli, int argc, char **argv);
+
+const struct cli_command cmd_verify_command = {
+	"verify", "verify a message: SPF, DKIM and DMARC as Gmail shows them, "
+	"or its DKIM signatures only",
+	"inkan verify [--ip IP] [--helo NAME] [--mail-from ADDR] "
+	"[--authserv-id ID] [FILE ...]\n"
+	"       inkan verify --dkim-only [--keys FILE] [--authserv-id ID] "
+	"[FILE ...]", verify_opts,
+	"Full (the default): a summary of SPF, DKIM and DMARC (for each "
+	"non-pass: why,\nand what to fix) and the Authentication-Results "
+	"field. Exit status: 0 DMARC\npass, or no DMARC policy and nothing "
+	"failed; 1 a fail; 3 temporary DNS failure;\n4 bad input.\n"
+	"DKIM only: one line per signature. Exit status: 0 every message "
+	"has a\npassing signature, 1 some has none, 3 temporary DNS failure.\n"
+	"With --json: one JSON document per message, one per line (JSON "
+	"Lines).", cmd_verify, NULL
+};
+
+struct verify_cli {
+	struct verify_full full;
+	int dkim_only, envelope;
+	const char *keys, *list;
+	unsigned flags;
+	int64_t now;
+};
+
+static void
+verify_take(struct cli *cli, struct verify_cli *o, const struct cli_args *a,
+	int id)
+{
+	switch (id) {
+	case O_KEYS: o->keys = a->val; break;
+	case O_SHA1: o->flags |= INKAN_DKIM_ALLOW_RSA_SHA1; break;
+	case O_LIST: o->list = a->val; break;
+	case O_AUTHSERV_ID: o->full.authserv_id = a->val; break;
+	case O_IP: o->full.ip = a->val; o->envelope = 1; break;
+	case O_HELO: o->full.helo = a->val; o->envelope = 1; break;
+	case O_MAIL_FROM: o->full.mail_from = a->val; o->envelope = 1; break;
+	case O_DKIM_ONLY: o->dkim_only = 1; break;
+	case O_FULL: o->envelope = 1; break;
+	case O_NOW:
+		o->now = (int64_t)a->num;
+		inkan_ctx_set_clock(cli->ctx, fixed_clock, &o->now);
+		break;
+	default:
+		cli_msg_limit_option(cli, id, a->num);
 	}
+}
+
+static int
+verify_setup(struct cli *cli, struct verify_cli *o, struct verify_run *run,
+	struct inkan_resolver **res)
+{
+	inkan_status st;
+	int rc;
+
 	/* the full verdict unless DKIM alone is asked for */
-	fullopt.authserv_id = authserv_id;
-	if (keys != NULL && !envelope)
-		dkim_only = 1;
-	full = dkim_only ? NULL : &fullopt;
-	st = inkan_dkim_new(cli->ctx, &dkim);
+	if (o->keys != NULL && !o->envelope)
+		o->dkim_only = 1;
+	run->cli = cli;
+	run->full = o->dkim_only ? NULL : &o->full;
+	run->authserv_id = o->full.authserv_id;
+	st = inkan_dkim_new(cli->ctx, &run->dkim);
 	if (st != INKAN_OK) {
 		cli_error(cli, "%s", inkan_strerror(st));
 		return CLI_INTERNAL;
 	}
-	inkan_dkim_set_flags(dkim, flags);
-	if (keys != NULL) {
-		st = inkan_dkim_load_key_file(dkim, keys);
+	inkan_dkim_set_flags(run->dkim, o->flags);
+	if (o->keys != NULL) {
+		st = inkan_dkim_load_key_file(run->dkim, o->keys);
 		if (st != INKAN_OK) {
-			cli_error(cli, "%s: %s", keys, inkan_strerror(st));
-			inkan_dkim_free(dkim);
+			cli_fail(cli, "input", "--keys %s: %s", o->keys,
+				st == INKAN_ERR_IO ? strerror(errno) :
+				inkan_strerror(st));
 			return st == INKAN_ERR_IO ? CLI_INPUT :
 				cli_exit_for_status(st);
 		}
 	}
-	if ((keys == NULL || full != NULL) &&
-	    (rc = cli_dns_resolver(cli, &res)) != CLI_OK) {
-		inkan_dkim_free(dkim);
+	if ((o->keys == NULL || run->full != NULL) &&
+	    (rc = cli_dns_resolver(cli, res)) != CLI_OK)
 		return rc;
+	return CLI_OK;
+}
+
+static int
+cmd_verify(struct cli *cli, int argc, char **argv)
+{
+	struct verify_cli o;
+	struct verify_run run;
+	struct inkan_resolver *res = NULL;
+	struct cli_args a;
+	int id, rc;
+	size_t i;
+
+	memset(&o, 0, sizeof(o));
+	memset(&run, 0, sizeof(run));
+	cli_args_init(&a, cli, argc, argv);
+	while ((id = cli_opt_next(&a)) > 0)
+		verify_take(cli, &o, &a, id);
+	if (id < 0)
+		return cli_args_end(&a);
+	rc = verify_setup(cli, &o, &run, &res);
+	if (rc == CLI_OK) {
+		run.many = a.pos.n > 1 || o.list != NULL;
+		struct cli_msg_src src;
+
+		if (a.pos.n == 0 && o.list == NULL) {
+			src = cli_msg_file(NULL);
+			rc = verify_one(&run, &src);
+		}
+		for (i = 0; i < a.pos.n; i++) {
+			src = cli_msg_file(a.pos.v[i]);
+			rc = worse(rc, verify_one(&run, &src));
+		}
+		if (o.list != NULL)
+			rc = verify_list(&run, o.list, rc);
 	}
-	many = argc - optind > 1 || list != NULL;
-	if ((buf = malloc(READ_CHUNK)) == NULL) {
-		inkan_dkim_free(dkim);
-		cli_dns_free(cli, res);
-		return CLI_INTERNAL;
-	}
-	if (optind == argc && list == NULL)
-		rc = verify_file(cli, dkim, NULL, 0, buf, authserv_id, full);
-	for (i = optind; i < argc; i++)
-		rc = worse(rc, verify_file(cli, dkim, argv[i], many, buf,
-			authserv_id, full));
-	if (list != NULL)
-		rc = verify_list(cli, dkim, list, rc, buf, authserv_id, full);
-	free(buf);
-	inkan_dkim_free(dkim);
+	cli_args_free(&a);
+	inkan_dkim_free(run.dkim);
 	cli_dns_free(cli, res);
 	return rc;
 }

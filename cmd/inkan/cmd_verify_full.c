@@ -21,6 +21,7 @@
 
 #include <inkan/authres.h>
 
+#include "cli_msg.h"
 #include "cmd_verify_full.h"
 
 int
@@ -57,43 +58,10 @@ utf8_locale(void)
 	return 0;
 }
 
-/* stream @path into @v as cli_read_message() does (mbox "From " line
- * skipped); errors are printed */
 static inkan_status
-read_into(struct cli *cli, const char *path, const char *name,
-	inkan_verify *v)
+verify_feed(void *arg, const char *data, size_t len)
 {
-	FILE *f = path != NULL && strcmp(path, "-") != 0 ?
-		fopen(path, "rb") : stdin;
-	char chunk[65536];
-	size_t n;
-	int first = 1;
-	inkan_status st = INKAN_OK;
-
-	if (f == NULL) {
-		cli_error(cli, "%s: cannot open", name);
-		return INKAN_ERR_IO;
-	}
-	while (st == INKAN_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		const char *p = chunk;
-		if (first && n >= 5 && memcmp(chunk, "From ", 5) == 0) {
-			const char *lf = memchr(chunk, '\n', n);
-			size_t skip = lf ? (size_t)(lf - chunk) + 1 : n;
-			p += skip;
-			n -= skip;
-		}
-		first = 0;
-		st = inkan_verify_feed(v, p, n);
-	}
-	if (st == INKAN_OK && ferror(f)) {
-		cli_error(cli, "%s: read error", name);
-		st = INKAN_ERR_IO;
-	} else if (st != INKAN_OK) {
-		cli_error(cli, "%s: %s", name, inkan_strerror(st));
-	}
-	if (f != stdin)
-		fclose(f);
-	return st;
+	return inkan_verify_feed(arg, data, len);
 }
 
 static int
@@ -108,9 +76,14 @@ print_text(struct cli *cli, inkan_verify *v, const inkan_verify_result *res,
 		cli_error(cli, "%s: %s", name, inkan_strerror(st));
 		return cli_exit_for_status(st);
 	}
-	if (many)
-		fprintf(cli->out, "== %s\n", name);
-	fprintf(cli->out, "%s\n%s\n", summary, res->authres);
+	if (many) {
+		fputs("== ", cli->out);
+		cli_text_str(cli->out, name);
+		fputc('\n', cli->out);
+	}
+	fprintf(cli->out, "%s\n", summary);
+	verify_skipped_note(cli, res->dkim_skipped);
+	fprintf(cli->out, "%s\n", res->authres);
 	if (many)
 		fputc('\n', cli->out);
 	inkan_free(cli->ctx, summary);
@@ -119,9 +92,10 @@ print_text(struct cli *cli, inkan_verify *v, const inkan_verify_result *res,
 
 int
 verify_full_file(struct cli *cli, inkan_dkim *dkim,
-	const struct verify_full *full, const char *path, int many)
+	const struct verify_full *full, const struct cli_msg_src *src,
+	int many)
 {
-	const char *name = path && strcmp(path, "-") != 0 ? path : "(stdin)";
+	const char *name = src->name;
 	inkan_verify_options o;
 	inkan_verify_envelope env = { full->ip, full->helo, full->mail_from };
 	const inkan_verify_result *res = NULL;
@@ -147,8 +121,8 @@ verify_full_file(struct cli *cli, inkan_dkim *dkim,
 		inkan_verify_free(v);
 		return CLI_USAGE;
 	}
-	if (st == INKAN_OK && (st = read_into(cli, path, name, v)) !=
-	    INKAN_OK) {
+	if (st == INKAN_OK && (st = cli_msg_src_stream(cli, src, verify_feed, v))
+	    != INKAN_OK) {
 		inkan_verify_free(v);
 		return cli_exit_for_status(st);
 	}

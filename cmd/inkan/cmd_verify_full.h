@@ -21,18 +21,44 @@ struct verify_full {
 };
 
 /*
- * Verify the message at @path (NULL or "-": stdin) and print the summary
+ * Verify the message @src and print the summary
  * and the header (or JSON with --json). @dkim is the CLI's DKIM handle
  * (flags, --keys). Returns the exit code for this message:
  * 0 DMARC pass, or no DMARC policy and nothing failed; 1 a fail; 3 a
  * temporary error; 4 unreadable or malformed input; 5 internal.
  */
+struct cli_msg_src;
 int verify_full_file(struct cli *cli, inkan_dkim *dkim,
-	const struct verify_full *full, const char *path, int many);
+	const struct verify_full *full, const struct cli_msg_src *src,
+	int many);
 
 /* cmd_verify_json.c: the whole result as one JSON object line */
 void verify_full_json(struct cli *cli, const struct verify_full *full,
 	const char *name, const inkan_verify_result *r, int exit_code);
+
+/* One run of `inkan verify` over any number of messages. */
+struct verify_run {
+	struct cli *cli;
+	inkan_dkim *dkim;		/* flags, --keys; owned by the run */
+	const struct verify_full *full;	/* NULL: DKIM only */
+	const char *authserv_id;
+	int many;			/* several messages: name each */
+	size_t messages;		/* read so far */
+};
+
+/*
+ * Verify the one message @src and print its result; with --json exactly
+ * one JSON line, an error line when it could not be verified. Returns the
+ * exit code for this message. (A mailbox reader calls this once per
+ * message, with a source whose read function streams that message.)
+ */
+int verify_one(struct verify_run *run, const struct cli_msg_src *src);
+
+/* The JSON line of a message that could not be verified. */
+void verify_json_error(struct cli *cli, const char *name, int rc);
+
+/* Text mode: say that @skipped signatures were over the cap. */
+void verify_skipped_note(struct cli *cli, size_t skipped);
 
 /* the exit code of an outcome (see verify_full_file) */
 int verify_full_exit(inkan_verify_outcome o);

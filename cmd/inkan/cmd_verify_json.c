@@ -200,5 +200,6 @@ verify_full_json(struct cli *cli, const struct verify_full *full,
 	dmarc_json(o, r->dmarc);
 	notes_json(o, r);
 	key(o, "authentication_results", r->authres);
-	fputs("}\n", o);
+	fputs("}", o);
+	cli_json_done(cli);
 }

@@ -1,134 +1,120 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * main.c - inkan command line: global options and subcommand dispatch.
+ * main.c - inkan command line: global options, subcommand dispatch, and
+ * the JSON error document.
  *
- * Global options may stand anywhere on the line so that `inkan --json spf
- * ...` and `inkan spf ... --json` mean the same; they are removed from argv
- * before the subcommand sees it.
+ * Global options may stand anywhere on the line, so `inkan --json spf ...`
+ * and `inkan spf ... --json` mean the same: main.c takes those before the
+ * command name, the command's own parse (cli_opt_next) the others.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <inkan/ctx.h>
+#include <inkan/json.h>
 
-#include "cli.h"
+#include "cli_opt.h"
 
+/*
+ * With --json, an error that left no JSON document on stdout gets one:
+ * {"error": CODE, "message": TEXT, "exit": N} (docs/inkan.1).
+ */
 static void
-print_overview(FILE *to)
+json_error(struct cli *cli, int rc)
 {
-	const struct cli_command *c;
+	inkan_json *j;
 
-	fprintf(to, "usage: inkan [--json] [--dns-zone FILE ...] "
-		"[--dns-server ADDR[@PORT]] COMMAND [ARGS]\n"
-		"       inkan --version\n       inkan COMMAND --help\n\n"
-		"commands:\n");
-	for (c = cli_commands; c->name != NULL; c++)
-		fprintf(to, "  %-10s %s\n", c->name, c->summary);
-	fprintf(to, "\nExit status: see inkan(1).\n");
+	if (!cli->json || rc == CLI_OK || cli->json_docs > 0 ||
+	    cli->ctx == NULL || (j = cli_json_new(cli)) == NULL)
+		return;
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "error", cli->err_code ? cli->err_code :
+		cli_error_code(rc));
+	inkan_json_member_cstr(j, "message", cli->err_msg ? cli->err_msg :
+		cli_error_code(rc));
+	inkan_json_member_int(j, "exit", rc);
+	if (cli->command != NULL)
+		inkan_json_member_cstr(j, "command", cli->command);
+	inkan_json_object_end(j);
+	(void)cli_json_finish(cli, j);
+	inkan_json_free(j);
 }
 
-/* Take a global option at argv[*i] (with its value); 1 if it was one,
- * 0 if not, -1 on a usage error. */
 static int
-take_global(struct cli *cli, int argc, char **argv, int *i)
+run(struct cli *cli, int argc, char **argv)
 {
-	const char *a = argv[*i];
-	const char *val = NULL;
-	size_t nlen;
-	const char *eq = strchr(a, '=');
-	int is_zone, is_server;
+	const struct cli_command *const *c;
+	struct cli_args a;
+	int r;
 
-	nlen = eq ? (size_t)(eq - a) : strlen(a);
-	if (strcmp(a, "--json") == 0) { cli->json = 1; return 1; }
-	if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) {
-		cli->verbose++;
-		return 1;
+	cli_args_init(&a, cli, argc, argv);
+	a.stop_at_operand = 1;
+	while ((r = cli_opt_next(&a)) > 0)
+		;	/* only globals stand before the command */
+	if (r < 0)
+		return cli_args_end(&a);
+	cli_args_free(&a);
+	if (a.i >= argc) {
+		cli_help(NULL, NULL, stderr);
+		return cli_usage_error(cli, "missing-argument",
+			"no command given");
 	}
-	if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-		cli->help = 1;
-		return 1;
+	for (c = cli_commands; *c != NULL; c++)
+		if (strcmp((*c)->name, argv[a.i]) == 0)
+			break;
+	if (*c == NULL) {
+		cli_fail(cli, "unknown-command", "unknown command '%s' "
+			"(see inkan --help)", argv[a.i]);
+		return CLI_USAGE;
 	}
-	is_zone = nlen == 10 && strncmp(a, "--dns-zone", 10) == 0;
-	is_server = nlen == 12 && strncmp(a, "--dns-server", 12) == 0;
-	if (!is_zone && !is_server)
-		return 0;
-	if (eq != NULL)
-		val = eq + 1;
-	else if (*i + 1 < argc)
-		val = argv[++*i];
-	if (val == NULL || *val == '\0') {
-		fprintf(stderr, "inkan: %.*s needs a value\n", (int)nlen, a);
-		return -1;
-	}
-	if (is_server) {
-		cli->dns_server = val;
-	} else if (cli->ndns_zones == CLI_MAX_ZONES) {
-		fprintf(stderr, "inkan: at most %d --dns-zone files\n",
-			CLI_MAX_ZONES);
-		return -1;
-	} else {
-		cli->dns_zones[cli->ndns_zones++] = val;
-	}
-	return 1;
+	cli->cmd = *c;
+	cli->command = (*c)->name;
+	return (*c)->fn(cli, argc - a.i, argv + a.i);
 }
 
 int
 main(int argc, char **argv)
 {
 	struct cli cli;
-	const struct cli_command *c;
-	char *rest[256];
-	int nrest = 0, i, r, passthrough = 0;
 	inkan_status st;
+	int rc;
 
 	memset(&cli, 0, sizeof(cli));
 	cli.prog = "inkan";
 	cli.out = stdout;
 	cli.err = stderr;
-	if (argc > (int)(sizeof(rest) / sizeof(rest[0]))) {
-		fprintf(stderr, "inkan: too many arguments\n");
-		return CLI_USAGE;
-	}
-	for (i = 1; i < argc; i++) {
-		if (!passthrough && strcmp(argv[i], "--") == 0) {
-			passthrough = 1;
-			rest[nrest++] = argv[i];
-			continue;
-		}
-		if (!passthrough && strcmp(argv[i], "--version") == 0) {
-			printf("inkan %s\n", inkan_version());
-			return CLI_OK;
-		}
-		r = passthrough ? 0 : take_global(&cli, argc, argv, &i);
-		if (r < 0)
-			return CLI_USAGE;
-		if (r == 0)
-			rest[nrest++] = argv[i];
-	}
-	if (nrest == 0) {
-		print_overview(cli.help ? stdout : stderr);
-		return cli.help ? CLI_OK : CLI_USAGE;
-	}
-	for (c = cli_commands; c->name != NULL; c++)
-		if (strcmp(c->name, rest[0]) == 0)
-			break;
-	if (c->name == NULL) {
-		fprintf(stderr, "inkan: unknown command '%s' "
-			"(see inkan --help)\n", rest[0]);
-		return CLI_USAGE;
-	}
-	cli.command = c->name;
-	if (cli.help) {
-		cli_usage(&cli, stdout);
-		return CLI_OK;
-	}
 	st = inkan_ctx_new(NULL, &cli.ctx);
 	if (st != INKAN_OK) {
 		fprintf(stderr, "inkan: %s\n", inkan_strerror(st));
 		return CLI_INTERNAL;
 	}
-	rest[nrest] = NULL;
-	r = c->fn(&cli, nrest, rest);
+	/* --json decides how even an error before it is reported */
+	for (rc = 1; rc < argc && strcmp(argv[rc], "--") != 0; rc++)
+		if (strcmp(argv[rc], "--json") == 0)
+			cli.json = 1;
+	cli.raw_out = stdout;
+	if (!cli.json) {
+		/* no stranger's control bytes reach a terminal */
+		FILE *o = cli_term_open(stdout), *e = cli_term_open(stderr);
+
+		if (o != NULL)
+			cli.out = o;
+		if (e != NULL) {
+			setvbuf(e, NULL, _IOLBF, 0);
+			cli.err = e;
+		}
+	}
+	rc = run(&cli, argc, argv);
+	json_error(&cli, rc);
+	if (cli.out != stdout && fclose(cli.out) != 0 && rc == CLI_OK)
+		rc = CLI_INTERNAL;
+	if (cli.err != stderr)
+		fclose(cli.err);
+	if (fflush(stdout) != 0 && rc == CLI_OK)
+		rc = CLI_INTERNAL;	/* e.g. a full disk: say so */
 	inkan_ctx_free(cli.ctx);
-	return r;
+	cli_strv_free(&cli.dns_zones);
+	free(cli.err_msg);
+	return rc;
 }

@@ -279,6 +279,11 @@ typedef enum inkan_dkim_canon {
 	INKAN_DKIM_CANON_RELAXED = 2
 } inkan_dkim_canon;
 
+/* The longest signature lifetime inkan_dkim_sign_add() accepts (100
+ * years, in seconds): x= stays far from wrapping and within the 12 digits
+ * RFC 6376 3.5 lets a verifier read as a number. */
+#define INKAN_DKIM_MAX_LIFETIME 3155760000ULL
+
 /* One signature to make. Strings are copied by inkan_dkim_sign_add(). */
 typedef struct inkan_dkim_sign_key {
 	const char *domain;		/* d= (required) */
@@ -287,7 +292,8 @@ typedef struct inkan_dkim_sign_key {
 	inkan_dkim_canon header_canon;
 	inkan_dkim_canon body_canon;
 	const char *auid;		/* i=, or NULL for none */
-	uint64_t lifetime;		/* x= t= + lifetime; 0: no x= */
+	/* x= t= + lifetime; 0: no x=; at most INKAN_DKIM_MAX_LIFETIME */
+	uint64_t lifetime;
 	/* header names to sign, NULL-terminated, each signed once per
 	 * instance plus once more (oversigned); NULL = the default set */
 	const char *const *headers;

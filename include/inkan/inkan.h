@@ -23,5 +23,6 @@
 #include <inkan/verify.h>
 #include <inkan/domain.h>
 #include <inkan/report.h>
+#include <inkan/json.h>
 
 #endif

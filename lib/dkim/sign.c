@@ -224,7 +224,8 @@ inkan_dkim_sign_add(inkan_dkim_sign *s, const inkan_dkim_sign_key *key)
 	    !ik_dkim_domain_ok(key->selector, strlen(key->selector), 1) ||
 	    strlen(key->domain) + strlen(key->selector) + 12 >
 	    IK_DKIM_MAX_QNAME ||
-	    (key->auid != NULL && !auid_ok(key->auid, key->domain)))
+	    (key->auid != NULL && !auid_ok(key->auid, key->domain)) ||
+	    key->lifetime > INKAN_DKIM_MAX_LIFETIME)
 		return INKAN_ERR_INVALID;
 	n = ik_reallocarray(ctx, s->keys, s->nkeys + 1, sizeof(*n));
 	if (n == NULL)
@@ -548,6 +549,12 @@ inkan_dkim_sign_eom(inkan_dkim_sign *s)
 	ik_buf_init(&hl->names, s->d->ctx, 64 * 1024);
 	st = ik_digest_new(s->d->crypto, IK_HASH_SHA256, &d);
 	now = inkan_ctx_now(s->d->ctx);
+	/* RFC 6376 3.5: t= and x= are plain decimal seconds; a clock
+	 * before 1970 cannot be written, and x= = t= + lifetime must not
+	 * wrap (lifetime is at most INKAN_DKIM_MAX_LIFETIME, checked by
+	 * inkan_dkim_sign_add) */
+	if (now < 0 || (uint64_t)now > UINT64_MAX - INKAN_DKIM_MAX_LIFETIME)
+		st = INKAN_ERR_INVALID;
 	for (i = 0; i < s->nkeys && st == INKAN_OK; i++)
 		st = sign_one(s, &s->keys[i], now, hl, d);
 	ik_digest_free(d);

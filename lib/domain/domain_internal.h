@@ -113,8 +113,6 @@ void ik_domain_txt_append(ik_dout *o, const char *text, size_t len,
 	const char *sep);
 /* The same with Route 53's escapes (\ooo octal for odd bytes). */
 void ik_domain_txt_append_r53(ik_dout *o, const char *text, size_t len);
-/* Append @s as a JSON string body (no quotes). */
-void ik_domain_json_append(ik_dout *o, const char *s, size_t len);
 
 /* The key record text for selector @s: "v=DKIM1; k=...; p=..." */
 void ik_domain_key_record(const inkan_domain_selector *s, ik_dout *out);

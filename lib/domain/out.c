@@ -129,28 +129,6 @@ ik_domain_txt_append_r53(ik_dout *o, const char *text, size_t len)
 	txt_strings(o, text, len, " ", 1);
 }
 
-void
-ik_domain_json_append(ik_dout *o, const char *s, size_t len)
-{
-	size_t i;
-	char esc[8];
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			ik_dout_append(o, esc, 2);
-		} else if (c < 0x20 || c == 0x7f) {
-			snprintf(esc, sizeof(esc), "\\u%04x", c);
-			ik_dout_puts(o, esc);
-		} else {
-			ik_dout_append(o, s + i, 1);
-		}
-	}
-}
-
 INKAN_API inkan_status
 inkan_domain_txt_quote(inkan_ctx *ctx, const char *text, size_t len,
 	char **out)

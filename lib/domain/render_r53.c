@@ -14,17 +14,43 @@
  */
 #include <string.h>
 
+#include <inkan/json.h>
+
 #include "core/alloc.h"
 #include "domain/domain_internal.h"
 
 void ik_domain_render_r53(ik_dout *o, const inkan_domain_records *rs);
 
+static int
+dout_sink(void *arg, const char *s, size_t len)
+{
+	ik_dout_append(arg, s, len);
+	return 0;
+}
+
+/* A JSON string literal through the library's one escaper. */
 static void
 json_str(ik_dout *o, const char *s)
 {
-	ik_dout_puts(o, "\"");
-	ik_domain_json_append(o, s, strlen(s));
-	ik_dout_puts(o, "\"");
+	(void)inkan_json_escape(s, strlen(s), dout_sink, o);
+}
+
+/* The same for @s with a '.' after it (an absolute DNS name). */
+static void
+json_fqdn(ik_dout *o, const char *s)
+{
+	size_t len = strlen(s);
+	char *full = ik_malloc(o->b.ctx, len + 2);
+
+	if (full == NULL) {
+		if (o->st == INKAN_OK)
+			o->st = INKAN_ERR_NOMEM;
+		return;
+	}
+	memcpy(full, s, len);
+	full[len] = '.';
+	(void)inkan_json_escape(full, len + 1, dout_sink, o);
+	ik_free(o->b.ctx, full);
 }
 
 void
@@ -57,9 +83,8 @@ ik_domain_render_r53(ik_dout *o, const inkan_domain_records *rs)
 		ik_dout_printf(o, "%s\n    {\n      \"Action\": \"UPSERT\",\n"
 			"      \"ResourceRecordSet\": {\n        \"Name\": ",
 			i ? "," : "");
-		ik_dout_puts(o, "\"");
-		ik_domain_json_append(o, r->name, strlen(r->name));
-		ik_dout_puts(o, ".\",\n        \"Type\": ");
+		json_fqdn(o, r->name);
+		ik_dout_puts(o, ",\n        \"Type\": ");
 		json_str(o, t != NULL ? t : "TXT");
 		ik_dout_printf(o, ",\n        \"TTL\": %u,\n        "
 			"\"ResourceRecords\": [ { \"Value\": ", r->ttl);

@@ -22,7 +22,7 @@
 #include <inkan/dns.h>
 
 #include "report/owner_internal.h"
-#include "report/owner_summary.h"
+#include <inkan/report_owner.h>
 #include "core/alloc.h"
 
 #define NAME_MAX_LEN 256
@@ -160,7 +160,7 @@ save_round(inkan_report_store *s, struct slot *sl, size_t n)
 }
 
 inkan_status
-ik_enrich_ptr(inkan_report_store *s, inkan_resolver *r, size_t window,
+inkan_report_enrich(inkan_report_store *s, inkan_resolver *r, size_t window,
 	int64_t budget_ms, size_t *resolved, size_t *left)
 {
 	int64_t deadline = now_ms() + budget_ms;

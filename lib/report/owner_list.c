@@ -9,10 +9,12 @@
 
 #include <zlib.h>
 
-#include "report/owner_list.h"
-#include "report/owner_internal.h"
+#include <inkan/report_owner.h>
 
-inkan_status
+#include "report/owner_internal.h"
+#include "core/alloc.h"
+
+static inkan_status
 ik_owner_reports(inkan_report_store *s, const char *domain, int64_t since,
 	int64_t limit, ik_report_res *out)
 {
@@ -28,7 +30,7 @@ ik_owner_reports(inkan_report_store *s, const char *domain, int64_t since,
 		NULL);
 }
 
-inkan_status
+static inkan_status
 ik_owner_source_records(inkan_report_store *s, const char *domain,
 	const char *ip, int64_t since, int64_t limit, ik_report_res *out)
 {
@@ -44,7 +46,7 @@ ik_owner_source_records(inkan_report_store *s, const char *domain,
 		" ORDER BY r.begin_ts DESC, c.id LIMIT ?", p, 4, out, NULL);
 }
 
-inkan_status
+static inkan_status
 ik_owner_failures(inkan_report_store *s, const char *domain, int64_t limit,
 	ik_report_res *out)
 {
@@ -71,7 +73,7 @@ b64v(int c)
 	return c == '+' ? 62 : c == '/' ? 63 : -1;
 }
 
-inkan_status
+static inkan_status
 ik_owner_raw(inkan_report_store *s, int64_t id, size_t max, ik_buf *out)
 {
 	ik_report_res r = { 0 };
@@ -128,4 +130,119 @@ ik_owner_raw(inkan_report_store *s, int64_t id, size_t max, ik_buf *out)
 	}
 	ik_buf_free(&gz);
 	return st;
+}
+
+/* ---- the public face: tables and raw XML ---- */
+
+struct inkan_report_table {
+	ik_report_res res;
+};
+
+size_t
+inkan_report_table_rows(const inkan_report_table *t)
+{
+	return t ? t->res.nrows : 0;
+}
+
+size_t
+inkan_report_table_cols(const inkan_report_table *t)
+{
+	return t ? t->res.ncols : 0;
+}
+
+const char *
+inkan_report_table_get(const inkan_report_table *t, size_t row, size_t col)
+{
+	if (t == NULL || row >= t->res.nrows || col >= t->res.ncols)
+		return NULL;
+	return ik_report_res_get(&t->res, row, col);
+}
+
+void
+inkan_report_table_free(inkan_report_table *t)
+{
+	if (t == NULL)
+		return;
+	const inkan_ctx *ctx = t->res.ctx;
+	ik_report_res_free(&t->res);
+	ik_free(ctx, t);
+}
+
+static inkan_status
+table_new(inkan_report_store *s, inkan_report_table **out)
+{
+	*out = ik_calloc(s->ctx, 1, sizeof(**out));
+	return *out ? INKAN_OK : INKAN_ERR_NOMEM;
+}
+
+static inkan_status
+table_done(inkan_report_store *s, inkan_status st, inkan_report_table **out)
+{
+	if (st != INKAN_OK) {
+		ik_free(s->ctx, *out);
+		*out = NULL;
+	} else if ((*out)->res.ctx == NULL) {
+		(*out)->res.ctx = s->ctx;	/* an empty result */
+	}
+	return st;
+}
+
+inkan_status
+inkan_report_list_reports(inkan_report_store *s, const char *domain,
+	int64_t since, int64_t limit, inkan_report_table **out)
+{
+	inkan_status st = table_new(s, out);
+
+	if (st != INKAN_OK)
+		return st;
+	return table_done(s, ik_owner_reports(s, domain, since, limit,
+		&(*out)->res), out);
+}
+
+inkan_status
+inkan_report_list_source(inkan_report_store *s, const char *domain,
+	const char *ip, int64_t since, int64_t limit, inkan_report_table **out)
+{
+	inkan_status st = table_new(s, out);
+
+	if (st != INKAN_OK)
+		return st;
+	return table_done(s, ik_owner_source_records(s, domain, ip, since,
+		limit, &(*out)->res), out);
+}
+
+inkan_status
+inkan_report_list_failures(inkan_report_store *s, const char *domain,
+	int64_t limit, inkan_report_table **out)
+{
+	inkan_status st = table_new(s, out);
+
+	if (st != INKAN_OK)
+		return st;
+	return table_done(s, ik_owner_failures(s, domain, limit,
+		&(*out)->res), out);
+}
+
+inkan_status
+inkan_report_raw(inkan_report_store *s, int64_t id, size_t max, char **xml,
+	size_t *len)
+{
+	ik_buf b;
+	inkan_status st;
+
+	*xml = NULL;
+	*len = 0;
+	ik_buf_init(&b, s->ctx, max);
+	st = ik_owner_raw(s, id, max, &b);
+	if (st == INKAN_OK)
+		st = ik_buf_take(&b, xml, len);
+	ik_buf_free(&b);
+	return st;
+}
+
+void
+inkan_report_raw_free(inkan_report_store *s, char *xml)
+{
+	if (s != NULL)
+		ik_free(s->ctx, xml);
 }

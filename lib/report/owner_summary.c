@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/owner_summary.h"
+#include <inkan/report_owner.h>
 #include "report/owner_internal.h"
 #include "core/alloc.h"
 #include "core/ascii.h"
@@ -32,11 +32,11 @@ sfmt(char *buf, size_t n, const char *fmt, ...)
 }
 
 const char *
-ik_src_class_name(enum ik_src_class c)
+inkan_report_src_class_name(inkan_report_src_class c)
 {
 	static const char *const n[] = { "own", "provider", "forwarder",
 		"unknown" };
-	return c < IK_SRC__COUNT ? n[c] : "unknown";
+	return c < INKAN_REPORT_SRC__COUNT ? n[c] : "unknown";
 }
 
 /* Sending services recognised by the PTR or by the domain they use for
@@ -142,20 +142,20 @@ pct(uint64_t a, uint64_t b)
 }
 
 static void
-classify(struct ik_sum_domain *d, struct ik_sum_source *s,
-	const struct ik_sum_opts *o)
+classify(inkan_report_sum_domain *d, inkan_report_sum_source *s,
+	const inkan_report_sum_opts *o)
 {
 	const char *prov;
 
 	for (size_t i = 0; i < o->nown; i++)
 		if (in_net(s->ip, o->own_nets[i])) {
-			s->cls = IK_SRC_OWN;
+			s->cls = INKAN_REPORT_SRC_OWN;
 			sfmt(s->evidence, sizeof(s->evidence), "in your "
 				"networks (%s)", o->own_nets[i]);
 			return;
 		}
 	if (*s->ptr && s->ptr_confirmed && under(s->ptr, d->domain)) {
-		s->cls = IK_SRC_OWN;
+		s->cls = INKAN_REPORT_SRC_OWN;
 		sfmt(s->evidence, sizeof(s->evidence), "its PTR %s is in your "
 			"domain (forward-confirmed)", s->ptr);
 		return;
@@ -163,20 +163,20 @@ classify(struct ik_sum_domain *d, struct ik_sum_source *s,
 	for (size_t i = 0; i < o->nincludes; i++)
 		if ((*s->ptr && s->ptr_confirmed && under(s->ptr,
 		    o->includes[i])) || under(s->spf_domain, o->includes[i])) {
-			s->cls = IK_SRC_PROVIDER;
+			s->cls = INKAN_REPORT_SRC_PROVIDER;
 			sfmt(s->evidence, sizeof(s->evidence), "your SPF "
 				"includes %s", o->includes[i]);
 			return;
 		}
 	if (*s->ptr && s->ptr_confirmed && (prov = provider_of(s->ptr))) {
-		s->cls = IK_SRC_PROVIDER;
+		s->cls = INKAN_REPORT_SRC_PROVIDER;
 		sfmt(s->evidence, sizeof(s->evidence), "%s (PTR %s)", prov,
 			s->ptr);
 		return;
 	}
 	if ((prov = provider_of(s->spf_domain)) ||
 	    (prov = provider_of(s->dkim_domain))) {
-		s->cls = IK_SRC_PROVIDER;
+		s->cls = INKAN_REPORT_SRC_PROVIDER;
 		sfmt(s->evidence, sizeof(s->evidence), "%s (%s domain %s)",
 			prov, provider_of(s->spf_domain) ? "MAIL FROM" : "DKIM",
 			provider_of(s->spf_domain) ? s->spf_domain :
@@ -185,27 +185,27 @@ classify(struct ik_sum_domain *d, struct ik_sum_source *s,
 	}
 	/* most of its mail passes SPF aligned: your SPF authorizes it */
 	if (s->spf_aligned * 2 > s->msgs) {
-		s->cls = IK_SRC_OWN;
+		s->cls = INKAN_REPORT_SRC_OWN;
 		sfmt(s->evidence, sizeof(s->evidence), "authorized by "
 			"your SPF (reporters saw SPF pass, aligned with %s)",
 			d->domain);
 		return;
 	}
 	if (s->dkim_aligned * 2 > s->msgs && s->spf_aligned * 2 < s->msgs) {
-		s->cls = IK_SRC_FORWARDER;
+		s->cls = INKAN_REPORT_SRC_FORWARDER;
 		sfmt(s->evidence, sizeof(s->evidence), "SPF fails but your "
 			"DKIM signature passes: mail relayed by a forwarder or "
 			"list");
 		return;
 	}
-	s->cls = IK_SRC_UNKNOWN;
+	s->cls = INKAN_REPORT_SRC_UNKNOWN;
 	sfmt(s->evidence, sizeof(s->evidence), "not in your SPF, no "
 		"known provider%s", *s->ptr ? "" : ", no PTR");
 }
 
 /* what fails for this source, and the fix */
 static void
-explain(struct ik_sum_domain *d, struct ik_sum_source *s)
+explain(inkan_report_sum_domain *d, inkan_report_sum_source *s)
 {
 	char spf[256], dkim[256];
 	uint64_t fail = s->msgs - s->pass;
@@ -229,7 +229,7 @@ explain(struct ik_sum_domain *d, struct ik_sum_source *s)
 	else if (strcmp(s->dkim_result, "pass") == 0 && s->dkim_aligned == 0)
 		sfmt(dkim, sizeof(dkim), "DKIM signed by %s, not aligned "
 			"with %s", s->dkim_domain, d->domain);
-	else if (s->list > 0 || s->cls == IK_SRC_FORWARDER)
+	else if (s->list > 0 || s->cls == INKAN_REPORT_SRC_FORWARDER)
 		sfmt(dkim, sizeof(dkim), "DKIM %s (body changed in transit,"
 			" e.g. by a mailing list)", *s->dkim_result ?
 			s->dkim_result : "fails");
@@ -240,8 +240,8 @@ explain(struct ik_sum_domain *d, struct ik_sum_source *s)
 	sfmt(s->why, sizeof(s->why), "%.0f%% fails: %s; %s",
 		pct(fail, s->msgs), spf, dkim);
 	switch (s->cls) {
-	case IK_SRC_OWN:
-	case IK_SRC_PROVIDER:
+	case INKAN_REPORT_SRC_OWN:
+	case INKAN_REPORT_SRC_PROVIDER:
 		if (s->no_dkim * 2 >= s->msgs || s->dkim_aligned == 0)
 			sfmt(s->fix, sizeof(s->fix), "sign this source's "
 				"mail with DKIM for %s (publish its key under "
@@ -252,7 +252,7 @@ explain(struct ik_sum_domain *d, struct ik_sum_source *s)
 			sfmt(s->fix, sizeof(s->fix), "check this source's "
 				"DKIM key and SPF record");
 		break;
-	case IK_SRC_FORWARDER:
+	case INKAN_REPORT_SRC_FORWARDER:
 		sfmt(s->fix, sizeof(s->fix), "nothing on your side when "
 			"DKIM survives; lists that change the body need ARC or "
 			"From rewriting");
@@ -275,25 +275,25 @@ next_policy(const char *p)
 }
 
 static void
-verdict(struct ik_sum_domain *d)
+verdict(inkan_report_sum_domain *d)
 {
-	uint64_t legit = d->class_msgs[IK_SRC_OWN] +
-		d->class_msgs[IK_SRC_PROVIDER];
-	uint64_t legit_pass = d->class_pass[IK_SRC_OWN] +
-		d->class_pass[IK_SRC_PROVIDER];
-	uint64_t unk = d->class_msgs[IK_SRC_UNKNOWN];
-	uint64_t unk_pass = d->class_pass[IK_SRC_UNKNOWN];
+	uint64_t legit = d->class_msgs[INKAN_REPORT_SRC_OWN] +
+		d->class_msgs[INKAN_REPORT_SRC_PROVIDER];
+	uint64_t legit_pass = d->class_pass[INKAN_REPORT_SRC_OWN] +
+		d->class_pass[INKAN_REPORT_SRC_PROVIDER];
+	uint64_t unk = d->class_msgs[INKAN_REPORT_SRC_UNKNOWN];
+	uint64_t unk_pass = d->class_pass[INKAN_REPORT_SRC_UNKNOWN];
 	size_t nunk = 0;
-	const struct ik_sum_source *worst = NULL;
+	const inkan_report_sum_source *worst = NULL;
 	const char *next = next_policy(d->p);
 	char tail[256];
 
 	for (size_t i = 0; i < d->nsrc; i++) {
-		const struct ik_sum_source *s = &d->src[i];
-		if (s->cls == IK_SRC_UNKNOWN)
+		const inkan_report_sum_source *s = &d->src[i];
+		if (s->cls == INKAN_REPORT_SRC_UNKNOWN)
 			nunk++;
 		/* a source of yours with more than 2% failing blocks */
-		if ((s->cls == IK_SRC_OWN || s->cls == IK_SRC_PROVIDER) &&
+		if ((s->cls == INKAN_REPORT_SRC_OWN || s->cls == INKAN_REPORT_SRC_PROVIDER) &&
 		    (s->msgs - s->pass) * 50 > s->msgs &&
 		    (worst == NULL || s->msgs - s->pass >
 		    worst->msgs - worst->pass))
@@ -353,8 +353,8 @@ u64(const ik_report_res *r, size_t row, size_t col)
 }
 
 static inkan_status
-load_domain(inkan_report_store *s, const struct ik_sum_opts *o,
-	struct ik_sum_domain *d)
+load_domain(inkan_report_store *s, const inkan_report_sum_opts *o,
+	inkan_report_sum_domain *d)
 {
 	const inkan_ctx *ctx = s->ctx;
 	ik_report_res r;
@@ -391,7 +391,7 @@ load_domain(inkan_report_store *s, const struct ik_sum_opts *o,
 		return INKAN_ERR_NOMEM;
 	}
 	for (size_t i = 0; i < r.nrows; i++) {
-		struct ik_sum_source *x = &d->src[d->nsrc++];
+		inkan_report_sum_source *x = &d->src[d->nsrc++];
 		sfmt(x->ip, sizeof(x->ip), "%s", cell(&r, i, 0));
 		x->msgs = u64(&r, i, 1);
 		x->pass = u64(&r, i, 2);
@@ -482,8 +482,8 @@ load_domain(inkan_report_store *s, const struct ik_sum_opts *o,
 }
 
 inkan_status
-ik_summary_build(inkan_report_store *s, const struct ik_sum_opts *o,
-	struct ik_summary *out)
+inkan_report_summary_build(inkan_report_store *s, const inkan_report_sum_opts *o,
+	inkan_report_summary *out)
 {
 	ik_report_res r;
 	inkan_status st;
@@ -506,7 +506,7 @@ ik_summary_build(inkan_report_store *s, const struct ik_sum_opts *o,
 		return INKAN_ERR_NOMEM;
 	}
 	for (size_t i = 0; i < r.nrows; i++) {
-		struct ik_sum_domain *d = &out->d[out->nd++];
+		inkan_report_sum_domain *d = &out->d[out->nd++];
 		sfmt(d->domain, sizeof(d->domain), "%s", cell(&r, i, 0));
 		d->reports = u64(&r, i, 1);
 		d->msgs = u64(&r, i, 2);
@@ -519,14 +519,14 @@ ik_summary_build(inkan_report_store *s, const struct ik_sum_opts *o,
 	ik_report_res_free(&r);
 	for (size_t i = 0; i < out->nd; i++)
 		if ((st = load_domain(s, o, &out->d[i])) != INKAN_OK) {
-			ik_summary_free(s->ctx, out);
+			inkan_report_summary_free(s->ctx, out);
 			return st;
 		}
 	return INKAN_OK;
 }
 
 void
-ik_summary_free(const inkan_ctx *ctx, struct ik_summary *sum)
+inkan_report_summary_free(const inkan_ctx *ctx, inkan_report_summary *sum)
 {
 	for (size_t i = 0; i < sum->nd; i++) {
 		ik_free(ctx, sum->d[i].src);
@@ -538,7 +538,7 @@ ik_summary_free(const inkan_ctx *ctx, struct ik_summary *sum)
 }
 
 int64_t
-ik_summary_newest(inkan_report_store *s)
+inkan_report_newest(inkan_report_store *s)
 {
 	ik_report_res r;
 	int64_t v = 0;
