@@ -41,6 +41,8 @@ struct ingest {
 	int64_t ints[BATCH][NCOLS];
 	size_t nbatch;
 	uint64_t messages;
+	ik_buf enc;		/* scratch for one record's encoded fields */
+	ik_buf sql_full;	/* the INSERT for a full batch, built once */
 };
 
 /* column kinds of rua_records, in INSERT order */
@@ -58,19 +60,29 @@ flush_batch(struct ingest *g)
 	if (g->nbatch == 0)
 		return INKAN_OK;
 	ik_buf_init(&sql, g->s->ctx, 64 * 1024);
-	ik_buf_puts(&sql, "INSERT INTO rua_records (report, source_ip, count,"
-		" disposition, dkim_eval, spf_eval, reason, header_from,"
-		" envelope_from, dkim, spf, dmarc_pass, dkim_aligned,"
-		" spf_aligned) VALUES ");
+	/* a full batch reuses its SQL text; only the last one differs */
+	ik_buf *text = g->nbatch == BATCH && g->sql_full.len ? &g->sql_full :
+		&sql;
+	if (text == &sql) {
+		ik_buf_puts(&sql, "INSERT INTO rua_records (report, source_ip,"
+			" count, disposition, dkim_eval, spf_eval, reason,"
+			" header_from, envelope_from, dkim, spf, dmarc_pass,"
+			" dkim_aligned, spf_aligned) VALUES ");
+		for (size_t r = 0; r < g->nbatch; r++)
+			ik_buf_puts(&sql, r ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?)" :
+				"(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+		if (g->nbatch == BATCH) {
+			ik_buf_reset(&g->sql_full);
+			ik_buf_append(&g->sql_full, sql.data, sql.len);
+		}
+	}
 	for (size_t r = 0; r < g->nbatch; r++) {
-		ik_buf_puts(&sql, r ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?)" :
-			"(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 		for (size_t c = 0; c < NCOLS; c++)
 			p[r * NCOLS + c] = col_is_int[c] ?
 				IK_RP_I(g->ints[r][c]) :
 				IK_RP_S(g->arena.data + g->off[r][c]);
 	}
-	st = ik_report_query(g->s, ik_buf_str(&sql), p, g->nbatch * NCOLS,
+	st = ik_report_query(g->s, ik_buf_str(text), p, g->nbatch * NCOLS,
 		NULL, NULL);
 	ik_buf_free(&sql);
 	g->nbatch = 0;
@@ -92,9 +104,15 @@ put(struct ingest *g, const char *s)
 static void
 encode_auth(ik_buf *b, const inkan_agg_auth *a, size_t n, int spf)
 {
-	for (size_t i = 0; i < n; i++)
-		ik_buf_printf(b, "%s%s:%s:%s", i ? ";" : "", a[i].domain,
-			spf ? a[i].scope : a[i].selector, a[i].result);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			ik_buf_putc(b, ';');
+		ik_buf_puts(b, a[i].domain);
+		ik_buf_putc(b, ':');
+		ik_buf_puts(b, spf ? a[i].scope : a[i].selector);
+		ik_buf_putc(b, ':');
+		ik_buf_puts(b, a[i].result);
+	}
 }
 
 /* relaxed alignment approximation for reports without policy_evaluated:
@@ -188,7 +206,7 @@ on_record(void *arg, const inkan_agg_meta *m, const inkan_agg_record *rec)
 {
 	struct ingest *g = arg;
 	size_t r = g->nbatch;
-	ik_buf enc;
+	ik_buf *enc = &g->enc;
 	int dkim_al, spf_al;
 	inkan_status st;
 
@@ -209,7 +227,7 @@ on_record(void *arg, const inkan_agg_meta *m, const inkan_agg_record *rec)
 			    related(rec->spf_auth[i].domain, rec->header_from))
 				spf_al = 1;
 	}
-	ik_buf_init(&enc, g->s->ctx, 64 * 1024);
+	ik_buf_reset(enc);
 	g->ints[r][0] = g->rid;
 	g->off[r][1] = put(g, rec->source_ip);
 	g->ints[r][2] = (int64_t)(rec->count > INT64_MAX ? INT64_MAX :
@@ -217,18 +235,20 @@ on_record(void *arg, const inkan_agg_meta *m, const inkan_agg_record *rec)
 	g->off[r][3] = put(g, rec->disposition);
 	g->off[r][4] = put(g, rec->dkim);
 	g->off[r][5] = put(g, rec->spf);
-	ik_buf_printf(&enc, "%s%s%s", rec->reason_type,
-		*rec->reason_comment ? ": " : "", rec->reason_comment);
-	g->off[r][6] = put(g, ik_buf_str(&enc));
+	ik_buf_puts(enc, rec->reason_type);
+	if (*rec->reason_comment) {
+		ik_buf_puts(enc, ": ");
+		ik_buf_puts(enc, rec->reason_comment);
+	}
+	g->off[r][6] = put(g, ik_buf_str(enc));
 	g->off[r][7] = put(g, rec->header_from);
 	g->off[r][8] = put(g, rec->envelope_from);
-	ik_buf_reset(&enc);
-	encode_auth(&enc, rec->dkim_auth, rec->ndkim, 0);
-	g->off[r][9] = put(g, ik_buf_str(&enc));
-	ik_buf_reset(&enc);
-	encode_auth(&enc, rec->spf_auth, rec->nspf, 1);
-	g->off[r][10] = put(g, ik_buf_str(&enc));
-	ik_buf_free(&enc);
+	ik_buf_reset(enc);
+	encode_auth(enc, rec->dkim_auth, rec->ndkim, 0);
+	g->off[r][9] = put(g, ik_buf_str(enc));
+	ik_buf_reset(enc);
+	encode_auth(enc, rec->spf_auth, rec->nspf, 1);
+	g->off[r][10] = put(g, ik_buf_str(enc));
 	g->ints[r][11] = dkim_al || spf_al;
 	g->ints[r][12] = dkim_al;
 	g->ints[r][13] = spf_al;
@@ -497,11 +517,19 @@ inkan_report_ingest(inkan_report_store *s, const void *data, size_t len,
 		g.lim = &deflim;
 	}
 	ik_buf_init(&g.arena, s->ctx, (size_t)BATCH * NCOLS * 64 * 1024);
+	ik_buf_init(&g.enc, s->ctx, 64 * 1024);
+	ik_buf_init(&g.sql_full, s->ctx, 64 * 1024);
+	/* SQLite: a bigger page cache for this connection, so a large
+	 * report's transaction does not spill pages to disk before commit */
+	if (strcmp(s->ops->name, "sqlite") == 0)
+		(void)ik_report_exec(s, "PRAGMA cache_size = -65536");
 	cb.arg = &g;
 	cb.item = on_item;
 	cb.error = on_extract_error;
 	st = inkan_report_extract(s->ctx, data, len, origin, g.lim, &cb);
 	ik_buf_free(&g.arena);
+	ik_buf_free(&g.enc);
+	ik_buf_free(&g.sql_full);
 	if (st == INKAN_ERR_NOT_FOUND) {
 		refuse(&g, origin ? origin : "input", "no DMARC report found "
 			"(not XML, gzip, zip or a report mail)");
