@@ -89,7 +89,56 @@ parse_rate(const char *s, double *out)
 	return 1;
 }
 
-enum { O_CHECK = 1, O_MIN_RATE };
+/* Prometheus text exposition format: label values escape \\, " and LF */
+static void
+prom_label(FILE *o, const char *v)
+{
+	for (; *v != '\0'; v++) {
+		if (*v == '\\' || *v == '"')
+			fputc('\\', o);
+		if (*v == '\n')
+			fputs("\\n", o);
+		else
+			fputc(*v, o);
+	}
+}
+
+static void
+print_prometheus(FILE *o, const inkan_report_summary *sum)
+{
+	static const struct { const char *name, *help; } m[] = {
+		{ "inkan_dmarc_reports", "aggregate reports received" },
+		{ "inkan_dmarc_messages", "messages the reports cover" },
+		{ "inkan_dmarc_pass", "messages that passed DMARC" },
+		{ "inkan_dmarc_spf_aligned", "messages with aligned SPF" },
+		{ "inkan_dmarc_dkim_aligned", "messages with aligned DKIM" },
+	};
+
+	for (size_t k = 0; k < sizeof(m) / sizeof(m[0]); k++) {
+		fprintf(o, "# HELP %s %s\n# TYPE %s gauge\n", m[k].name,
+			m[k].help, m[k].name);
+		for (size_t i = 0; i < sum->nd; i++) {
+			const inkan_report_sum_domain *d = &sum->d[i];
+			uint64_t v[] = { d->reports, d->msgs, d->pass,
+				d->spf_aligned, d->dkim_aligned };
+			fprintf(o, "%s{domain=\"", m[k].name);
+			prom_label(o, d->domain);
+			fprintf(o, "\"} %llu\n", (unsigned long long)v[k]);
+		}
+	}
+	fputs("# HELP inkan_dmarc_class_messages messages by source class\n"
+		"# TYPE inkan_dmarc_class_messages gauge\n", o);
+	for (size_t i = 0; i < sum->nd; i++)
+		for (int c = 0; c < INKAN_REPORT_SRC__COUNT; c++) {
+			fputs("inkan_dmarc_class_messages{domain=\"", o);
+			prom_label(o, sum->d[i].domain);
+			fprintf(o, "\",class=\"%s\"} %llu\n",
+				inkan_report_src_class_name(c),
+				(unsigned long long)sum->d[i].class_msgs[c]);
+		}
+}
+
+enum { O_CHECK = 1, O_MIN_RATE, O_PROMETHEUS };
 
 static const struct cli_opt summary_opts[] = {
 	REPORT_VIEW_OPTIONS,
@@ -97,6 +146,8 @@ static const struct cli_opt summary_opts[] = {
 	  "exit 1 under --min-pass-rate or on a new failing source" },
 	{ "min-pass-rate", 0, O_MIN_RATE, CLI_ARG_STRING, "PCT", 0, 0,
 	  "the lowest DMARC pass rate --check accepts (95, 95%, 0.95)" },
+	{ "prometheus", 0, O_PROMETHEUS, CLI_ARG_NONE, NULL, 0, 0,
+	  "per-domain counters in the Prometheus text format" },
 	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
 };
 
@@ -107,7 +158,7 @@ cmd_report_summary(struct cli *cli, int argc, char **argv)
 	struct report_view_args a;
 	inkan_report_store *store = NULL;
 	inkan_report_summary sum;
-	int id, rc = CLI_OK, check = 0;
+	int id, rc = CLI_OK, check = 0, prom = 0;
 	double min_rate = -1;
 
 	memset(&a, 0, sizeof(a));
@@ -117,6 +168,7 @@ cmd_report_summary(struct cli *cli, int argc, char **argv)
 			continue;
 		switch (id) {
 		case O_CHECK: check = 1; break;
+		case O_PROMETHEUS: prom = 1; break;
 		case O_MIN_RATE:
 			if (!parse_rate(ca.val, &min_rate))
 				rc = cli_usage_error(cli, "bad-value",
@@ -139,7 +191,9 @@ cmd_report_summary(struct cli *cli, int argc, char **argv)
 		cli_args_free(&ca);
 		return rc;
 	}
-	if (cli->json) {
+	if (prom) {
+		print_prometheus(cli->out, &sum);
+	} else if (cli->json) {
 		report_summary_json(cli->out, &sum);
 		cli_json_done(cli);
 	} else {

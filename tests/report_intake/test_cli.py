@@ -144,6 +144,14 @@ def main():
     s3 = src.get('192.0.2.123', {})
     check(s3.get('class') == 'own', 'a PTR in the domain is own: %s' % s3)
 
+    # Prometheus counters carry the same numbers
+    rc, out, err = run('report', 'summary', '--db', db, '--prometheus')
+    check(rc == 0 and 'inkan_dmarc_messages{domain="example.com"} %d' %
+          want['example.com']['messages'] in out and
+          'inkan_dmarc_pass{domain="example.com"} %d' %
+          want['example.com']['dmarc_pass'] in out,
+          'prometheus output: %s' % out[:300])
+
     # --check: thresholds either side of the real pass rate
     ex = want['example.com']
     r = 100.0 * ex['dmarc_pass'] / ex['messages']
