@@ -307,7 +307,7 @@ verify_list(struct verify_run *run, const char *list, int rc)
 
 enum { O_KEYS = 'k', O_SHA1 = '1', O_NOW = 'n', O_LIST = 'l',
 	O_AUTHSERV_ID = 'a', O_IP = 'I', O_HELO = 'H', O_MAIL_FROM = 'M',
-	O_DKIM_ONLY = 'D', O_FULL = 'F' };
+	O_DKIM_ONLY = 'D', O_FULL = 'F', O_RECORD = 'R', O_RCPT_TO = 'T' };
 
 static const struct cli_opt verify_opts[] = {
 	{ "ip", 0, O_IP, CLI_ARG_STRING, "IP", 0, 0,
@@ -331,6 +331,11 @@ static const struct cli_opt verify_opts[] = {
 	  "judge t= and x= at this time" },
 	{ "list", 0, O_LIST, CLI_ARG_STRING, "FILE", 0, 0,
 	  "message paths, one per line (- for stdin)" },
+	{ "record", 0, O_RECORD, CLI_ARG_STRING, "DB", 0, 0,
+	  "record each verdict for DMARC aggregate reports in DB (a SQLite "
+	  "path or postgresql://...; needs --ip)" },
+	{ "rcpt-to", 0, O_RCPT_TO, CLI_ARG_STRING, "ADDR", 0, 0,
+	  "the envelope recipient (its domain is envelope_to in reports)" },
 	CLI_MAX_SIGNATURES_OPT,
 	CLI_MSG_LIMIT_OPTS,
 	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
@@ -358,7 +363,7 @@ const struct cli_command cmd_verify_command = {
 struct verify_cli {
 	struct verify_full full;
 	int dkim_only, envelope;
-	const char *keys, *list;
+	const char *keys, *list, *record;
 	unsigned flags;
 	int64_t now;
 };
@@ -376,6 +381,8 @@ verify_take(struct cli *cli, struct verify_cli *o, const struct cli_args *a,
 	case O_HELO: o->full.helo = a->val; o->envelope = 1; break;
 	case O_MAIL_FROM: o->full.mail_from = a->val; o->envelope = 1; break;
 	case O_DKIM_ONLY: o->dkim_only = 1; break;
+	case O_RECORD: o->record = a->val; o->envelope = 1; break;
+	case O_RCPT_TO: o->full.rcpt_to = a->val; break;
 	case O_FULL: o->envelope = 1; break;
 	case O_NOW:
 		o->now = (int64_t)a->num;
@@ -439,6 +446,8 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 	if (id < 0)
 		return cli_args_end(&a);
 	rc = verify_setup(cli, &o, &run, &res);
+	if (rc == CLI_OK && o.record != NULL)
+		rc = verify_record_open(cli, o.record, &o.full);
 	if (rc == CLI_OK) {
 		run.many = a.pos.n > 1 || o.list != NULL;
 		struct cli_msg_src src;
@@ -455,6 +464,7 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 			rc = verify_list(&run, o.list, rc);
 	}
 	cli_args_free(&a);
+	rc = worse(rc, verify_record_close(cli, &o.full));
 	inkan_dkim_free(run.dkim);
 	cli_dns_free(cli, res);
 	return rc;

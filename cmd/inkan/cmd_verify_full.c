@@ -133,6 +133,8 @@ verify_full_file(struct cli *cli, inkan_dkim *dkim,
 		return cli_exit_for_status(st);
 	}
 	rc = verify_full_exit(res->outcome);
+	if (full->record != NULL)
+		verify_record(cli, full, res);
 	if (cli->json)
 		verify_full_json(cli, full, name, res, rc);
 	else if (print_text(cli, v, res, name, many) != CLI_OK)

@@ -18,7 +18,19 @@ struct verify_full {
 	const char *helo;	/* --helo, or NULL */
 	const char *mail_from;	/* --mail-from ("" or "<>": null sender) */
 	const char *authserv_id; /* --authserv-id, or NULL: inkan.localhost */
+	const char *rcpt_to;	/* --rcpt-to, or NULL */
+	/* --record DB: the report store each verdict is recorded in */
+	struct inkan_report_store *record;
 };
+
+/* --record DB: open the store (before the first message) and close it
+ * (after the last: what is queued is written); exit codes */
+int verify_record_open(struct cli *cli, const char *db,
+	struct verify_full *full);
+int verify_record_close(struct cli *cli, struct verify_full *full);
+/* --record: queue the report row for @res (cmd_verify_record.c) */
+void verify_record(struct cli *cli, const struct verify_full *full,
+	const inkan_verify_result *res);
 
 /*
  * Verify the message @src and print the summary

@@ -22,7 +22,7 @@
 #include <inkan/dmarc.h>
 #include <inkan/verify.h>
 #include <inkan/domain.h>
-#include <inkan/report.h>
 #include <inkan/json.h>
+#include <inkan/report.h>
 
 #endif

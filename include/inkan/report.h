@@ -30,6 +30,8 @@
 
 #include <inkan/ctx.h>
 #include <inkan/dmarc.h>
+#include <inkan/dns.h>
+#include <inkan/verify.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -222,9 +224,202 @@ INKAN_API void inkan_report_store_stats_get(inkan_report_store *s,
 INKAN_API void inkan_report_store_set_queue_max(inkan_report_store *s,
 	size_t max);
 
+/*
+ * Queue the row for a message verified by lib/verify: header From and
+ * policy domain, SPF and DKIM results (with selectors), DMARC alignment,
+ * disposition with override reasons (t=y becomes policy_test_mode), and
+ * the record (p, sp, np, adkim, aspf, fo, t, rua, ruf, ri, discovery).
+ * @client_ip is required; @mail_from is the MAIL FROM address ("" or
+ * "<>" for the null sender, NULL unknown); @rcpt_domain the RCPT TO
+ * domain or NULL; @extra (may be NULL) up to 8 reasons of the caller's
+ * own policy (a trusted forwarder, a mailing list); @flags
+ * INKAN_REPORT_ROW_*. All borrowed for the call.
+ * INKAN_ERR_NOT_FOUND: no DMARC record applied, nothing to report (not an
+ * error for a caller that records every message). Otherwise as
+ * inkan_report_store_add().
+ */
+INKAN_API inkan_status inkan_report_store_add_verify(inkan_report_store *s,
+	const inkan_verify_result *res, const char *client_ip,
+	const char *mail_from, const char *rcpt_domain, int64_t time,
+	const inkan_report_reason *extra, size_t nextra, unsigned flags);
+
 /* Rows in the store (all, reported or not); for tests and tools. */
 INKAN_API inkan_status inkan_report_store_count_rows(inkan_report_store *s,
 	int64_t *out);
+
+/* ---- building reports (RFC 9990 3.1) ---------------------------------- */
+
+/* Who reports (RFC 9990 3.1.1.3). Strings are borrowed for the call. */
+typedef struct inkan_report_reporter {
+	const char *org_name;		/* required */
+	const char *email;		/* contact address (required) */
+	/* our domain: the filename's receiver, the Report-ID's right-hand
+	 * side and the Subject's Submitter (required) */
+	const char *receiver;
+	const char *extra_contact_info;	/* or NULL */
+	const char *generator;		/* NULL: "inkan VERSION" */
+} inkan_report_reporter;
+
+typedef enum inkan_report_format {
+	INKAN_REPORT_FORMAT_RFC9990 = 0,	/* the default */
+	/* RFC 7489 Appendix C, for receivers that still want it: no
+	 * namespace, pct, no np/testing/discovery_method */
+	INKAN_REPORT_FORMAT_RFC7489 = 1
+} inkan_report_format;
+
+/*
+ * Claim what is due at @now: for each policy domain, each reporting
+ * window (RFC 9990 3.1.1.4: UTC-aligned; daily unless the domain's ri
+ * asks for a shorter interval that divides a day, at least an hour) that
+ * ended at least 10 minutes before @now (rows may still be on their way)
+ * and holds rows not yet reported becomes one report. Rows
+ * marked INKAN_REPORT_ROW_NO_REPORT are never claimed. Each report is
+ * created in one transaction together with the rows it covers and one
+ * pending delivery per rua URI of the final policy seen (3.1), so a crash
+ * leaves every row either unclaimed or in exactly one report. The
+ * Report-ID and filename are fixed here, so a resend uses the same ones
+ * (RFC 9990 3.5.2). @rep->receiver is required. *nreports (may be NULL)
+ * gets the number of reports created.
+ */
+INKAN_API inkan_status inkan_report_claim(inkan_report_store *s,
+	const inkan_report_reporter *rep, int64_t now, size_t *nreports);
+
+/* A report as stored. Strings borrowed for the callback only. */
+typedef struct inkan_report_info {
+	int64_t id;			/* the store's key */
+	const char *policy_domain;
+	int64_t begin, end;		/* date_range, end inclusive */
+	const char *report_id;		/* RFC 9990 3.5.1 */
+	const char *filename;		/* RFC 9990 3.5.2, ".xml.gz" */
+	int64_t nrows;			/* messages covered */
+	const char *state;		/* "built" or "done" */
+} inkan_report_info;
+
+/* Return nonzero to stop the listing. */
+typedef int (*inkan_report_list_fn)(void *ud, const inkan_report_info *r);
+
+/* Reports in @state ("built", "done"; NULL: all), oldest first. */
+INKAN_API inkan_status inkan_report_list(inkan_report_store *s,
+	const char *state, inkan_report_list_fn fn, void *ud);
+
+/*
+ * The XML of report @id (RFC 9990 Appendix A schema, or RFC 7489's),
+ * gzip-compressed when @gzip (RFC 1952, no name, no time: the same rows
+ * give the same bytes). Rows are grouped into records here, by the RFC's
+ * key (3.1.1.7: source IP, identifiers, evaluated policy with reasons,
+ * and the authentication results). On INKAN_OK *out is owned by the
+ * caller (inkan_free(ctx, *out)); *nrecords (may be NULL) gets the
+ * number of record elements. INKAN_ERR_NOT_FOUND: no such report or no
+ * rows in it.
+ */
+INKAN_API inkan_status inkan_report_render(inkan_report_store *s,
+	const inkan_report_reporter *rep, int64_t id, inkan_report_format fmt,
+	int gzip, unsigned char **out, size_t *len, size_t *nrecords);
+
+/* ---- configuration of report sending ---------------------------------- */
+
+/*
+ * What `inkan report build|send` needs, read from a file of "key = value"
+ * lines ('#' starts a comment; unknown keys are errors, so a typo is not
+ * silently ignored). Keys:
+ *   org_name, email, receiver, extra_contact_info   (inkan_report_reporter)
+ *   from            From: of report mail (default: email)
+ *   dkim_domain, dkim_selector, dkim_key   our signing key (a PEM file,
+ *                   0600), so report mail passes DMARC (RFC 9990 3.5.2)
+ *   sendmail        a sendmail-compatible binary (default /usr/sbin/sendmail)
+ *   relay           HOST[:PORT] an SMTP relay instead of sendmail
+ *   deny            a destination never reported to: an address, a domain
+ *                   (and its subdomains); may repeat
+ *   rate_cap        reports per destination per day (default 100)
+ *   size_cap        largest compressed report in bytes (default 10485760)
+ *   retention_days  rows and reports kept this long (default 30)
+ *   format          9990 (default) or 7489
+ */
+typedef struct inkan_report_settings {
+	inkan_report_reporter reporter;
+	const char *from;
+	const char *dkim_domain, *dkim_selector, *dkim_key;
+	const char *sendmail;
+	const char *relay;
+	const char *const *deny;
+	size_t ndeny;
+	uint64_t rate_cap;
+	uint64_t size_cap;
+	uint64_t retention_days;
+	inkan_report_format format;
+} inkan_report_settings;
+
+typedef struct inkan_report_config inkan_report_config;
+
+/*
+ * Parse @len bytes of configuration text. On INKAN_OK *out is owned by
+ * the caller (inkan_report_config_free()). INKAN_ERR_SYNTAX with "line N:
+ * why" in @err; INKAN_ERR_LIMIT over 64 KiB, lines over 4096 bytes or
+ * more than 256 deny entries. @ctx is borrowed and must outlive it.
+ */
+INKAN_API inkan_status inkan_report_config_parse(inkan_ctx *ctx,
+	const char *text, size_t len, inkan_report_config **out, char *err,
+	size_t errlen);
+/* The same from a file (INKAN_ERR_IO when unreadable). */
+INKAN_API inkan_status inkan_report_config_load(inkan_ctx *ctx,
+	const char *path, inkan_report_config **out, char *err,
+	size_t errlen);
+/* Defaults only (no file). */
+INKAN_API inkan_status inkan_report_config_new(inkan_ctx *ctx,
+	inkan_report_config **out);
+/* Override one key as the file would set it (command-line options). */
+INKAN_API inkan_status inkan_report_config_set(inkan_report_config *c,
+	const char *key, const char *value, char *err, size_t errlen);
+/* The settings, borrowed until inkan_report_config_free(). */
+INKAN_API const inkan_report_settings *inkan_report_config_settings(
+	const inkan_report_config *c);
+INKAN_API void inkan_report_config_free(inkan_report_config *c);
+
+
+/* ---- sending reports (RFC 9990 3.5, 4) -------------------------------- */
+
+typedef struct inkan_report_send_stats {
+	size_t claimed;		/* reports created by this run */
+	size_t sent;		/* messages handed to the MTA */
+	size_t skipped;		/* deliveries given up: denied, unauthorized,
+				 * unsupported URI, too big (notice sent) */
+	size_t deferred;	/* left pending: rate cap, DNS or MTA trouble */
+	size_t failed;		/* refused for good by the MTA */
+	int64_t expired_rows;	/* rows removed by retention */
+	int locked_out;		/* another host holds the store's send lock */
+} inkan_report_send_stats;
+
+/* One delivery decision, for logs: @state "sent", "skipped", "deferred",
+ * "failed"; @why a sentence or NULL. Borrowed for the call. */
+typedef void (*inkan_report_send_fn)(void *ud, const char *report_id,
+	const char *uri, const char *state, const char *why);
+
+/*
+ * One send run: take the store's send lock (PostgreSQL: an advisory lock,
+ * so of several hosts started by a timer one does the work and the others
+ * return at once with locked_out = 1; SQLite: a file lock), claim what is
+ * due at @now, then deliver every pending (report, rua) pair:
+ *  - mailto: only; a URI outside the policy domain's organization must be
+ *    authorized by <policy-domain>._report._dmarc.<host> (RFC 9990 4,
+ *    through @r; a DNS failure defers);
+ *  - the deny list and the per-destination daily cap (@cfg);
+ *  - a report over the destination's "!size" or our size_cap is never
+ *    cut: the destination gets a short notice instead (RFC 7489 7.2.2);
+ *  - the message is DKIM-signed with the configured key (refused unless
+ *    the key file is 0600 or 0640).
+ * A delivery is marked sent after the MTA took it: a crash in between
+ * sends it once more on the next run, under the same Report-ID and
+ * filename. Rows older than retention_days are removed. @fn (may be NULL)
+ * hears each decision. INKAN_ERR_CONFIG: settings missing (from, key).
+ */
+INKAN_API inkan_status inkan_report_send(inkan_report_store *s,
+	const inkan_report_config *cfg, inkan_resolver *r, int64_t now,
+	inkan_report_send_fn fn, void *ud, inkan_report_send_stats *stats);
+
+/* Remove rows and reports that ended before @cutoff; *rows (may be NULL)
+ * gets the number of rows removed. */
+INKAN_API inkan_status inkan_report_expire(inkan_report_store *s,
+	int64_t cutoff, int64_t *rows);
 
 #ifdef __cplusplus
 }

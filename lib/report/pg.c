@@ -209,6 +209,64 @@ copy_row(ik_buf *b, const ik_report_rec *r)
 	return st;
 }
 
+/* An array literal element: "..." with " and \\ escaped */
+static inkan_status
+array_elem(ik_buf *b, const char *s)
+{
+	inkan_status st = ik_buf_putc(b, '"');
+	for (; *s && st == INKAN_OK; s++) {
+		if (*s == '"' || *s == '\\')
+			st = ik_buf_putc(b, '\\');
+		if (st == INKAN_OK)
+			st = ik_buf_putc(b, *s);
+	}
+	return st == INKAN_OK ? ik_buf_putc(b, '"') : st;
+}
+
+/* the hours that now hold rows to report (claim.c): one statement, the
+ * pairs as two arrays */
+static inkan_status
+pg_marks(ik_pg *g, ik_report_rec *const *recs, size_t n)
+{
+	ik_report_mark *m = ik_reallocarray(g->ctx, NULL, n ? n : 1,
+	    sizeof *m);
+	if (!m)
+		return INKAN_ERR_NOMEM;
+	size_t nm = ik_report_marks(recs, n, m);
+	ik_buf doms, hours;
+	ik_buf_init(&doms, g->ctx, 64u << 20);
+	ik_buf_init(&hours, g->ctx, 64u << 20);
+	inkan_status st = ik_buf_putc(&doms, '{');
+	if (st == INKAN_OK)
+		st = ik_buf_putc(&hours, '{');
+	for (size_t k = 0; k < nm && st == INKAN_OK; k++) {
+		if (k) {
+			st = ik_buf_putc(&doms, ',');
+			if (st == INKAN_OK)
+				st = ik_buf_putc(&hours, ',');
+		}
+		if (st == INKAN_OK)
+			st = array_elem(&doms, m[k].domain);
+		if (st == INKAN_OK)
+			st = ik_buf_printf(&hours, "%" PRId64, m[k].hour);
+	}
+	if (st == INKAN_OK)
+		st = ik_buf_putc(&doms, '}');
+	if (st == INKAN_OK)
+		st = ik_buf_putc(&hours, '}');
+	ik_free(g->ctx, m);
+	if (st == INKAN_OK) {
+		ik_report_param p[2] = { IK_RP_S(ik_buf_str(&doms)),
+		    IK_RP_S(ik_buf_str(&hours)) };
+		st = pg_query(g, "INSERT INTO report_windows (policy_domain,"
+		    " hour) SELECT * FROM unnest(?::text[], ?::bigint[])"
+		    " ON CONFLICT DO NOTHING", p, 2, NULL, NULL);
+	}
+	ik_buf_free(&doms);
+	ik_buf_free(&hours);
+	return st;
+}
+
 static inkan_status
 pg_insert_rows(void *impl, ik_report_rec *const *recs, size_t n)
 {
@@ -244,6 +302,8 @@ pg_insert_rows(void *impl, ik_report_rec *const *recs, size_t n)
 			PQclear(r);
 		}
 	}
+	if (st == INKAN_OK)
+		st = pg_marks(g, recs, n);
 	return st;
 }
 

@@ -185,9 +185,12 @@ ik_report_rec_new(const inkan_ctx *ctx, const inkan_report_row *r,
 	for (size_t i = 0; i < r->nreasons; i++)
 		need += 4 + 4 + text_len(r->reasons[i].comment, T);
 
-	ik_report_rec *rec = ik_calloc(ctx, 1, need);
+	/* every byte after the struct is written below: zero only the
+	 * struct (this runs once per message) */
+	ik_report_rec *rec = ik_malloc(ctx, need);
 	if (!rec)
 		return INKAN_ERR_NOMEM;
+	memset(rec, 0, sizeof *rec);
 	arena a = { (char *)(rec + 1), (char *)rec + need };
 	rec->time = r->time;
 	rec->source_ip = put(&a, r->source_ip, T, 1);

@@ -11,8 +11,8 @@
  * as migration 2, 3, ...). Never edit one that has shipped.
  *
  * Dialects: INTEGER PRIMARY KEY AUTOINCREMENT (SQLite) vs BIGSERIAL
- * (PostgreSQL); everything else is common SQL. Partial indexes
- * ("WHERE report_id IS NULL") exist in both.
+ * (PostgreSQL); everything else is common SQL (partial indexes and
+ * ON CONFLICT exist in both).
  */
 #include <stdio.h>
 #include <string.h>
@@ -50,9 +50,7 @@
 	"  ruf TEXT,\n" \
 	"  ri BIGINT NOT NULL,\n" \
 	"  error TEXT,\n" \
-	"  flags INTEGER NOT NULL,\n" \
-	/* the report that covers this row; NULL until one is built */ \
-	"  report_id BIGINT\n"
+	"  flags INTEGER NOT NULL\n"
 
 #define REPORTS_COLS \
 	"  policy_domain TEXT NOT NULL,\n" \
@@ -64,15 +62,24 @@
 	"  created BIGINT NOT NULL,\n" \
 	"  nrows BIGINT NOT NULL,\n" \
 	"  nrecords BIGINT NOT NULL,\n" \
+	/* the rows it covers: its domain and window, min_id < id <= max_id \
+	 * (a claim never rewrites rows; see claim.c) */ \
+	"  min_id BIGINT NOT NULL,\n" \
+	"  max_id BIGINT NOT NULL,\n" \
 	/* built: deliveries pending; done: every destination settled */ \
 	"  state TEXT NOT NULL\n"
 
 #define COMMON_TAIL \
-	"CREATE INDEX report_rows_pending ON report_rows(policy_domain, time)" \
-	" WHERE report_id IS NULL;\n" \
-	"CREATE INDEX report_rows_report ON report_rows(report_id);\n" \
-	"CREATE INDEX report_rows_time ON report_rows(time);\n" \
+	"CREATE INDEX report_rows_domain ON report_rows(policy_domain, time);\n" \
+	"CREATE INDEX reports_window ON reports(policy_domain, begin_ts);\n" \
 	"CREATE INDEX reports_state ON reports(state);\n" \
+	/* hours of each policy domain that hold rows not yet in a report, \
+	 * kept by the writer: what a claim has to look at */ \
+	"CREATE TABLE report_windows (\n" \
+	"  policy_domain TEXT NOT NULL,\n" \
+	"  hour BIGINT NOT NULL,\n" \
+	"  PRIMARY KEY (policy_domain, hour)\n" \
+	");\n" \
 	"CREATE TABLE report_deliveries (\n" \
 	"  report BIGINT NOT NULL REFERENCES reports(id),\n" \
 	"  uri TEXT NOT NULL,\n" \

@@ -34,9 +34,20 @@ typedef struct ik_report_param {
 	const char *s;		/* borrowed for the call */
 } ik_report_param;
 
-#define IK_RP_I(v) ((ik_report_param){ .type = IK_RP_INT, .i = (v) })
-#define IK_RP_S(v) ((ik_report_param){ .type = (v) ? IK_RP_TEXT : IK_RP_NULL, \
-	.s = (v) })
+static inline ik_report_param
+IK_RP_I(int64_t v)
+{
+	ik_report_param p = { IK_RP_INT, v, NULL };
+	return p;
+}
+
+/* text, or SQL NULL for a NULL pointer */
+static inline ik_report_param
+IK_RP_S(const char *v)
+{
+	ik_report_param p = { v ? IK_RP_TEXT : IK_RP_NULL, 0, v };
+	return p;
+}
 
 typedef struct ik_report_res {
 	const inkan_ctx *ctx;	/* the cells' allocator */
@@ -86,6 +97,18 @@ typedef struct ik_report_rec {
 /* Validate @row and copy it into one allocation (free with ik_free). */
 inkan_status ik_report_rec_new(const inkan_ctx *ctx,
 	const inkan_report_row *row, ik_report_rec **out);
+
+/* An hour of a policy domain that holds new rows (report_windows). */
+typedef struct ik_report_mark {
+	const char *domain;	/* borrowed from a record */
+	int64_t hour;		/* time / 3600, rounded down */
+} ik_report_mark;
+
+/* The distinct (domain, hour) pairs of @n records, into @marks (room for
+ * @n); returns how many. Backends upsert them with the rows, in the same
+ * transaction, so a claim never misses a committed row. */
+size_t ik_report_marks(ik_report_rec *const *recs, size_t n,
+	ik_report_mark *marks);
 
 /* Field and record separators of the encoded DKIM/reason lists. They
  * cannot occur in input (control characters are replaced). */

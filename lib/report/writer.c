@@ -11,6 +11,8 @@
  * restart); after that its rows are counted as lost and logged, and the
  * thread goes on, so one bad moment does not wedge recording.
  */
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/alloc.h"
@@ -19,6 +21,32 @@
 
 #define IK_REPORT_BATCH 4096
 #define IK_REPORT_TRIES 3
+
+static int
+mark_cmp(const void *a, const void *b)
+{
+	const ik_report_mark *x = a, *y = b;
+	int c = strcmp(x->domain, y->domain);
+	if (c)
+		return c;
+	return x->hour < y->hour ? -1 : x->hour > y->hour;
+}
+
+size_t
+ik_report_marks(ik_report_rec *const *recs, size_t n, ik_report_mark *marks)
+{
+	for (size_t i = 0; i < n; i++) {
+		int64_t t = recs[i]->time;
+		marks[i].domain = recs[i]->policy_domain;
+		marks[i].hour = t / 3600 - (t % 3600 < 0);
+	}
+	qsort(marks, n, sizeof *marks, mark_cmp);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (k == 0 || mark_cmp(&marks[k - 1], &marks[i]) != 0)
+			marks[k++] = marks[i];
+	return k;
+}
 
 static inkan_status
 write_batch(inkan_report_store *s, ik_report_rec **recs, size_t n)

@@ -105,7 +105,7 @@ test_row_round_trip(void **state)
 	ik_report_res q;
 	assert_int_equal(ik_report_query(s, "SELECT source_ip, header_from,"
 	    " envelope_from, envelope_to, spf_result, dkim, reasons,"
-	    " disposition, np, adkim, aspf, testing, fo, ri, report_id, time"
+	    " disposition, np, adkim, aspf, testing, fo, ri, time"
 	    " FROM report_rows", NULL, 0, &q, NULL), INKAN_OK);
 	assert_int_equal(q.nrows, 1);
 	assert_string_equal(ik_report_res_get(&q, 0, 0), "2001:db8::1");
@@ -127,8 +127,14 @@ test_row_round_trip(void **state)
 	assert_int_equal(ik_report_res_int(&q, 0, 11), 1);
 	assert_string_equal(ik_report_res_get(&q, 0, 12), "1:d");
 	assert_int_equal(ik_report_res_int(&q, 0, 13), 3600);
-	assert_null(ik_report_res_get(&q, 0, 14));
-	assert_int_equal(ik_report_res_int(&q, 0, 15), 1700000000);
+	assert_int_equal(ik_report_res_int(&q, 0, 14), 1700000000);
+	ik_report_res_free(&q);
+	/* the writer marked the row's hour for the next claim */
+	assert_int_equal(ik_report_query(s, "SELECT policy_domain, hour FROM"
+	    " report_windows", NULL, 0, &q, NULL), INKAN_OK);
+	assert_int_equal(q.nrows, 1);
+	assert_string_equal(ik_report_res_get(&q, 0, 0), "example.com");
+	assert_int_equal(ik_report_res_int(&q, 0, 1), 1700000000 / 3600);
 	ik_report_res_free(&q);
 	inkan_report_store_close(s);
 }

@@ -22,4 +22,20 @@ void tr_cleanup(void);
 void tr_row(inkan_report_row *r, tr_row_storage *st, int64_t time,
 	const char *ip, const char *from, const char *policy_domain);
 
+
+typedef struct tr_report_facts {
+	int64_t messages;	/* sum of <count> */
+	int64_t records;
+	char report_id[512];
+	char domain[256];
+} tr_report_facts;
+
+int tr_gunzip(const unsigned char *in, size_t len, char **out,
+	size_t *outlen);
+int tr_validate(const char *xml, size_t len, const char *xsd, int strip_ns,
+	tr_report_facts *facts);
+
+#define TR_XSD_9990 SHARED_DIR "/testsuites/dmarc/schema/rfc9990-dmarc-xml-0.2.xsd"
+#define TR_XSD_7489 SHARED_DIR "/testsuites/dmarc/schema/rfc7489-rua.xsd"
+
 #endif

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_verify_record.c - `inkan verify --record DB`: each verdict becomes
+ * a DMARC aggregate report row (inkan/report.h), the same row the milter
+ * records, so reports can be tried without a mail server.
+ */
+#include <string.h>
+
+#include <inkan/report.h>
+
+#include "cli.h"
+#include "cli_opt.h"
+#include "cmd_verify_full.h"
+
+int
+verify_record_open(struct cli *cli, const char *db, struct verify_full *full)
+{
+	char err[512] = "";
+	inkan_status st;
+
+	if (full->ip == NULL)
+		return cli_usage_error(cli, "usage", "--record needs --ip (the "
+			"source_ip of the report row)");
+	st = inkan_report_store_open(cli->ctx, db, 0, &full->record, err,
+		sizeof(err));
+	if (st != INKAN_OK) {
+		cli_error(cli, "--record %s: %s", db, err[0] ? err :
+			inkan_strerror(st));
+		return st == INKAN_ERR_SYNTAX ? CLI_USAGE :
+			cli_exit_for_status(st);
+	}
+	return CLI_OK;
+}
+
+int
+verify_record_close(struct cli *cli, struct verify_full *full)
+{
+	inkan_status st;
+
+	if (full->record == NULL)
+		return CLI_OK;
+	st = inkan_report_store_flush(full->record);
+	inkan_report_store_close(full->record);
+	full->record = NULL;
+	if (st != INKAN_OK) {
+		cli_error(cli, "--record: rows could not be written: %s",
+			inkan_strerror(st));
+		return cli_exit_for_status(st);
+	}
+	return CLI_OK;
+}
+
+void
+verify_record(struct cli *cli, const struct verify_full *full,
+	const inkan_verify_result *res)
+{
+	const char *rcpt = NULL;
+	inkan_status st;
+
+	if (full->rcpt_to != NULL) {
+		rcpt = strrchr(full->rcpt_to, '@');
+		rcpt = rcpt != NULL ? rcpt + 1 : full->rcpt_to;
+	}
+	st = inkan_report_store_add_verify(full->record, res, full->ip,
+		full->mail_from, rcpt, inkan_ctx_now(cli->ctx), NULL, 0, 0);
+	if (st == INKAN_ERR_NOT_FOUND) {
+		if (cli->verbose)
+			fprintf(cli->err, "inkan verify: --record: no DMARC "
+				"record applied, nothing to report\n");
+	} else if (st != INKAN_OK) {
+		cli_error(cli, "--record: %s", inkan_strerror(st));
+	}
+}
