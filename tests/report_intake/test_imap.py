@@ -9,6 +9,7 @@ passwd-file user in a temporary directory, loads report mails, and:
  - reruns it: every report is stored exactly once, every message is
    flagged $InkanStored, none is lost;
  - runs it again: nothing new;
+ - moves a stored message with --imap-move;
  - refuses a login file that others can read.
 
 usage: test_imap.py INKAN SHARED_DMARC_DIR
@@ -202,6 +203,30 @@ service lmtp {
         check(p.returncode == 0 and st.get('aggregate_new') == 0 and
               st.get('aggregate_dup') == 0, 'third run fetches nothing: %s'
               % st)
+
+        # --imap-move: a new report mail is stored, then moved
+        arch = os.path.join(md, '.Archive')
+        for sub in ('cur', 'new', 'tmp'):
+            os.makedirs(os.path.join(arch, sub))
+        with open(os.path.join(agg, 'parsedmarc-ikea.com!example.de!'
+                               '1538690400!1538776800.xml'), 'rb') as f:
+            xml = f.read()
+        with open(os.path.join(md, 'new', '200.M1P1.test'), 'wb') as f:
+            f.write(b'From: dmarc@ikea.example\nSubject: Report\n'
+                    b'MIME-Version: 1.0\nContent-Type: text/xml\n\n' + xml)
+        if os.getuid() == 0:
+            for root, dirs, fs in os.walk(md):
+                for n in dirs + fs:
+                    os.chown(os.path.join(root, n), uid, gid)
+        p = subprocess.run(base + ['--imap-move', 'Archive'],
+                           capture_output=True, timeout=120)
+        st = json.loads(p.stdout.decode() or '{}')
+        moved = os.listdir(os.path.join(arch, 'cur')) + \
+            os.listdir(os.path.join(arch, 'new'))
+        check(p.returncode == 0 and st.get('aggregate_new') == 1 and
+              len(moved) == 1, '--imap-move stores, then moves: %s %s %s' %
+              (st, moved, p.stderr.decode()))
+        check(stored_flag(md)[1] == 4, 'the moved message left INBOX')
 
         os.chmod(login, 0o644)
         p = subprocess.run(base, capture_output=True, timeout=60)
