@@ -9,11 +9,22 @@
  *    messages together are never longer than the stream;
  *  - mboxrd is exact: every message that ends with a line end, written
  *    back as an mboxrd writer would (From_ line, ">" before ^>*From ,
- *    an empty line after it), reads back as the same bytes.
+ *    an empty line after it), reads back as the same bytes;
+ *  - the public reader (inkan/mailbox.h) on the same bytes in a file
+ *    gives the splitter's messages, and under a small
+ *    INKAN_LIMIT_MESSAGE_BYTES refuses exactly the messages over it and
+ *    still finds every message after them.
  */
+/* memfd_create: the input as a file without touching a disk */
+#define _GNU_SOURCE
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <inkan/mailbox.h>
 
 #include "msg/mailbox_internal.h"
 
@@ -112,6 +123,78 @@ round_trip(const struct split *s, size_t i)
 	free(o);
 }
 
+/* the input as a file, for the public reader (one per process) */
+static const char *
+input_file(const uint8_t *data, size_t size)
+{
+	static char path[64];
+	static int fd = -1;
+
+	if (fd < 0) {
+		if ((fd = memfd_create("fuzz_mbox", 0)) < 0)
+			abort();
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	}
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) !=
+	    (ssize_t)size)
+		abort();
+	return path;
+}
+
+/*
+ * Read @path with the reader and compare with @ref (the splitter's
+ * messages, when the stream starts with a From_ line).
+ */
+static void
+reader(const uint8_t *data, size_t size, const struct split *ref,
+	int unquote, uint64_t cap)
+{
+	inkan_ctx *ctx = NULL;
+	inkan_mailbox *mb = NULL;
+	const inkan_mailbox_origin *o;
+	const char *chunk;
+	size_t len, i = 0, got;
+	inkan_status st;
+	int mbox = size >= 5 && memcmp(data, "From ", 5) == 0;
+
+	if (inkan_ctx_new(NULL, &ctx) != INKAN_OK)
+		return;
+	inkan_ctx_set_limit(ctx, INKAN_LIMIT_MESSAGE_BYTES, cap);
+	if (inkan_mailbox_open(ctx, input_file(data, size),
+	    unquote ? INKAN_MAILBOX_MBOXRD : INKAN_MAILBOX_MBOXO, &mb) !=
+	    INKAN_OK)
+		abort();
+	while ((st = inkan_mailbox_next(mb, &o)), o != NULL) {
+		if (st != INKAN_OK)
+			abort();
+		size_t b = mbox ? ref->start[i + 1] : 0;
+		size_t e = mbox ? end_of(ref, i + 1) : size;
+		got = 0;
+		while ((st = inkan_mailbox_read(mb, &chunk, &len)) ==
+		    INKAN_OK && len > 0) {
+			if (got + len > e - b ||
+			    memcmp(chunk, mbox ? ref->out + b + got :
+			    (const char *)data + got, len) != 0)
+				abort();
+			got += len;
+		}
+		/* refused exactly when over the cap; else read whole */
+		if (st == INKAN_ERR_LIMIT && e - b <= cap)
+			abort();
+		if (st != INKAN_ERR_LIMIT && (st != INKAN_OK ||
+		    got != e - b || got > cap))
+			abort();
+		i++;
+	}
+	if (st != INKAN_OK)
+		abort();
+	/* every message was found: the splitter's, or the one file */
+	if (i != (mbox ? ref->n : size > 0))
+		abort();
+	inkan_mailbox_free(mb);
+	inkan_ctx_free(ctx);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -138,6 +221,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	for (i = 1; unquote && i <= whole.n && whole.n < MAXMSG; i++)
 		round_trip(&whole, i);
+	if (whole.n < MAXMSG) {
+		reader(data, size, &whole, unquote, (uint64_t)1 << 40);
+		reader(data, size, &whole, unquote, chunk);
+	}
 	free(whole.out);
 	free(cut.out);
 	return 0;

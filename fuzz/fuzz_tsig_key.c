@@ -10,7 +10,7 @@
 
 #include <inkan/domain.h>
 
-#include "domain/tsig.h"
+#include "dns/tsig.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

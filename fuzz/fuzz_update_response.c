@@ -11,8 +11,8 @@
 
 #include <inkan/domain.h>
 
-#include "domain/tsig.h"
-#include "domain/update.h"
+#include "dns/tsig.h"
+#include "dns/update.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

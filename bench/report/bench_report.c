@@ -174,9 +174,9 @@ main(int argc, char **argv)
 	}
 	const char *uri = argv[1];
 	int64_t rows = argc > 2 ? strtoll(argv[2], NULL, 10) : 1000000;
-	int domains = argc > 3 ? atoi(argv[3]) : 1000;
+	int domains = argc > 3 ? (int)strtol(argv[3], NULL, 10) : 1000;
 	int64_t rec = argc > 4 ? strtoll(argv[4], NULL, 10) : 400000;
-	int threads = argc > 5 ? atoi(argv[5]) : 8;
+	int threads = argc > 5 ? (int)strtol(argv[5], NULL, 10) : 8;
 	if (rows < 1 || domains < 1 || rec < 1 || rec > rows || threads < 1 ||
 	    threads > 64)
 		return 2;

@@ -109,9 +109,6 @@ int cli_exit_for_status(inkan_status st);
 inkan_status cli_read_message(struct cli *cli, const char *path,
 	inkan_msg *msg);
 
-/* Write @s as a JSON string literal (with quotes) of @len bytes, through
- * the library's escaper (inkan/json.h): always valid JSON. */
-void cli_json_string(FILE *to, const char *s, size_t len);
 /* Write @s (@len bytes) for a terminal: control bytes and invalid UTF-8
  * escaped (inkan_text_escape). cli_text_str for a C string. */
 void cli_text(FILE *to, const char *s, size_t len);
@@ -119,14 +116,12 @@ void cli_text_str(FILE *to, const char *s);
 /* A stream over @raw that escapes control bytes and invalid UTF-8 but
  * passes line feeds (cli_term.c); NULL when out of memory. */
 FILE *cli_term_open(FILE *raw);
-/* End a JSON document written to cli->out by hand: the newline, and the
- * count that tells main() not to add an error document. */
-void cli_json_done(struct cli *cli);
 
 /*
- * A structured emitter on cli->out (inkan/json.h) for commands that write
- * JSON through it; free with inkan_json_free(). NULL when out of memory
- * (reported). Call cli_json_finish() at the end of each document.
+ * The structured emitter on cli->out (inkan/json.h): every JSON document
+ * the CLI writes goes through it. Free with inkan_json_free(); NULL when
+ * out of memory (reported). cli_json_finish() ends each document (and
+ * counts it, so main() adds no error document).
  */
 struct inkan_json *cli_json_new(struct cli *cli);
 int cli_json_finish(struct cli *cli, struct inkan_json *j);

@@ -148,7 +148,8 @@ cli_read_message(struct cli *cli, const char *path, inkan_msg *msg)
 struct cli_msg_src
 cli_msg_file(const char *path)
 {
-	struct cli_msg_src s = { cli_msg_name(path), path, NULL, NULL };
+	struct cli_msg_src s = { cli_msg_name(path), path, NULL, NULL, NULL,
+		NULL };
 
 	return s;
 }

@@ -6,6 +6,8 @@
 #ifndef INKAN_CLI_MSG_H
 #define INKAN_CLI_MSG_H
 
+#include <inkan/mailbox.h>
+
 #include "cli_opt.h"
 
 /* Option ids 0x100.. are the frame's; a command's own are below. */
@@ -69,6 +71,11 @@ struct cli_msg_src {
 	inkan_status (*read)(void *arg, struct cli *cli, cli_feed_fn feed,
 		void *feed_arg);
 	void *arg;
+	/* a message from a mail folder (cli_mailbox.c): where it is in
+	 * its file (NULL for a plain file), and where the command puts
+	 * the word the run's summary counts it under ("dmarc=pass") */
+	const inkan_mailbox_origin *origin;
+	const char **label;
 };
 
 /* A source for the file at @path. */

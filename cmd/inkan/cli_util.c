@@ -108,12 +108,6 @@ file_sink(void *arg, const char *s, size_t len)
 }
 
 void
-cli_json_string(FILE *to, const char *s, size_t len)
-{
-	(void)inkan_json_escape(s, len, file_sink, to);
-}
-
-void
 cli_text(FILE *to, const char *s, size_t len)
 {
 	(void)inkan_text_escape(s, len, file_sink, to);
@@ -124,13 +118,6 @@ cli_text_str(FILE *to, const char *s)
 {
 	if (s != NULL)
 		cli_text(to, s, strlen(s));
-}
-
-void
-cli_json_done(struct cli *cli)
-{
-	fputc('\n', cli->out);
-	cli->json_docs++;
 }
 
 inkan_json *

@@ -7,10 +7,10 @@
  * Inspection shows the discovery trace (every _dmarc name asked, in the
  * RFC's order), the organizational domain, the record that applies and
  * its tags, the policy for the domain itself, for its existing and for
- * its non-existent subdomains, and advice (removed tags, p=none, no rua,
- * strict aspf, bad values).
- * Exit: 0 a record applies; 1 no record applies (or, with --strict, any
- * advice was given); 3 DNS failure; 2 usage; 4 bad domain or zone file.
+ * its non-existent subdomains, and findings with their fixes (removed
+ * tags, p=none, no rua, strict aspf, bad values).
+ * Exit: 0 a record applies; 1 no record applies (or, with --strict, a
+ * finding was made); 3 DNS failure; 2 usage; 4 bad domain or zone file.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,10 +187,13 @@ print_inspection(const struct cli *cli, const inkan_dmarc_inspection *v)
 		v->subdomains_unknown ? "(unknown: DNS failure)" :
 		shown(v->policy_nxdomain, v->published_nxdomain, b3,
 		sizeof(b3)));
-	if (v->nadvice > 0)
-		fputs("Advice:\n", o);
-	for (i = 0; i < v->nadvice; i++)
-		fprintf(o, "  - %s\n", v->advice[i]);
+	if (v->nfindings > 0)
+		fputs("Findings:\n", o);
+	for (i = 0; i < v->nfindings; i++)
+		fprintf(o, "  - %s [%s] %s\n    fix: %s\n",
+			inkan_severity_name(v->findings[i].severity),
+			v->findings[i].code, v->findings[i].message,
+			v->findings[i].fix);
 }
 
 static int
@@ -232,10 +235,19 @@ print_inspection_json(struct cli *cli, const inkan_dmarc_inspection *v)
 	else
 		inkan_json_bool(j, v->self_exists);
 	inkan_json_member_bool(j, "subdomains_unknown", v->subdomains_unknown);
-	inkan_json_key(j, "advice");
+	inkan_json_key(j, "findings");
 	inkan_json_array_begin(j);
-	for (i = 0; i < v->nadvice; i++)
-		inkan_json_cstr(j, v->advice[i]);
+	for (i = 0; i < v->nfindings; i++) {
+		const inkan_finding *f = &v->findings[i];
+
+		inkan_json_object_begin(j);
+		inkan_json_member_cstr(j, "severity",
+			inkan_severity_name(f->severity));
+		inkan_json_member_cstr(j, "code", f->code);
+		inkan_json_member_cstr(j, "message", f->message);
+		inkan_json_member_cstr(j, "fix", f->fix);
+		inkan_json_object_end(j);
+	}
 	inkan_json_array_end(j);
 	inkan_json_object_end(j);
 	rc = cli_json_finish(cli, j);
@@ -269,7 +281,7 @@ inspect(struct cli *cli, struct dmarc_cli *o, const char *domain)
 		inkan_dmarc_inspector_free(in);
 		return CLI_TEMPFAIL;
 	}
-	if (v->status != INKAN_DMARC_PASS || (o->strict && v->nadvice > 0)) {
+	if (v->status != INKAN_DMARC_PASS || (o->strict && v->nfindings > 0)) {
 		inkan_dmarc_inspector_free(in);
 		return CLI_VERDICT_FAIL;
 	}
@@ -350,7 +362,7 @@ static const struct cli_opt dmarc_opts[] = {
 	{ "tree-walk", 0, O_TREE_WALK, CLI_ARG_NONE, NULL, 0, 0,
 	  "the RFC 9989 DNS tree walk (the default)" },
 	{ "strict", 0, O_STRICT, CLI_ARG_NONE, NULL, 0, 0,
-	  "inspection: exit 1 when there is any advice" },
+	  "inspection: exit 1 when there is any finding" },
 	{ "from", 0, O_FROM, CLI_ARG_STRING, "DOMAIN", 0, 0,
 	  "evaluate for this From domain" },
 	{ "message", 0, O_MESSAGE, CLI_ARG_STRING, "FILE", 0, 0,
@@ -383,7 +395,7 @@ const struct cli_command cmd_dmarc_command = {
 	"                   [--dkim RESULT:DOMAIN[:SELECTOR][:partial]]... "
 	"[options]", dmarc_opts,
 	"Inspection exit status: 0 a record applies, 1 none applies (or "
-	"advice with --strict),\n3 DNS failure. Evaluation: 0 pass, 1 "
+	"findings with --strict),\n3 DNS failure. Evaluation: 0 pass, 1 "
 	"fail/none/permerror, 3 temperror.", cmd_dmarc, NULL
 };
 

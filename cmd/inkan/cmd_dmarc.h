@@ -20,7 +20,7 @@ struct dmarc_cli_dkim {
 
 struct dmarc_cli {
 	inkan_dmarc_options opt;
-	int strict;			/* --strict: advice makes exit 1 */
+	int strict;			/* --strict: any finding makes exit 1 */
 	/* evaluation mode */
 	const char *from;		/* --from DOMAIN */
 	const char *message;		/* --message FILE */

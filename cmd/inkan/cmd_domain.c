@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd_domain.c - `inkan domain setup|check|publish|rotate`: the sending
- * domain's set-up, one file per subcommand (cmd_domain_*.c). This file
- * dispatches and holds what they share: where the state lives.
+ * cmd_domain.c - `inkan domain setup|check|publish|rotate|selftest`: the
+ * sending domain's set-up, one file per subcommand (cmd_domain_*.c). This
+ * file dispatches and holds what they share: where the state lives.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -81,17 +81,19 @@ static const struct cli_command *const domain_subs[] = {
 	&cmd_domain_check_command,
 	&cmd_domain_publish_command,
 	&cmd_domain_rotate_command,
+	&cmd_domain_selftest_command,
 	NULL
 };
 
 const struct cli_command cmd_domain_command = {
 	"domain", "set up a sending domain (keys, SPF, MAIL FROM, DMARC), "
-	"audit its DNS, publish by DNS UPDATE, rotate keys",
-	"inkan domain setup|check|publish|rotate DOMAIN [options]", NULL,
+	"audit its DNS, publish by DNS UPDATE, rotate keys, self-test",
+	"inkan domain setup|check|publish|rotate|selftest DOMAIN [options]",
+	NULL,
 	"State: --state DIR, default $XDG_STATE_HOME/inkan/DOMAIN or\n"
-	"~/.local/state/inkan/DOMAIN (mode 0700; keys 0600). check, publish "
-	"and rotate\nread the identity from there. DNS for check and the "
-	"waits: --dns-server/--dns-zone.",
+	"~/.local/state/inkan/DOMAIN (mode 0700; keys 0600). check, publish, "
+	"rotate\nand selftest read the identity from there. DNS for check, "
+	"selftest and the\nwaits: --dns-server/--dns-zone.",
 	cli_dispatch_sub, domain_subs
 };
 

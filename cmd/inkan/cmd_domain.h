@@ -76,5 +76,6 @@ extern const struct cli_command cmd_domain_setup_command;
 extern const struct cli_command cmd_domain_check_command;
 extern const struct cli_command cmd_domain_publish_command;
 extern const struct cli_command cmd_domain_rotate_command;
+extern const struct cli_command cmd_domain_selftest_command;
 
 #endif

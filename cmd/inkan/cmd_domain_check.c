@@ -74,11 +74,11 @@ print_text(const struct cli *cli, const inkan_domain_report *r)
 			wrapped(o, it->detail, 11, 11);
 		}
 		for (j = 0; j < it->nfindings; j++) {
-			const inkan_domain_finding *f = &it->findings[j];
+			const inkan_finding *f = &it->findings[j];
 			char head[96];
 
 			snprintf(head, sizeof(head), "  %-7s [%s]",
-				inkan_domain_severity_name(f->severity), f->code);
+				inkan_severity_name(f->severity), f->code);
 			fputs(head, o);
 			fputc(' ', o);
 			wrapped(o, f->message, strlen(head) + 1, 11);
@@ -141,11 +141,11 @@ print_json(struct cli *cli, const inkan_domain_report *r)
 		inkan_json_key(j, "findings");
 		inkan_json_array_begin(j);
 		for (k = 0; k < it->nfindings; k++) {
-			const inkan_domain_finding *f = &it->findings[k];
+			const inkan_finding *f = &it->findings[k];
 
 			inkan_json_object_begin(j);
 			inkan_json_member_cstr(j, "severity",
-				inkan_domain_severity_name(f->severity));
+				inkan_severity_name(f->severity));
 			inkan_json_member_cstr(j, "code", f->code);
 			inkan_json_member_cstr(j, "message", f->message);
 			inkan_json_member_cstr(j, "fix", f->fix);

@@ -13,7 +13,7 @@
 #include <inkan/msg.h>
 
 #include "cli.h"
-#include "cli_msg.h"
+#include "cli_mailbox.h"
 #include "commands.h"
 
 static void
@@ -156,8 +156,8 @@ print_authors_json(inkan_json *j, const inkan_authors *a)
 
 /* the whole message as one JSON document */
 static int
-print_json(struct cli *cli, const inkan_msg *msg, const inkan_authors *a,
-	const char *ar)
+print_json(struct cli *cli, const struct cli_msg_src *src,
+	const inkan_msg *msg, const inkan_authors *a, const char *ar)
 {
 	inkan_json *j = cli_json_new(cli);
 	int rc;
@@ -165,6 +165,7 @@ print_json(struct cli *cli, const inkan_msg *msg, const inkan_authors *a,
 	if (j == NULL)
 		return CLI_INTERNAL;
 	inkan_json_object_begin(j);
+	cli_mail_src_json(j, src);
 	print_headers_json(j, msg);
 	print_authors_json(j, a);
 	inkan_json_member_cstr(j, "authentication_results", ar);
@@ -209,6 +210,7 @@ static const struct cli_opt parse_opts[] = {
 	{ "authserv-id", 'a', O_AUTHSERV_ID, CLI_ARG_STRING, "ID", 0, 0,
 	  "the authserv-id of the Authentication-Results field" },
 	CLI_MSG_LIMIT_OPTS,
+	CLI_MAIL_OPTS,
 	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
 };
 
@@ -216,43 +218,46 @@ static int cmd_parse(struct cli *cli, int argc, char **argv);
 
 const struct cli_command cmd_parse_command = {
 	"parse", "show a message's header fields, From author and an "
-	"Authentication-Results header", "inkan parse [--authserv-id ID] [FILE]",
-	parse_opts, "FILE defaults to stdin (-).", cmd_parse, NULL
+	"Authentication-Results header",
+	"inkan parse [--authserv-id ID] [FILE ...]", parse_opts,
+	"FILE defaults to stdin (-). Each FILE may be one message, an mbox "
+	"(mboxrd or\nmboxo) or a Maildir: every message is shown, and a "
+	"summary counts them at the\nend. With --json: one JSON document per "
+	"message (JSON Lines).", cmd_parse, NULL
 };
 
-static int
-cmd_parse(struct cli *cli, int argc, char **argv)
+static inkan_status
+msg_feed(void *arg, const char *data, size_t len)
 {
-	const char *authserv_id = "inkan.localhost", *file = NULL;
+	return inkan_msg_feed(arg, data, len);
+}
+
+/* one message of the run (a cli_mail_fn; @arg: the authserv-id) */
+static int
+parse_one(struct cli_mail *m, void *arg)
+{
+	struct cli *cli = m->cli;
+	const char *authserv_id = *(const char **)arg;
+	struct cli_msg_src src = cli_mail_src(m);
 	inkan_msg *msg = NULL;
 	inkan_authors *authors = NULL;
 	char *ar = NULL;
 	inkan_status st;
-	struct cli_args a;
-	int id, rc;
+	int rc;
 
-	cli_args_init(&a, cli, argc, argv);
-	while ((id = cli_opt_next(&a)) > 0)
-		if (id == O_AUTHSERV_ID)
-			authserv_id = a.val;
-		else
-			cli_msg_limit_option(cli, id, a.num);
-	if (id < 0)
-		return cli_args_end(&a);
-	if (a.pos.n > 1) {
-		cli_args_free(&a);
-		return cli_usage_error(cli, "too-many-arguments", "parse reads "
-			"one message (FILE or stdin)");
-	}
-	file = a.pos.n ? a.pos.v[0] : NULL;
-	cli_args_free(&a);
 	st = inkan_msg_new(cli->ctx, &msg);
-	if (st == INKAN_OK)
-		st = cli_read_message(cli, file, msg);
+	/* the stream reports its errors but for the header caps: parse
+	 * shows what was read, so for it they are errors */
+	if (st == INKAN_OK && ((st = cli_mail_stream(m, msg_feed, msg)) ==
+	    INKAN_OK ? (st = inkan_msg_finish(msg)) != INKAN_OK :
+	    cli_mail_is_header_limit(st)))
+		cli_fail(cli, cli_msg_error_code(st), "%s: %s", m->name,
+			cli_msg_error_text(cli, st));
 	if (st == INKAN_OK) {
 		st = inkan_authors_from_msg(cli->ctx, msg, &authors);
 		if (st != INKAN_OK)
-			cli_error(cli, "From: %s", inkan_strerror(st));
+			cli_error(cli, "%s: From: %s", m->name,
+				inkan_strerror(st));
 	}
 	if (st == INKAN_OK) {
 		st = build_authres(cli, msg, authserv_id, &ar);
@@ -265,10 +270,17 @@ cmd_parse(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	rc = authors_usable(authors) ? CLI_OK : CLI_VERDICT_FAIL;
+	m->label = rc == CLI_OK ? "with a From DMARC can use" :
+		"with a From DMARC cannot use";
 	if (cli->json) {
-		if (print_json(cli, msg, authors, ar) != CLI_OK)
+		if (print_json(cli, &src, msg, authors, ar) != CLI_OK)
 			rc = CLI_INTERNAL;
 	} else {
+		if (m->many) {
+			fputs("== ", cli->out);
+			cli_text_str(cli->out, m->name);
+			fputc('\n', cli->out);
+		}
 		print_headers_text(cli, msg);
 		fprintf(cli->out, "Body: %llu bytes (streamed, not kept)\n",
 			(unsigned long long)inkan_msg_body_length(msg));
@@ -277,10 +289,38 @@ cmd_parse(struct cli *cli, int argc, char **argv)
 			"check; inkan verify does):\n");
 		cli_text_str(cli->out, ar);
 		fputc('\n', cli->out);
+		if (m->many)
+			fputc('\n', cli->out);
 	}
 out:
 	inkan_free(cli->ctx, ar);
 	inkan_authors_free(authors);
 	inkan_msg_free(msg);
+	return rc;
+}
+
+static int
+cmd_parse(struct cli *cli, int argc, char **argv)
+{
+	const char *authserv_id = "inkan.localhost";
+	struct cli_mail_opts mail;
+	struct cli_args a;
+	int id, rc;
+
+	memset(&mail, 0, sizeof(mail));
+	cli_args_init(&a, cli, argc, argv);
+	while ((id = cli_opt_next(&a)) > 0) {
+		if (id == O_AUTHSERV_ID)
+			authserv_id = a.val;
+		else if (!cli_msg_limit_option(cli, id, a.num))
+			(void)cli_mail_option(cli, &mail, id, &a);
+	}
+	if (id < 0)
+		return cli_args_end(&a);
+	rc = cli_mail_opts_check(cli, &mail);
+	if (rc == CLI_OK)
+		rc = cli_mail_run(cli, &mail, a.pos.v, a.pos.n, NULL,
+			parse_one, &authserv_id);
+	cli_args_free(&a);
 	return rc;
 }

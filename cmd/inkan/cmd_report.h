@@ -117,8 +117,11 @@ int report_view_build(struct cli *cli, struct report_view_args *a,
 void report_view_done(struct cli *cli, struct report_view_args *a,
 	inkan_report_store *store, inkan_report_summary *sum);
 
-/* the summary as JSON (the same document `summary --json` prints) */
-void report_summary_json(FILE *to, const inkan_report_summary *sum);
+/* the summary as JSON (the same document `summary --json` prints),
+ * through the library's emitter; the caller finishes the document */
+struct inkan_json;
+void report_summary_json(struct inkan_json *j,
+	const inkan_report_summary *sum);
 
 /* cmd_report_html.c: page pieces shared with serve */
 void report_html_esc(FILE *o, const char *s);

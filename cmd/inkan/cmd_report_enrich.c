@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <inkan/dns.h>
+#include <inkan/json.h>
 
 #include "cli.h"
 #include "cli_opt.h"
@@ -71,9 +72,17 @@ cmd_report_enrich(struct cli *cli, int argc, char **argv)
 		return CLI_TEMPFAIL;
 	}
 	if (cli->json) {
-		fprintf(cli->out, "{\"resolved\":%zu,\"left\":%zu}", done,
-			left);
-		cli_json_done(cli);
+		inkan_json *j = cli_json_new(cli);
+		if (j == NULL)
+			return CLI_INTERNAL;
+		inkan_json_object_begin(j);
+		inkan_json_member_int(j, "resolved", (int64_t)done);
+		inkan_json_member_int(j, "left", (int64_t)left);
+		inkan_json_object_end(j);
+		rc = cli_json_finish(cli, j);
+		inkan_json_free(j);
+		if (rc != CLI_OK)
+			return rc;
 	} else {
 		fprintf(cli->out, "resolved %zu source IPs; %zu left for the "
 			"next run\n", done, left);

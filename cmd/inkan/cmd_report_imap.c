@@ -260,7 +260,7 @@ report_imap_ingest(struct report_imap *im)
 		}
 		/* fault injection for the crash test: die after the fetch,
 		 * before anything is stored or flagged */
-		if (die != NULL && (size_t)atol(die) == i + 1)
+		if (die != NULL && strtoul(die, NULL, 10) == i + 1)
 			raise(SIGKILL);
 		snprintf(origin, sizeof(origin), "%s UID %lu", im->url, uids[i]);
 		if (report_ingest_bytes(im->run, r.data, r.len, origin) < 0) {

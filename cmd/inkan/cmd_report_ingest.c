@@ -19,6 +19,7 @@
 
 #include <inkan/mailbox.h>
 #include <inkan/report_intake.h>
+#include <inkan/json.h>
 
 #include "cli.h"
 #include "cli_opt.h"
@@ -162,12 +163,20 @@ print_stats(struct ingest_run *r)
 	const inkan_report_ingest_stats *s = &r->stats;
 
 	if (r->cli->json) {
-		fprintf(r->cli->out, "{\"aggregate_new\":%u,\"aggregate_dup\":%u,"
-			"\"records\":%llu,\"failure_new\":%u,\"failure_dup\":%u,"
-			"\"refused\":%u}", s->aggregate_new, s->aggregate_dup,
-			(unsigned long long)s->records, s->failure_new,
-			s->failure_dup, s->errors);
-		cli_json_done(r->cli);
+		inkan_json *j = cli_json_new(r->cli);
+		if (j == NULL)
+			return;
+		inkan_json_object_begin(j);
+		inkan_json_member_int(j, "aggregate_new", s->aggregate_new);
+		inkan_json_member_int(j, "aggregate_dup", s->aggregate_dup);
+		inkan_json_key(j, "records");
+		inkan_json_uint(j, s->records);
+		inkan_json_member_int(j, "failure_new", s->failure_new);
+		inkan_json_member_int(j, "failure_dup", s->failure_dup);
+		inkan_json_member_int(j, "refused", s->errors);
+		inkan_json_object_end(j);
+		(void)cli_json_finish(r->cli, j);
+		inkan_json_free(j);
 		return;
 	}
 	fprintf(r->cli->out, "stored %u aggregate report%s (%llu records), "

@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include <microhttpd.h>
+#include <inkan/json.h>
 
 #include "cli.h"
 #include "cli_opt.h"
@@ -66,26 +67,43 @@ send_buf(struct MHD_Connection *c, unsigned status, const char *type,
 	return ret;
 }
 
-static void
-jstr(FILE *o, const char *s)
+/* the library's JSON emitter, writing into the page's memory stream */
+static int
+write_file(void *arg, const char *data, size_t len)
 {
-	cli_json_string(o, s ? s : "", s ? strlen(s) : 0);
+	return fwrite(data, 1, len, arg) == len ? 0 : -1;
+}
+
+static inkan_json *
+json_on(struct serve *sv, FILE *o)
+{
+	inkan_json *j = NULL;
+
+	if (inkan_json_new(sv->cli->ctx, write_file, o, &j) != INKAN_OK)
+		return NULL;
+	return j;
 }
 
 /* a result set as a JSON array of objects named by @cols */
 static void
-res_json(FILE *o, const inkan_report_table *r, const char *const *cols)
+res_json(struct serve *sv, FILE *o, const inkan_report_table *r,
+	const char *const *cols)
 {
-	fputc('[', o);
+	inkan_json *j = json_on(sv, o);
+
+	if (j == NULL)
+		return;
+	inkan_json_array_begin(j);
 	for (size_t i = 0; i < inkan_report_table_rows(r); i++) {
-		fputs(i ? ",{" : "{", o);
-		for (size_t j = 0; j < inkan_report_table_cols(r); j++) {
-			fprintf(o, "%s\"%s\":", j ? "," : "", cols[j]);
-			jstr(o, inkan_report_table_get(r, i, j));
-		}
-		fputc('}', o);
+		inkan_json_object_begin(j);
+		for (size_t k = 0; k < inkan_report_table_cols(r); k++)
+			inkan_json_member_cstr(j, cols[k],
+				inkan_report_table_get(r, i, k));
+		inkan_json_object_end(j);
 	}
-	fputs("]\n", o);
+	inkan_json_array_end(j);
+	(void)inkan_json_finish(j);
+	inkan_json_free(j);
 }
 
 static void
@@ -119,6 +137,213 @@ pick(const inkan_report_summary *sum, const char *domain)
 	return NULL;
 }
 
+/* overview, sources, reporters: from the summary */
+static int
+page_summary(struct serve *sv, struct MHD_Connection *c, FILE *o,
+	const char *path, int json, const char **type,
+	inkan_report_sum_opts *so, const char *domain)
+{
+	inkan_report_summary sum;
+
+	so->max_sources = strcmp(path, "/sources") == 0 ? 10000 : 50;
+	if (inkan_report_summary_build(sv->store, so, &sum) != INKAN_OK)
+		return 500;
+	if (json) {
+		inkan_json *j = json_on(sv, o);
+		if (j != NULL) {
+			report_summary_json(j, &sum);
+			(void)inkan_json_finish(j);
+			inkan_json_free(j);
+		}
+	} else if (path[1] == '\0' || path[1] == 'o') {
+		report_render_overview(o, &sum, 1);
+	} else {
+		const inkan_report_sum_domain *d;
+		int src = path[1] == 's';
+		report_html_head(o, src ? "Sources" : "Reporters", 1);
+		for (size_t i = 0; i < sum.nd; i++) {
+			d = &sum.d[i];
+			fputs("<h2>", o);
+			report_html_esc(o, d->domain);
+			fputs("</h2>\n", o);
+			if (src) {
+				report_render_source_table(o, d,
+					d->nsrc, 1);
+				continue;
+			}
+			fputs("<table class=\"reporters\"><tr><th>"
+				"reporter</th><th class=\"n\">reports"
+				"</th><th class=\"n\">messages</th>"
+				"<th class=\"n\">pass</th></tr>\n", o);
+			for (size_t j = 0; j < d->nrep; j++) {
+				fputs("<tr><td>", o);
+				report_html_esc(o, d->rep[j].org);
+				fprintf(o, "</td><td class=\"n\">%llu</td>"
+					"<td class=\"n\">%llu</td><td "
+					"class=\"n\">%.1f%%</td></tr>\n",
+					(unsigned long long)d->rep[j].reports,
+					(unsigned long long)d->rep[j].msgs,
+					d->rep[j].msgs ? 100.0 *
+					(double)d->rep[j].pass /
+					(double)d->rep[j].msgs : 0.0);
+			}
+			fputs("</table>\n", o);
+		}
+		report_html_foot(o);
+	}
+	inkan_report_summary_free(sv->cli->ctx, &sum);
+	return 200;
+}
+
+/* one source: its row in the summary and its records */
+static int
+page_source(struct serve *sv, struct MHD_Connection *c, FILE *o,
+	const char *path, int json, const char **type,
+	inkan_report_sum_opts *so, const char *domain)
+{
+	inkan_report_summary sum;
+	inkan_report_table *r = NULL;
+	inkan_status st = INKAN_OK;
+
+	static const char *const cols[] = { "report", "reporter",
+		"begin", "count", "disposition", "dkim_eval",
+		"spf_eval", "header_from", "envelope_from", "dkim",
+		"spf", "reason" };
+	const char *ip = arg(c, "ip");
+	const inkan_report_sum_domain *d;
+	if (domain == NULL || ip == NULL)
+		return 400;
+	so->max_sources = 100000;
+	if (inkan_report_summary_build(sv->store, so, &sum) != INKAN_OK)
+		return 500;
+	st = inkan_report_list_source(sv->store, domain, ip, 0, 1000,
+		&r);
+	if (st != INKAN_OK) {
+		inkan_report_summary_free(sv->cli->ctx, &sum);
+		return 500;
+	}
+	d = pick(&sum, domain);
+	if (json) {
+		res_json(sv, o, r, cols);
+	} else {
+		report_html_head(o, "Source", 1);
+		for (size_t j = 0; d && j < d->nsrc; j++)
+			if (strcmp(d->src[j].ip, ip) == 0) {
+				inkan_report_sum_domain one = *d;
+				one.src = &d->src[j];
+				one.nsrc = 1;
+				report_render_source_table(o, &one, 1, 0);
+			}
+		fputs("<h2>Records</h2>\n", o);
+		res_table(o, r, cols);
+		report_html_foot(o);
+	}
+	inkan_report_table_free(r);
+	inkan_report_summary_free(sv->cli->ctx, &sum);
+	return 200;
+}
+
+/* failure reports */
+static int
+page_failures(struct serve *sv, struct MHD_Connection *c, FILE *o,
+	const char *path, int json, const char **type,
+	inkan_report_sum_opts *so, const char *domain)
+{
+	inkan_report_table *r = NULL;
+
+	static const char *const cols[] = { "id", "reporter",
+		"reported_domain", "source_ip", "arrival_date",
+		"auth_failure", "orig_from", "orig_subject", "has_arf" };
+	if (inkan_report_list_failures(sv->store, domain, 1000, &r) !=
+	    INKAN_OK)
+		return 500;
+	if (json) {
+		res_json(sv, o, r, cols);
+	} else {
+		report_html_head(o, "Failure reports", 1);
+		res_table(o, r, cols);
+		report_html_foot(o);
+	}
+	inkan_report_table_free(r);
+	return 200;
+}
+
+/* received reports, each linking its raw XML */
+static int
+page_reports(struct serve *sv, struct MHD_Connection *c, FILE *o,
+	const char *path, int json, const char **type,
+	inkan_report_sum_opts *so, const char *domain)
+{
+	inkan_report_table *r = NULL;
+
+	static const char *const cols[] = { "id", "org_name",
+		"report_id", "begin", "end", "policy_domain", "records",
+		"messages", "origin" };
+	if (inkan_report_list_reports(sv->store, domain, 0, 5000, &r) !=
+	    INKAN_OK)
+		return 500;
+	if (json) {
+		res_json(sv, o, r, cols);
+	} else {
+		report_html_head(o, "Reports", 1);
+		fputs("<table class=\"reports\"><tr><th>reporter</th>"
+			"<th>report ID</th><th>begin</th><th>domain</th>"
+			"<th class=\"n\">records</th><th class=\"n\">"
+			"messages</th><th>raw</th></tr>\n", o);
+		for (size_t i = 0; i < inkan_report_table_rows(r); i++) {
+			char date[32];
+			time_t t = (time_t)strtoll(inkan_report_table_get(r,
+				i, 3), NULL, 10);
+			struct tm tm;
+			gmtime_r(&t, &tm);
+			strftime(date, sizeof(date), "%Y-%m-%d %H:%M",
+				&tm);
+			fputs("<tr><td>", o);
+			report_html_esc(o, inkan_report_table_get(r, i, 1));
+			fputs("</td><td>", o);
+			report_html_esc(o, inkan_report_table_get(r, i, 2));
+			fprintf(o, "</td><td>%s</td><td>", date);
+			report_html_esc(o, inkan_report_table_get(r, i, 5));
+			fprintf(o, "</td><td class=\"n\">%s</td><td "
+				"class=\"n\">%s</td><td><a href=\"/raw?"
+				"id=%s\">XML</a></td></tr>\n",
+				inkan_report_table_get(r, i, 6),
+				inkan_report_table_get(r, i, 7),
+				inkan_report_table_get(r, i, 0));
+		}
+		fputs("</table>\n", o);
+		report_html_foot(o);
+	}
+	inkan_report_table_free(r);
+	return 200;
+}
+
+/* a report as received: text/plain, the reporter's bytes */
+static int
+page_raw(struct serve *sv, struct MHD_Connection *c, FILE *o,
+	const char *path, int json, const char **type,
+	inkan_report_sum_opts *so, const char *domain)
+{
+	inkan_status st;
+
+	if (json)
+		return 404;
+	const char *id = arg(c, "id");
+	char *end;
+	long long v;
+	char *x;
+	size_t xl;
+	if (id == NULL || (v = strtoll(id, &end, 10)) <= 0 || *end)
+		return 400;
+	st = inkan_report_raw(sv->store, v, 512u << 20, &x, &xl);
+	if (st == INKAN_OK)
+		fwrite(x, 1, xl, o);
+	inkan_report_raw_free(sv->store, x);
+	*type = "text/plain; charset=utf-8";
+	return st == INKAN_OK ? 200 : st == INKAN_ERR_NOT_FOUND ? 404 :
+		500;
+}
+
 static int
 page(struct serve *sv, struct MHD_Connection *c, const char *url,
 	FILE *o, const char **type)
@@ -126,11 +351,19 @@ page(struct serve *sv, struct MHD_Connection *c, const char *url,
 	char path[64];
 	int json;
 	size_t n = strlen(url);
-	inkan_report_summary sum;
 	inkan_report_sum_opts so;
-	inkan_report_table *r = NULL;
 	const char *domain = arg(c, "domain");
-	inkan_status st = INKAN_OK;
+	static const struct {
+		const char *path;
+		int (*fn)(struct serve *, struct MHD_Connection *, FILE *,
+			const char *, int, const char **,
+			inkan_report_sum_opts *, const char *);
+	} pages[] = {
+		{ "/", page_summary }, { "/overview", page_summary },
+		{ "/sources", page_summary }, { "/reporters", page_summary },
+		{ "/source", page_source }, { "/failures", page_failures },
+		{ "/reports", page_reports }, { "/raw", page_raw },
+	};
 
 	if (n >= sizeof(path))
 		return 404;
@@ -146,165 +379,10 @@ page(struct serve *sv, struct MHD_Connection *c, const char *url,
 	so.nincludes = sv->args->nincl;
 	so.domain = domain;
 
-	if (strcmp(path, "/") == 0 || strcmp(path, "/overview") == 0 ||
-	    strcmp(path, "/sources") == 0 || strcmp(path, "/reporters") == 0) {
-		so.max_sources = strcmp(path, "/sources") == 0 ? 10000 : 50;
-		if (inkan_report_summary_build(sv->store, &so, &sum) != INKAN_OK)
-			return 500;
-		if (json) {
-			report_summary_json(o, &sum);
-		} else if (path[1] == '\0' || path[1] == 'o') {
-			report_render_overview(o, &sum, 1);
-		} else {
-			const inkan_report_sum_domain *d;
-			int src = path[1] == 's';
-			report_html_head(o, src ? "Sources" : "Reporters", 1);
-			for (size_t i = 0; i < sum.nd; i++) {
-				d = &sum.d[i];
-				fputs("<h2>", o);
-				report_html_esc(o, d->domain);
-				fputs("</h2>\n", o);
-				if (src) {
-					report_render_source_table(o, d,
-						d->nsrc, 1);
-					continue;
-				}
-				fputs("<table class=\"reporters\"><tr><th>"
-					"reporter</th><th class=\"n\">reports"
-					"</th><th class=\"n\">messages</th>"
-					"<th class=\"n\">pass</th></tr>\n", o);
-				for (size_t j = 0; j < d->nrep; j++) {
-					fputs("<tr><td>", o);
-					report_html_esc(o, d->rep[j].org);
-					fprintf(o, "</td><td class=\"n\">%llu</td>"
-						"<td class=\"n\">%llu</td><td "
-						"class=\"n\">%.1f%%</td></tr>\n",
-						(unsigned long long)d->rep[j].reports,
-						(unsigned long long)d->rep[j].msgs,
-						d->rep[j].msgs ? 100.0 *
-						(double)d->rep[j].pass /
-						(double)d->rep[j].msgs : 0.0);
-				}
-				fputs("</table>\n", o);
-			}
-			report_html_foot(o);
-		}
-		inkan_report_summary_free(sv->cli->ctx, &sum);
-		return 200;
-	}
-	if (strcmp(path, "/source") == 0) {
-		static const char *const cols[] = { "report", "reporter",
-			"begin", "count", "disposition", "dkim_eval",
-			"spf_eval", "header_from", "envelope_from", "dkim",
-			"spf", "reason" };
-		const char *ip = arg(c, "ip");
-		const inkan_report_sum_domain *d;
-		if (domain == NULL || ip == NULL)
-			return 400;
-		so.max_sources = 100000;
-		if (inkan_report_summary_build(sv->store, &so, &sum) != INKAN_OK)
-			return 500;
-		st = inkan_report_list_source(sv->store, domain, ip, 0, 1000,
-			&r);
-		if (st != INKAN_OK) {
-			inkan_report_summary_free(sv->cli->ctx, &sum);
-			return 500;
-		}
-		d = pick(&sum, domain);
-		if (json) {
-			res_json(o, r, cols);
-		} else {
-			report_html_head(o, "Source", 1);
-			for (size_t j = 0; d && j < d->nsrc; j++)
-				if (strcmp(d->src[j].ip, ip) == 0) {
-					inkan_report_sum_domain one = *d;
-					one.src = &d->src[j];
-					one.nsrc = 1;
-					report_render_source_table(o, &one, 1, 0);
-				}
-			fputs("<h2>Records</h2>\n", o);
-			res_table(o, r, cols);
-			report_html_foot(o);
-		}
-		inkan_report_table_free(r);
-		inkan_report_summary_free(sv->cli->ctx, &sum);
-		return 200;
-	}
-	if (strcmp(path, "/failures") == 0) {
-		static const char *const cols[] = { "id", "reporter",
-			"reported_domain", "source_ip", "arrival_date",
-			"auth_failure", "orig_from", "orig_subject", "has_arf" };
-		if (inkan_report_list_failures(sv->store, domain, 1000, &r) !=
-		    INKAN_OK)
-			return 500;
-		if (json) {
-			res_json(o, r, cols);
-		} else {
-			report_html_head(o, "Failure reports", 1);
-			res_table(o, r, cols);
-			report_html_foot(o);
-		}
-		inkan_report_table_free(r);
-		return 200;
-	}
-	if (strcmp(path, "/reports") == 0) {
-		static const char *const cols[] = { "id", "org_name",
-			"report_id", "begin", "end", "policy_domain", "records",
-			"messages", "origin" };
-		if (inkan_report_list_reports(sv->store, domain, 0, 5000, &r) !=
-		    INKAN_OK)
-			return 500;
-		if (json) {
-			res_json(o, r, cols);
-		} else {
-			report_html_head(o, "Reports", 1);
-			fputs("<table class=\"reports\"><tr><th>reporter</th>"
-				"<th>report ID</th><th>begin</th><th>domain</th>"
-				"<th class=\"n\">records</th><th class=\"n\">"
-				"messages</th><th>raw</th></tr>\n", o);
-			for (size_t i = 0; i < inkan_report_table_rows(r); i++) {
-				char date[32];
-				time_t t = (time_t)strtoll(inkan_report_table_get(r,
-					i, 3), NULL, 10);
-				struct tm tm;
-				gmtime_r(&t, &tm);
-				strftime(date, sizeof(date), "%Y-%m-%d %H:%M",
-					&tm);
-				fputs("<tr><td>", o);
-				report_html_esc(o, inkan_report_table_get(r, i, 1));
-				fputs("</td><td>", o);
-				report_html_esc(o, inkan_report_table_get(r, i, 2));
-				fprintf(o, "</td><td>%s</td><td>", date);
-				report_html_esc(o, inkan_report_table_get(r, i, 5));
-				fprintf(o, "</td><td class=\"n\">%s</td><td "
-					"class=\"n\">%s</td><td><a href=\"/raw?"
-					"id=%s\">XML</a></td></tr>\n",
-					inkan_report_table_get(r, i, 6),
-					inkan_report_table_get(r, i, 7),
-					inkan_report_table_get(r, i, 0));
-			}
-			fputs("</table>\n", o);
-			report_html_foot(o);
-		}
-		inkan_report_table_free(r);
-		return 200;
-	}
-	if (strcmp(path, "/raw") == 0 && !json) {
-		const char *id = arg(c, "id");
-		char *end;
-		long long v;
-		char *x;
-		size_t xl;
-		if (id == NULL || (v = strtoll(id, &end, 10)) <= 0 || *end)
-			return 400;
-		st = inkan_report_raw(sv->store, v, 512u << 20, &x, &xl);
-		if (st == INKAN_OK)
-			fwrite(x, 1, xl, o);
-		inkan_report_raw_free(sv->store, x);
-		*type = "text/plain; charset=utf-8";
-		return st == INKAN_OK ? 200 : st == INKAN_ERR_NOT_FOUND ? 404 :
-			500;
-	}
+	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
+		if (strcmp(path, pages[i].path) == 0)
+			return pages[i].fn(sv, c, o, path, json, type, &so,
+				domain);
 	return 404;
 }
 

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "cli_opt.h"
 #include "cmd_report.h"
+#include <inkan/json.h>
 
 static double
 pct(uint64_t a, uint64_t b)
@@ -194,8 +195,15 @@ cmd_report_summary(struct cli *cli, int argc, char **argv)
 	if (prom) {
 		print_prometheus(cli->out, &sum);
 	} else if (cli->json) {
-		report_summary_json(cli->out, &sum);
-		cli_json_done(cli);
+		inkan_json *j = cli_json_new(cli);
+		if (j == NULL) {
+			rc = CLI_INTERNAL;
+		} else {
+			report_summary_json(j, &sum);
+			if (cli_json_finish(cli, j) != CLI_OK)
+				rc = CLI_INTERNAL;
+			inkan_json_free(j);
+		}
 	} else {
 		print_text(cli->out, &sum);
 	}

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cmd_report.h"
+#include <inkan/json.h>
 
 int
 report_view_option(struct cli *cli, int c, const char *arg,
@@ -46,8 +47,12 @@ parse_since(const char *s, int64_t newest, int64_t *out)
 		*out = 0;
 		return 1;
 	}
-	if (sscanf(s, "%4d-%2d-%2d", &y, &m, &d) == 3 && strlen(s) == 10 &&
-	    m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+	if (strlen(s) == 10 && s[4] == '-' && s[7] == '-' &&
+	    strspn(s, "0123456789") == 4 && strspn(s + 5, "0123456789") == 2 &&
+	    strspn(s + 8, "0123456789") == 2 &&
+	    (y = (int)strtol(s, NULL, 10), m = (int)strtol(s + 5, NULL, 10),
+	    d = (int)strtol(s + 8, NULL, 10), m >= 1 && m <= 12 && d >= 1 &&
+	    d <= 31)) {
 		/* days from the civil date (timegm is not POSIX) */
 		int64_t yy = m <= 2 ? y - 1 : y;
 		int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
@@ -128,91 +133,101 @@ report_view_done(struct cli *cli, struct report_view_args *a,
 	a->identity = NULL;
 }
 
-static void
-jstr(FILE *to, const char *s)
-{
-	cli_json_string(to, s, strlen(s));
-}
-
-static double
-rate(uint64_t a, uint64_t b)
-{
-	return b ? (double)a / (double)b : 0.0;
-}
-
+/* the summary through the library's JSON emitter; counts only (rates
+ * are count / messages: the emitter writes no floating point) */
 void
-report_summary_json(FILE *to, const inkan_report_summary *sum)
+report_summary_json(inkan_json *j, const inkan_report_summary *sum)
 {
-	fputs("{\"domains\":[", to);
+	inkan_json_object_begin(j);
+	inkan_json_key(j, "domains");
+	inkan_json_array_begin(j);
 	for (size_t i = 0; i < sum->nd; i++) {
 		const inkan_report_sum_domain *d = &sum->d[i];
-		fprintf(to, "%s{\"domain\":", i ? "," : "");
-		jstr(to, d->domain);
-		fputs(",\"policy\":", to);
-		jstr(to, d->p);
-		fprintf(to, ",\"reports\":%llu,\"messages\":%llu,"
-			"\"dmarc_pass\":%llu,\"spf_aligned\":%llu,"
-			"\"dkim_aligned\":%llu,\"dmarc_pass_rate\":%.6f,"
-			"\"spf_aligned_rate\":%.6f,\"dkim_aligned_rate\":%.6f,"
-			"\"first\":%lld,\"last\":%lld,\"ready\":%s,"
-			"\"new_failing_sources\":%zu,\"verdict\":",
-			(unsigned long long)d->reports,
-			(unsigned long long)d->msgs, (unsigned long long)d->pass,
-			(unsigned long long)d->spf_aligned,
-			(unsigned long long)d->dkim_aligned,
-			rate(d->pass, d->msgs), rate(d->spf_aligned, d->msgs),
-			rate(d->dkim_aligned, d->msgs), (long long)d->first,
-			(long long)d->last, d->ready ? "true" : "false",
-			d->nnew_failing);
-		jstr(to, d->verdict);
-		fputs(",\"classes\":{", to);
-		for (int c = 0; c < INKAN_REPORT_SRC__COUNT; c++)
-			fprintf(to, "%s\"%s\":{\"messages\":%llu,\"pass\":%llu}",
-				c ? "," : "", inkan_report_src_class_name(c),
-				(unsigned long long)d->class_msgs[c],
-				(unsigned long long)d->class_pass[c]);
-		fputs("},\"sources\":[", to);
-		for (size_t j = 0; j < d->nsrc; j++) {
-			const inkan_report_sum_source *s = &d->src[j];
-			fprintf(to, "%s{\"ip\":", j ? "," : "");
-			jstr(to, s->ip);
-			fputs(",\"ptr\":", to);
-			jstr(to, s->ptr);
-			fprintf(to, ",\"ptr_confirmed\":%s,\"class\":\"%s\","
-				"\"evidence\":", s->ptr_confirmed ? "true" :
-				"false", inkan_report_src_class_name(s->cls));
-			jstr(to, s->evidence);
-			fprintf(to, ",\"messages\":%llu,\"pass\":%llu,"
-				"\"spf_aligned\":%llu,\"dkim_aligned\":%llu,"
-				"\"first_seen\":%lld,\"why\":",
-				(unsigned long long)s->msgs,
-				(unsigned long long)s->pass,
-				(unsigned long long)s->spf_aligned,
-				(unsigned long long)s->dkim_aligned,
-				(long long)s->first_seen);
-			jstr(to, s->why);
-			fputs(",\"fix\":", to);
-			jstr(to, s->fix);
-			fputc('}', to);
+		inkan_json_object_begin(j);
+		inkan_json_member_cstr(j, "domain", d->domain);
+		inkan_json_member_cstr(j, "policy", d->p);
+		inkan_json_key(j, "reports");
+		inkan_json_uint(j, d->reports);
+		inkan_json_key(j, "messages");
+		inkan_json_uint(j, d->msgs);
+		inkan_json_key(j, "dmarc_pass");
+		inkan_json_uint(j, d->pass);
+		inkan_json_key(j, "spf_aligned");
+		inkan_json_uint(j, d->spf_aligned);
+		inkan_json_key(j, "dkim_aligned");
+		inkan_json_uint(j, d->dkim_aligned);
+		inkan_json_member_int(j, "first", d->first);
+		inkan_json_member_int(j, "last", d->last);
+		inkan_json_member_bool(j, "ready", d->ready);
+		inkan_json_member_int(j, "new_failing_sources",
+			(int64_t)d->nnew_failing);
+		inkan_json_member_cstr(j, "verdict", d->verdict);
+		inkan_json_key(j, "classes");
+		inkan_json_object_begin(j);
+		for (int c = 0; c < INKAN_REPORT_SRC__COUNT; c++) {
+			inkan_json_key(j, inkan_report_src_class_name(c));
+			inkan_json_object_begin(j);
+			inkan_json_key(j, "messages");
+			inkan_json_uint(j, d->class_msgs[c]);
+			inkan_json_key(j, "pass");
+			inkan_json_uint(j, d->class_pass[c]);
+			inkan_json_object_end(j);
 		}
-		fputs("],\"reporters\":[", to);
-		for (size_t j = 0; j < d->nrep; j++) {
-			fprintf(to, "%s{\"org\":", j ? "," : "");
-			jstr(to, d->rep[j].org);
-			fprintf(to, ",\"reports\":%llu,\"messages\":%llu,"
-				"\"pass\":%llu}",
-				(unsigned long long)d->rep[j].reports,
-				(unsigned long long)d->rep[j].msgs,
-				(unsigned long long)d->rep[j].pass);
+		inkan_json_object_end(j);
+		inkan_json_key(j, "sources");
+		inkan_json_array_begin(j);
+		for (size_t k = 0; k < d->nsrc; k++) {
+			const inkan_report_sum_source *s = &d->src[k];
+			inkan_json_object_begin(j);
+			inkan_json_member_cstr(j, "ip", s->ip);
+			inkan_json_member_cstr(j, "ptr", s->ptr);
+			inkan_json_member_bool(j, "ptr_confirmed",
+				s->ptr_confirmed);
+			inkan_json_member_cstr(j, "class",
+				inkan_report_src_class_name(s->cls));
+			inkan_json_member_cstr(j, "evidence", s->evidence);
+			inkan_json_key(j, "messages");
+			inkan_json_uint(j, s->msgs);
+			inkan_json_key(j, "pass");
+			inkan_json_uint(j, s->pass);
+			inkan_json_key(j, "spf_aligned");
+			inkan_json_uint(j, s->spf_aligned);
+			inkan_json_key(j, "dkim_aligned");
+			inkan_json_uint(j, s->dkim_aligned);
+			inkan_json_member_int(j, "first_seen", s->first_seen);
+			inkan_json_member_cstr(j, "why", s->why);
+			inkan_json_member_cstr(j, "fix", s->fix);
+			inkan_json_object_end(j);
 		}
-		fputs("],\"days\":[", to);
-		for (size_t j = 0; j < d->ndays; j++)
-			fprintf(to, "%s{\"day\":%lld,\"messages\":%llu,"
-				"\"pass\":%llu}", j ? "," : "",
-				(long long)d->days[j].day,
-				(unsigned long long)d->days[j].msgs,
-				(unsigned long long)d->days[j].pass);
-		fputs("]}", to);
+		inkan_json_array_end(j);
+		inkan_json_key(j, "reporters");
+		inkan_json_array_begin(j);
+		for (size_t k = 0; k < d->nrep; k++) {
+			inkan_json_object_begin(j);
+			inkan_json_member_cstr(j, "org", d->rep[k].org);
+			inkan_json_key(j, "reports");
+			inkan_json_uint(j, d->rep[k].reports);
+			inkan_json_key(j, "messages");
+			inkan_json_uint(j, d->rep[k].msgs);
+			inkan_json_key(j, "pass");
+			inkan_json_uint(j, d->rep[k].pass);
+			inkan_json_object_end(j);
+		}
+		inkan_json_array_end(j);
+		inkan_json_key(j, "days");
+		inkan_json_array_begin(j);
+		for (size_t k = 0; k < d->ndays; k++) {
+			inkan_json_object_begin(j);
+			inkan_json_member_int(j, "day", d->days[k].day);
+			inkan_json_key(j, "messages");
+			inkan_json_uint(j, d->days[k].msgs);
+			inkan_json_key(j, "pass");
+			inkan_json_uint(j, d->days[k].pass);
+			inkan_json_object_end(j);
+		}
+		inkan_json_array_end(j);
+		inkan_json_object_end(j);
 	}
-	fputs("]}", to);
+	inkan_json_array_end(j);
+	inkan_json_object_end(j);
 }

@@ -14,12 +14,6 @@
 
 #include <inkan/json.h>
 
-static const char *
-severity_name(int s)
-{
-	return s >= 2 ? "error" : s == 1 ? "warning" : "note";
-}
-
 static int
 print_json(struct cli *cli, const inkan_spf_lint *l)
 {
@@ -41,13 +35,15 @@ print_json(struct cli *cli, const inkan_spf_lint *l)
 	inkan_json_array_begin(j);
 	for (i = 0; i < l->nissues; i++) {
 		const inkan_spf_lint_issue *is = &l->issues[i];
+		const inkan_finding *f = &is->finding;
 
 		inkan_json_object_begin(j);
 		inkan_json_member_cstr(j, "severity",
-			severity_name(is->severity));
-		inkan_json_member_cstr(j, "code", is->code);
+			inkan_severity_name(f->severity));
+		inkan_json_member_cstr(j, "code", f->code);
 		inkan_json_member_cstr(j, "domain", is->domain);
-		inkan_json_member_cstr(j, "message", is->message);
+		inkan_json_member_cstr(j, "message", f->message);
+		inkan_json_member_cstr(j, "fix", f->fix);
 		inkan_json_key(j, "pos");
 		if (is->pos == SIZE_MAX)
 			inkan_json_null(j);
@@ -76,9 +72,9 @@ cmd_spf_lint(struct cli *cli, const char *domain)
 		return cli_exit_for_status(st);
 	}
 	for (i = 0; i < l->nissues; i++) {
-		if (l->issues[i].severity >= 2)
+		if (l->issues[i].finding.severity == INKAN_SEVERITY_ERROR)
 			errors++;
-		if (strcmp(l->issues[i].code, "dns-error") == 0)
+		if (strcmp(l->issues[i].finding.code, "dns-error") == 0)
 			dns = 1;
 	}
 	if (cli->json) {
@@ -93,9 +89,10 @@ cmd_spf_lint(struct cli *cli, const char *domain)
 		for (i = 0; i < l->nissues; i++) {
 			const inkan_spf_lint_issue *is = &l->issues[i];
 
-			fprintf(cli->out, "%s [%s] %s: %s\n",
-				severity_name(is->severity), is->code,
-				is->domain, is->message);
+			fprintf(cli->out, "%s [%s] %s: %s\n  fix: %s\n",
+				inkan_severity_name(is->finding.severity),
+				is->finding.code, is->domain,
+				is->finding.message, is->finding.fix);
 		}
 	}
 	inkan_spf_lint_free(l);

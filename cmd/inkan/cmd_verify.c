@@ -16,7 +16,8 @@
  * (OpenDKIM's TestPublicKeys form) without any DNS. --list FILE reads the
  * message paths from FILE ("-": stdin), one per line, of any length.
  *
- * Each message goes through verify_one(); with --json every message gets
+ * Every FILE may be a message, an mbox, a Maildir or "-" (cli_mailbox.c);
+ * each message in it goes through verify_one(); with --json every message gets
  * exactly one JSON line, a message that cannot be read included (JSON
  * Lines, docs/inkan.1). The exit code is the worst over all messages.
  */
@@ -31,7 +32,7 @@
 #include <inkan/json.h>
 #include <inkan/msg.h>
 
-#include "cli_msg.h"
+#include "cli_mailbox.h"
 #include "cmd_verify_full.h"
 #include "commands.h"
 
@@ -68,39 +69,30 @@ print_text(const struct cli *cli, const char *name, int many,
 	fputc('\n', cli->out);
 }
 
-static void
-json_str_or_null(FILE *to, const char *s)
+/* DKIM only, --json: the message's signatures as one JSON line */
+static int
+print_json(struct cli *cli, const struct cli_msg_src *src,
+	const inkan_dkim_verify *v)
 {
-	if (s == NULL)
-		fputs("null", to);
-	else
-		cli_json_string(to, s, strlen(s));
-}
+	inkan_json *j = cli_json_new(cli);
+	size_t i;
+	int rc;
 
-static void
-print_json(struct cli *cli, const inkan_dkim_result *r, int first)
-{
-	FILE *o = cli->out;
-
-	fputs(first ? "{" : ",{", o);
-	fprintf(o, "\"result\":\"%s\",\"reason\":",
-		inkan_dkim_verdict_str(r->verdict));
-	json_str_or_null(o, inkan_dkim_reason_str(r->reason));
-	fputs(",\"d\":", o);
-	json_str_or_null(o, r->domain);
-	fputs(",\"i\":", o);
-	json_str_or_null(o, r->auid);
-	fputs(",\"s\":", o);
-	json_str_or_null(o, r->selector);
-	fputs(",\"a\":", o);
-	json_str_or_null(o, r->algorithm);
-	fputs(",\"b\":", o);
-	json_str_or_null(o, r->b_prefix);
-	fprintf(o, ",\"key_bits\":%u,\"partial_body\":%s,"
-		"\"dmarc_usable\":%s,\"testing\":%s}", r->key_bits,
-		r->partial_body ? "true" : "false",
-		r->dmarc_usable ? "true" : "false",
-		r->testing ? "true" : "false");
+	if (j == NULL)
+		return CLI_INTERNAL;
+	inkan_json_object_begin(j);
+	cli_mail_src_json(j, src);
+	inkan_json_key(j, "signatures");
+	inkan_json_array_begin(j);
+	for (i = 0; i < inkan_dkim_verify_count(v); i++)
+		verify_dkim_json(j, inkan_dkim_verify_result(v, i));
+	inkan_json_array_end(j);
+	inkan_json_member_int(j, "skipped",
+		(int64_t)inkan_dkim_verify_skipped(v));
+	inkan_json_object_end(j);
+	rc = cli_json_finish(cli, j);
+	inkan_json_free(j);
+	return rc;
 }
 
 /* the Authentication-Results field for all of @v's results */
@@ -130,26 +122,6 @@ print_authres(struct cli *cli, const inkan_dkim_verify *v, const char *id)
 }
 
 
-/* A message that could not be verified still gets its JSON line. */
-void
-verify_json_error(struct cli *cli, const char *name, int rc)
-{
-	inkan_json *j = cli_json_new(cli);
-
-	if (j == NULL)
-		return;
-	inkan_json_object_begin(j);
-	inkan_json_member_cstr(j, "file", name);
-	inkan_json_member_cstr(j, "error", cli->err_code ? cli->err_code :
-		cli_error_code(rc));
-	inkan_json_member_cstr(j, "message", cli->err_msg ? cli->err_msg :
-		cli_error_code(rc));
-	inkan_json_member_int(j, "exit", rc);
-	inkan_json_object_end(j);
-	(void)cli_json_finish(cli, j);
-	inkan_json_free(j);
-}
-
 void
 verify_skipped_note(struct cli *cli, size_t skipped)
 {
@@ -165,6 +137,62 @@ static inkan_status
 msg_feed(void *arg, const char *data, size_t len)
 {
 	return inkan_msg_feed(arg, data, len);
+}
+
+/* DKIM only: a header over the parser's caps gets its line, permerror
+ * naming the limit, as the full verdict does (docs/verify.md) */
+static int
+dkim_header_limit(struct verify_run *run, const struct cli_msg_src *src,
+	inkan_status st)
+{
+	struct cli *cli = run->cli;
+	const char *why = cli_mail_header_limit(cli, st);
+	inkan_json *j;
+	int rc = CLI_VERDICT_FAIL;
+
+	cli_mail_src_label(src, "dkim=permerror");
+	if (!cli->json) {
+		if (run->many) {
+			cli_text_str(cli->out, src->name);
+			fputs(": ", cli->out);
+		}
+		fprintf(cli->out, "dkim=permerror (%s)\nnote: %s\n", why,
+			cli_msg_error_text(cli, st));
+		return rc;
+	}
+	if ((j = cli_json_new(cli)) == NULL)
+		return CLI_INTERNAL;
+	inkan_json_object_begin(j);
+	cli_mail_src_json(j, src);
+	inkan_json_key(j, "signatures");
+	inkan_json_array_begin(j);
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "result", "permerror");
+	inkan_json_member_cstr(j, "reason", why);
+	inkan_json_object_end(j);
+	inkan_json_array_end(j);
+	inkan_json_member_int(j, "skipped", 0);
+	inkan_json_object_end(j);
+	if (cli_json_finish(cli, j) != CLI_OK)
+		rc = CLI_INTERNAL;
+	inkan_json_free(j);
+	return rc;
+}
+
+/* the word the run's summary counts a DKIM-only message under */
+static const char *
+dkim_label(const inkan_dkim_verify *v)
+{
+	size_t i, n = inkan_dkim_verify_count(v);
+	int temp = 0;
+
+	for (i = 0; i < n; i++) {
+		inkan_dkim_verdict d = inkan_dkim_verify_result(v, i)->verdict;
+		if (d == INKAN_DKIM_PASS)
+			return "dkim=pass";
+		temp |= d == INKAN_DKIM_TEMPERROR;
+	}
+	return temp ? "dkim=temperror" : n == 0 ? "dkim=none" : "dkim=fail";
 }
 
 /* DKIM only: one line per signature (or an A-R field, or JSON) */
@@ -183,8 +211,8 @@ verify_dkim_only(struct verify_run *run, const struct cli_msg_src *src)
 	if (st == INKAN_OK)
 		st = inkan_dkim_verify_new(run->dkim, msg, &v);
 	if (st == INKAN_OK && (st = cli_msg_src_stream(cli, src, msg_feed,
-	    msg))
-	    == INKAN_OK && (st = inkan_msg_finish(msg)) != INKAN_OK)
+	    msg)) == INKAN_OK && (st = inkan_msg_finish(msg)) != INKAN_OK &&
+	    !cli_mail_is_header_limit(st))
 		cli_fail(cli, cli_msg_error_code(st), "%s: %s", name,
 			cli_msg_error_text(cli, st));
 	if (st == INKAN_OK && (st = inkan_dkim_verify_eom(v)) != INKAN_OK)
@@ -192,9 +220,12 @@ verify_dkim_only(struct verify_run *run, const struct cli_msg_src *src)
 	if (st != INKAN_OK) {
 		inkan_dkim_verify_free(v);
 		inkan_msg_free(msg);
+		if (cli_mail_is_header_limit(st))
+			return dkim_header_limit(run, src, st);
 		return cli_exit_for_status(st);
 	}
 	n = inkan_dkim_verify_count(v);
+	cli_mail_src_label(src, dkim_label(v));
 	if (run->authserv_id != NULL && !cli->json) {
 		if (run->many) {
 			cli_text_str(cli->out, name);
@@ -208,11 +239,7 @@ verify_dkim_only(struct verify_run *run, const struct cli_msg_src *src)
 			temp |= r->verdict == INKAN_DKIM_TEMPERROR;
 		}
 		n = 0;		/* printed */
-	} else if (cli->json) {
-		fputs("{\"file\":", cli->out);
-		cli_json_string(cli->out, name, strlen(name));
-		fputs(",\"signatures\":[", cli->out);
-	} else if (n == 0 && run->authserv_id == NULL) {
+	} else if (n == 0 && run->authserv_id == NULL && !cli->json) {
 		if (run->many) {
 			cli_text_str(cli->out, name);
 			fputs(": ", cli->out);
@@ -223,19 +250,16 @@ verify_dkim_only(struct verify_run *run, const struct cli_msg_src *src)
 		const inkan_dkim_result *r = inkan_dkim_verify_result(v, i);
 		pass |= r->verdict == INKAN_DKIM_PASS;
 		temp |= r->verdict == INKAN_DKIM_TEMPERROR;
-		if (cli->json)
-			print_json(cli, r, i == 0);
-		else
+		if (!cli->json)
 			print_text(cli, name, run->many, r);
 	}
-	if (cli->json) {
-		fprintf(cli->out, "],\"skipped\":%zu}",
-			inkan_dkim_verify_skipped(v));
-		cli_json_done(cli);
-	}
+	if (cli->json && print_json(cli, src, v) != CLI_OK)
+		pass = -1;
 	verify_skipped_note(cli, inkan_dkim_verify_skipped(v));
 	inkan_dkim_verify_free(v);
 	inkan_msg_free(msg);
+	if (pass < 0)
+		return CLI_INTERNAL;
 	return pass ? CLI_OK : temp ? CLI_TEMPFAIL : CLI_VERDICT_FAIL;
 }
 
@@ -252,57 +276,20 @@ verify_one(struct verify_run *run, const struct cli_msg_src *src)
 	rc = run->full != NULL ? verify_full_file(cli, run->dkim, run->full,
 		src, run->many) : verify_dkim_only(run, src);
 	if (cli->json && cli->json_docs == docs)
-		verify_json_error(cli, src->name, rc);
+		cli_mail_json_error(cli, src, rc);
 	run->messages++;
 	return rc;
 }
 
-/* the worse of two exit codes */
+/* each message of a mail folder (cli_mail_run) */
 static int
-worse(int a, int b)
+verify_mail(struct cli_mail *m, void *arg)
 {
-	/* by code: ok, fail, usage, temporary, input, internal, warnings */
-	static const int rank[] = { 0, 2, 6, 3, 4, 7, 1 };
+	struct verify_run *run = arg;
+	struct cli_msg_src src = cli_mail_src(m);
 
-	if (a < 0 || a > 6)
-		return a;
-	if (b < 0 || b > 6)
-		return b;
-	return rank[a] >= rank[b] ? a : b;
-}
-
-/* each line of @list (a file, "-" for stdin) names a message; lines
- * have no length limit (getline) */
-static int
-verify_list(struct verify_run *run, const char *list, int rc)
-{
-	FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-
-	if (f == NULL) {
-		cli_fail(run->cli, "input", "--list %s: %s", list,
-			strerror(errno));
-		return worse(rc, CLI_INPUT);
-	}
-	while ((n = getline(&line, &cap, f)) >= 0) {
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		if (n > 0) {
-			struct cli_msg_src src = cli_msg_file(line);
-
-			rc = worse(rc, verify_one(run, &src));
-		}
-	}
-	if (ferror(f)) {
-		cli_fail(run->cli, "input", "--list %s: read error", list);
-		rc = worse(rc, CLI_INPUT);
-	}
-	free(line);
-	if (f != stdin)
-		fclose(f);
-	return rc;
+	run->many = m->many;
+	return verify_one(run, &src);
 }
 
 enum { O_KEYS = 'k', O_SHA1 = '1', O_NOW = 'n', O_LIST = 'l',
@@ -338,6 +325,7 @@ static const struct cli_opt verify_opts[] = {
 	  "the envelope recipient (its domain is envelope_to in reports)" },
 	CLI_MAX_SIGNATURES_OPT,
 	CLI_MSG_LIMIT_OPTS,
+	CLI_MAIL_OPTS,
 	{ NULL, 0, 0, CLI_ARG_NONE, NULL, 0, 0, NULL }
 };
 
@@ -356,12 +344,17 @@ const struct cli_command cmd_verify_command = {
 	"failed; 1 a fail; 3 temporary DNS failure;\n4 bad input.\n"
 	"DKIM only: one line per signature. Exit status: 0 every message "
 	"has a\npassing signature, 1 some has none, 3 temporary DNS failure.\n"
+	"Each FILE (or - for stdin) may be one message, an mbox (mboxrd or "
+	"mboxo) or a\nMaildir: every message gets its verdict, and a summary "
+	"counts them at the end.\n"
 	"With --json: one JSON document per message, one per line (JSON "
-	"Lines).", cmd_verify, NULL
+	"Lines),\na message that cannot be read included (with its "
+	"error).", cmd_verify, NULL
 };
 
 struct verify_cli {
 	struct verify_full full;
+	struct cli_mail_opts mail;
 	int dkim_only, envelope;
 	const char *keys, *list, *record;
 	unsigned flags;
@@ -389,7 +382,8 @@ verify_take(struct cli *cli, struct verify_cli *o, const struct cli_args *a,
 		inkan_ctx_set_clock(cli->ctx, fixed_clock, &o->now);
 		break;
 	default:
-		cli_msg_limit_option(cli, id, a->num);
+		if (!cli_msg_limit_option(cli, id, a->num))
+			(void)cli_mail_option(cli, &o->mail, id, a);
 	}
 }
 
@@ -400,6 +394,8 @@ verify_setup(struct cli *cli, struct verify_cli *o, struct verify_run *run,
 	inkan_status st;
 	int rc;
 
+	if (cli_mail_opts_check(cli, &o->mail) != CLI_OK)
+		return CLI_USAGE;
 	/* the full verdict unless DKIM alone is asked for */
 	if (o->keys != NULL && !o->envelope)
 		o->dkim_only = 1;
@@ -436,7 +432,6 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 	struct inkan_resolver *res = NULL;
 	struct cli_args a;
 	int id, rc;
-	size_t i;
 
 	memset(&o, 0, sizeof(o));
 	memset(&run, 0, sizeof(run));
@@ -448,23 +443,14 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 	rc = verify_setup(cli, &o, &run, &res);
 	if (rc == CLI_OK && o.record != NULL)
 		rc = verify_record_open(cli, o.record, &o.full);
-	if (rc == CLI_OK) {
-		run.many = a.pos.n > 1 || o.list != NULL;
-		struct cli_msg_src src;
-
-		if (a.pos.n == 0 && o.list == NULL) {
-			src = cli_msg_file(NULL);
-			rc = verify_one(&run, &src);
-		}
-		for (i = 0; i < a.pos.n; i++) {
-			src = cli_msg_file(a.pos.v[i]);
-			rc = worse(rc, verify_one(&run, &src));
-		}
-		if (o.list != NULL)
-			rc = verify_list(&run, o.list, rc);
-	}
+	if (rc == CLI_OK)
+		rc = cli_mail_run(cli, &o.mail, a.pos.v, a.pos.n, o.list,
+			verify_mail, &run);
 	cli_args_free(&a);
-	rc = worse(rc, verify_record_close(cli, &o.full));
+	/* rows that could not be written outrank a verdict, not an error */
+	int rc_record = verify_record_close(cli, &o.full);
+	if (rc_record != CLI_OK && (rc == CLI_OK || rc == CLI_VERDICT_FAIL))
+		rc = rc_record;
 	inkan_dkim_free(run.dkim);
 	cli_dns_free(cli, res);
 	return rc;

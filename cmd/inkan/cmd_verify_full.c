@@ -21,7 +21,7 @@
 
 #include <inkan/authres.h>
 
-#include "cli_msg.h"
+#include "cli_mailbox.h"
 #include "cmd_verify_full.h"
 
 int
@@ -64,6 +64,20 @@ verify_feed(void *arg, const char *data, size_t len)
 	return inkan_verify_feed(arg, data, len);
 }
 
+/* the summary counts messages by their DMARC result */
+static const char *
+dmarc_label(inkan_dmarc_verdict d)
+{
+	switch (d) {
+	case INKAN_DMARC_PASS: return "dmarc=pass";
+	case INKAN_DMARC_FAIL: return "dmarc=fail";
+	case INKAN_DMARC_TEMPERROR: return "dmarc=temperror";
+	case INKAN_DMARC_PERMERROR: return "dmarc=permerror";
+	case INKAN_DMARC_NONE: break;
+	}
+	return "dmarc=none";
+}
+
 static int
 print_text(struct cli *cli, inkan_verify *v, const inkan_verify_result *res,
 	const char *name, int many)
@@ -83,6 +97,9 @@ print_text(struct cli *cli, inkan_verify *v, const inkan_verify_result *res,
 	}
 	fprintf(cli->out, "%s\n", summary);
 	verify_skipped_note(cli, res->dkim_skipped);
+	if (res->header_error != INKAN_OK)
+		fprintf(cli->out, "note: %s\n",
+			cli_msg_error_text(cli, res->header_error));
 	fprintf(cli->out, "%s\n", res->authres);
 	if (many)
 		fputc('\n', cli->out);
@@ -121,13 +138,16 @@ verify_full_file(struct cli *cli, inkan_dkim *dkim,
 		inkan_verify_free(v);
 		return CLI_USAGE;
 	}
+	/* a header over the parser's caps is no error here: the verdict
+	 * says permerror (docs/verify.md) */
 	if (st == INKAN_OK && (st = cli_msg_src_stream(cli, src, verify_feed, v))
 	    != INKAN_OK) {
 		inkan_verify_free(v);
 		return cli_exit_for_status(st);
 	}
 	if (st == INKAN_OK && (st = inkan_verify_eom(v, &res)) != INKAN_OK)
-		cli_error(cli, "%s: %s", name, inkan_strerror(st));
+		cli_fail(cli, cli_msg_error_code(st), "%s: %s", name,
+			cli_msg_error_text(cli, st));
 	if (st != INKAN_OK) {
 		inkan_verify_free(v);
 		return cli_exit_for_status(st);
@@ -135,9 +155,9 @@ verify_full_file(struct cli *cli, inkan_dkim *dkim,
 	rc = verify_full_exit(res->outcome);
 	if (full->record != NULL)
 		verify_record(cli, full, res);
-	if (cli->json)
-		verify_full_json(cli, full, name, res, rc);
-	else if (print_text(cli, v, res, name, many) != CLI_OK)
+	cli_mail_src_label(src, dmarc_label(res->dmarc->verdict));
+	if (cli->json ? verify_full_json(cli, full, src, res, rc) != CLI_OK :
+	    print_text(cli, v, res, name, many) != CLI_OK)
 		rc = CLI_INTERNAL;
 	inkan_verify_free(v);
 	return rc;

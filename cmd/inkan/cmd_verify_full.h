@@ -12,6 +12,7 @@
 #include <inkan/verify.h>
 
 #include "cli.h"
+#include "cli_msg.h"
 
 struct verify_full {
 	const char *ip;		/* --ip, or NULL */
@@ -44,9 +45,14 @@ int verify_full_file(struct cli *cli, inkan_dkim *dkim,
 	const struct verify_full *full, const struct cli_msg_src *src,
 	int many);
 
-/* cmd_verify_json.c: the whole result as one JSON object line */
-void verify_full_json(struct cli *cli, const struct verify_full *full,
-	const char *name, const inkan_verify_result *r, int exit_code);
+/* cmd_verify_json.c: the whole result as one JSON object line; an exit
+ * code (CLI_INTERNAL when it could not be written) */
+int verify_full_json(struct cli *cli, const struct verify_full *full,
+	const struct cli_msg_src *src, const inkan_verify_result *r,
+	int exit_code);
+/* One DKIM result as a JSON object (both modes use it). */
+struct inkan_json;
+void verify_dkim_json(struct inkan_json *j, const inkan_dkim_result *d);
 
 /* One run of `inkan verify` over any number of messages. */
 struct verify_run {
@@ -65,9 +71,6 @@ struct verify_run {
  * message, with a source whose read function streams that message.)
  */
 int verify_one(struct verify_run *run, const struct cli_msg_src *src);
-
-/* The JSON line of a message that could not be verified. */
-void verify_json_error(struct cli *cli, const char *name, int rc);
 
 /* Text mode: say that @skipped signatures were over the cap. */
 void verify_skipped_note(struct cli *cli, size_t skipped);

@@ -8,29 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <inkan/json.h>
+
+#include "cli_mailbox.h"
 #include "cmd_verify_full.h"
-
-static void
-str(FILE *o, const char *s)
-{
-	if (s == NULL)
-		fputs("null", o);
-	else
-		cli_json_string(o, s, strlen(s));
-}
-
-static void
-key(FILE *o, const char *k, const char *v)
-{
-	fprintf(o, ",\"%s\":", k);
-	str(o, v);
-}
-
-static const char *
-bool_str(int b)
-{
-	return b ? "true" : "false";
-}
 
 static const char *
 spf_status_name(inkan_verify_spf_status s)
@@ -44,54 +25,64 @@ spf_status_name(inkan_verify_spf_status s)
 	return "?";
 }
 
-static void
-spf_json(FILE *o, const inkan_verify_result *r)
+void
+verify_dkim_json(inkan_json *j, const inkan_dkim_result *d)
 {
-	const inkan_spf_verdict *s = r->spf;
-
-	fprintf(o, ",\"spf\":{\"status\":\"%s\"",
-		spf_status_name(r->spf_status));
-	if (s == NULL) {
-		fputs(",\"result\":\"none\"}", o);
-		return;
-	}
-	key(o, "result", inkan_spf_result_name(s->result));
-	key(o, "reason", inkan_spf_reason_name(s->reason));
-	key(o, "domain", s->domain);
-	key(o, "sender", s->sender);
-	key(o, "client_ip", s->client_ip);
-	key(o, "helo", s->helo);
-	key(o, "mechanism", s->mechanism);
-	key(o, "mechanism_domain", s->mechanism_domain);
-	key(o, "explanation", s->explanation);
-	key(o, "problem", s->problem);
-	key(o, "error_domain", s->error_domain);
-	fprintf(o, ",\"dns_terms\":%u,\"void_lookups\":%u}", s->dns_terms,
-		s->void_lookups);
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "result", inkan_dkim_verdict_str(d->verdict));
+	inkan_json_member_cstr(j, "reason", inkan_dkim_reason_str(d->reason));
+	inkan_json_member_cstr(j, "d", d->domain);
+	inkan_json_member_cstr(j, "i", d->auid);
+	inkan_json_member_cstr(j, "s", d->selector);
+	inkan_json_member_cstr(j, "a", d->algorithm);
+	inkan_json_member_cstr(j, "b", d->b_prefix);
+	inkan_json_member_int(j, "key_bits", d->key_bits);
+	inkan_json_member_bool(j, "partial_body", d->partial_body);
+	inkan_json_member_bool(j, "dmarc_usable", d->dmarc_usable);
+	inkan_json_member_bool(j, "testing", d->testing);
+	inkan_json_object_end(j);
 }
 
 static void
-dkim_json(FILE *o, const inkan_verify_result *r)
+spf_json(inkan_json *j, const inkan_verify_result *r)
+{
+	const inkan_spf_verdict *s = r->spf;
+
+	inkan_json_key(j, "spf");
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "status", spf_status_name(r->spf_status));
+	if (s == NULL) {
+		inkan_json_member_cstr(j, "result", "none");
+		inkan_json_object_end(j);
+		return;
+	}
+	inkan_json_member_cstr(j, "result", inkan_spf_result_name(s->result));
+	inkan_json_member_cstr(j, "reason", inkan_spf_reason_name(s->reason));
+	inkan_json_member_cstr(j, "domain", s->domain);
+	inkan_json_member_cstr(j, "sender", s->sender);
+	inkan_json_member_cstr(j, "client_ip", s->client_ip);
+	inkan_json_member_cstr(j, "helo", s->helo);
+	inkan_json_member_cstr(j, "mechanism", s->mechanism);
+	inkan_json_member_cstr(j, "mechanism_domain", s->mechanism_domain);
+	inkan_json_member_cstr(j, "explanation", s->explanation);
+	inkan_json_member_cstr(j, "problem", s->problem);
+	inkan_json_member_cstr(j, "error_domain", s->error_domain);
+	inkan_json_member_int(j, "dns_terms", s->dns_terms);
+	inkan_json_member_int(j, "void_lookups", s->void_lookups);
+	inkan_json_object_end(j);
+}
+
+static void
+dkim_json(inkan_json *j, const inkan_verify_result *r)
 {
 	size_t i;
 
-	fputs(",\"signatures\":[", o);
-	for (i = 0; i < r->ndkim; i++) {
-		const inkan_dkim_result *d = &r->dkim[i];
-		fprintf(o, "%s{\"result\":\"%s\"", i ? "," : "",
-			inkan_dkim_verdict_str(d->verdict));
-		key(o, "reason", inkan_dkim_reason_str(d->reason));
-		key(o, "d", d->domain);
-		key(o, "i", d->auid);
-		key(o, "s", d->selector);
-		key(o, "a", d->algorithm);
-		key(o, "b", d->b_prefix);
-		fprintf(o, ",\"key_bits\":%u,\"partial_body\":%s,"
-			"\"dmarc_usable\":%s,\"testing\":%s}", d->key_bits,
-			bool_str(d->partial_body), bool_str(d->dmarc_usable),
-			bool_str(d->testing));
-	}
-	fprintf(o, "],\"skipped\":%zu", r->dkim_skipped);
+	inkan_json_key(j, "signatures");
+	inkan_json_array_begin(j);
+	for (i = 0; i < r->ndkim; i++)
+		verify_dkim_json(j, &r->dkim[i]);
+	inkan_json_array_end(j);
+	inkan_json_member_int(j, "skipped", (int64_t)r->dkim_skipped);
 }
 
 static const char *
@@ -121,85 +112,110 @@ step_name(inkan_dmarc_step_outcome s)
 }
 
 static void
-dmarc_json(FILE *o, const inkan_dmarc_result *d)
+dmarc_json(inkan_json *j, const inkan_dmarc_result *d)
 {
 	size_t i;
 
-	fprintf(o, ",\"dmarc\":{\"result\":\"%s\"",
-		inkan_dmarc_verdict_name(d->verdict));
-	key(o, "reason", d->reason);
-	key(o, "author_domain", d->author_domain);
-	key(o, "policy_domain", d->policy_domain);
-	key(o, "org_domain", d->org_domain);
-	key(o, "record", d->record ? d->record->text : NULL);
-	key(o, "policy", d->record ?
+	inkan_json_key(j, "dmarc");
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "result", inkan_dmarc_verdict_name(
+		d->verdict));
+	inkan_json_member_cstr(j, "reason", d->reason);
+	inkan_json_member_cstr(j, "author_domain", d->author_domain);
+	inkan_json_member_cstr(j, "policy_domain", d->policy_domain);
+	inkan_json_member_cstr(j, "org_domain", d->org_domain);
+	inkan_json_member_cstr(j, "record", d->record ? d->record->text :
+		NULL);
+	inkan_json_member_cstr(j, "policy", d->record ?
 		inkan_dmarc_policy_name(d->policy_evaluated) : NULL);
-	key(o, "policy_applied", inkan_dmarc_policy_name(d->policy_applied));
-	key(o, "disposition", inkan_dmarc_disposition_name(d->disposition));
-	key(o, "override", inkan_dmarc_override_name(d->override));
-	fprintf(o, ",\"spf_aligned\":%s,\"dkim_aligned\":%s",
-		bool_str(d->spf_aligned), bool_str(d->dkim_aligned));
-	key(o, "spf_alignment", d->spf.domain ?
+	inkan_json_member_cstr(j, "policy_applied",
+		inkan_dmarc_policy_name(d->policy_applied));
+	inkan_json_member_cstr(j, "disposition",
+		inkan_dmarc_disposition_name(d->disposition));
+	inkan_json_member_cstr(j, "override",
+		inkan_dmarc_override_name(d->override));
+	inkan_json_member_bool(j, "spf_aligned", d->spf_aligned);
+	inkan_json_member_bool(j, "dkim_aligned", d->dkim_aligned);
+	inkan_json_member_cstr(j, "spf_alignment", d->spf.domain ?
 		alignment_name(d->spf.alignment) : NULL);
-	fputs(",\"dkim_alignment\":[", o);
+	inkan_json_key(j, "dkim_alignment");
+	inkan_json_array_begin(j);
 	for (i = 0; i < d->ndkim; i++) {
-		fprintf(o, "%s{\"d\":", i ? "," : "");
-		str(o, d->dkim[i].domain);
-		key(o, "alignment", alignment_name(d->dkim[i].alignment));
-		fputc('}', o);
+		inkan_json_object_begin(j);
+		inkan_json_member_cstr(j, "d", d->dkim[i].domain);
+		inkan_json_member_cstr(j, "alignment",
+			alignment_name(d->dkim[i].alignment));
+		inkan_json_object_end(j);
 	}
-	fputs("],\"trace\":[", o);
+	inkan_json_array_end(j);
+	inkan_json_key(j, "trace");
+	inkan_json_array_begin(j);
 	for (i = 0; i < d->ntrace; i++) {
-		fprintf(o, "%s{\"domain\":", i ? "," : "");
-		str(o, d->trace[i].domain);
-		key(o, "outcome", step_name(d->trace[i].outcome));
-		key(o, "record", d->trace[i].record);
-		fputc('}', o);
+		inkan_json_object_begin(j);
+		inkan_json_member_cstr(j, "domain", d->trace[i].domain);
+		inkan_json_member_cstr(j, "outcome",
+			step_name(d->trace[i].outcome));
+		inkan_json_member_cstr(j, "record", d->trace[i].record);
+		inkan_json_object_end(j);
 	}
-	fputs("]}", o);
+	inkan_json_array_end(j);
+	inkan_json_object_end(j);
 }
 
 static void
-notes_json(FILE *o, const inkan_verify_result *r)
+notes_json(inkan_json *j, const inkan_verify_result *r)
 {
 	size_t i;
 
-	fputs(",\"summary\":[", o);
+	inkan_json_key(j, "summary");
+	inkan_json_array_begin(j);
 	for (i = 0; i < r->nnotes; i++) {
 		const inkan_verify_note *n = &r->notes[i];
-		fprintf(o, "%s{\"method\":", i ? "," : "");
-		str(o, n->method);
-		key(o, "result", n->result);
-		fprintf(o, ",\"problem\":%s", bool_str(n->problem));
-		key(o, "subject", n->subject);
-		key(o, "detail", n->detail);
-		key(o, "why", n->why);
-		key(o, "fix", n->fix);
-		fputc('}', o);
+
+		inkan_json_object_begin(j);
+		inkan_json_member_cstr(j, "method", n->method);
+		inkan_json_member_cstr(j, "result", n->result);
+		inkan_json_member_bool(j, "problem", n->problem);
+		inkan_json_member_cstr(j, "subject", n->subject);
+		inkan_json_member_cstr(j, "detail", n->detail);
+		inkan_json_member_cstr(j, "why", n->why);
+		inkan_json_member_cstr(j, "fix", n->fix);
+		inkan_json_object_end(j);
 	}
-	fputc(']', o);
+	inkan_json_array_end(j);
 }
 
-void
+int
 verify_full_json(struct cli *cli, const struct verify_full *full,
-	const char *name, const inkan_verify_result *r, int exit_code)
+	const struct cli_msg_src *src, const inkan_verify_result *r,
+	int exit_code)
 {
-	FILE *o = cli->out;
+	inkan_json *j = cli_json_new(cli);
+	int rc;
 
-	fputs("{\"file\":", o);
-	str(o, name);
-	fprintf(o, ",\"verdict\":\"%s\",\"exit\":%d",
-		inkan_verify_outcome_name(r->outcome), exit_code);
-	fputs(",\"envelope\":{\"client_ip\":", o);
-	str(o, full->ip);
-	key(o, "helo", full->helo);
-	key(o, "mail_from", full->mail_from);
-	fputc('}', o);
-	spf_json(o, r);
-	dkim_json(o, r);
-	dmarc_json(o, r->dmarc);
-	notes_json(o, r);
-	key(o, "authentication_results", r->authres);
-	fputs("}", o);
-	cli_json_done(cli);
+	if (j == NULL)
+		return CLI_INTERNAL;
+	inkan_json_object_begin(j);
+	/* the file, and where in it for a mail folder */
+	cli_mail_src_json(j, src);
+	inkan_json_member_cstr(j, "verdict", inkan_verify_outcome_name(
+		r->outcome));
+	inkan_json_member_int(j, "exit", exit_code);
+	inkan_json_key(j, "envelope");
+	inkan_json_object_begin(j);
+	inkan_json_member_cstr(j, "client_ip", full->ip);
+	inkan_json_member_cstr(j, "helo", full->helo);
+	inkan_json_member_cstr(j, "mail_from", full->mail_from);
+	inkan_json_object_end(j);
+	spf_json(j, r);
+	dkim_json(j, r);
+	dmarc_json(j, r->dmarc);
+	notes_json(j, r);
+	inkan_json_member_cstr(j, "authentication_results", r->authres);
+	/* a header over the parser's caps: the limit it broke */
+	inkan_json_member_cstr(j, "header_error", r->header_problem);
+	inkan_json_object_end(j);
+	rc = cli_json_finish(cli, j);
+	inkan_json_free(j);
+	return rc;
 }

@@ -3,10 +3,12 @@
  * inkan/ctx.h - the long-lived library context.
  *
  * An inkan_ctx holds configuration: limits (with RFC defaults), the clock,
- * the logger hook, the allocator hook and, later, the resolver and key
- * cache. Set it up from one thread; afterwards it is shared read-only by
- * every thread and every per-message handle created from it. Every handle
- * created from a context borrows it: free the handles first.
+ * the logger hook, the allocator hook and a borrowed resolver
+ * (inkan_ctx_set_resolver() in inkan/dns.h). DKIM's key cache belongs to
+ * each inkan_dkim handle, not to the context (inkan_dkim_set_cache_size()
+ * in inkan/dkim.h). Set it up from one thread; afterwards it is shared
+ * read-only by every thread and every per-message handle created from it.
+ * Every handle created from a context borrows it: free the handles first.
  *
  * There is no global state in libinkan: two contexts never see each other.
  */

@@ -47,6 +47,7 @@
 #include <stdint.h>
 
 #include <inkan/ctx.h>
+#include <inkan/finding.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -457,7 +458,8 @@ INKAN_API const inkan_dmarc_result *inkan_dmarc_domain_result(
  * What a domain's published DMARC set-up means: discover as for mail from
  * @domain and compute the policy for the domain itself, for its existing
  * subdomains and for non-existent ones (t= applied in RFC 9989 mode).
- * Advice (p=none, no rua, removed tags, strict aspf) goes to warnings.
+ * What is missing or weak (p=none, no rua, removed tags, strict aspf)
+ * becomes findings.
  */
 typedef struct inkan_dmarc_inspection {
 	/* NONE (no record applies), PASS (a record applies) or TEMPERROR */
@@ -476,8 +478,10 @@ typedef struct inkan_dmarc_inspection {
 	inkan_dmarc_policy published_self, published_subdomain,
 		published_nxdomain;
 	int self_exists;	/* 1, 0 (NXDOMAIN) or -1 (unknown) */
-	const char *const *advice;	/* English sentences */
-	size_t nadvice;
+	/* what is missing or weak, each with its fix (inkan/finding.h);
+	 * codes "dmarc-p-none", "dmarc-no-rua", "dmarc-removed-tag", ... */
+	const inkan_finding *findings;
+	size_t nfindings;
 	/* 1: a DNS failure above the domain left the subdomain policies
 	 * (and the organizational domain) unknown */
 	int subdomains_unknown;

@@ -349,6 +349,30 @@ typedef struct inkan_dns_cache_stats {
 INKAN_API inkan_status inkan_resolver_cache_stats(inkan_resolver *r,
 	inkan_dns_cache_stats *out);
 
+/* ---- TSIG keys, for DNS UPDATE (RFC 8945; inkan_domain_publish()) ---- */
+
+typedef struct inkan_tsig_key inkan_tsig_key;
+
+/*
+ * Parse a TSIG key in the form `nsupdate -k` reads: one BIND statement
+ *   key "name" { algorithm hmac-sha256; secret "base64"; };
+ * (comments #, // and C style allowed). Algorithms: hmac-sha1,
+ * hmac-sha224, hmac-sha256, hmac-sha384, hmac-sha512 (hmac-md5 is
+ * refused as INKAN_ERR_UNSUPPORTED). INKAN_ERR_SYNTAX when malformed
+ * (@err gets "line N: message"); the text may be at most 16 KiB
+ * (INKAN_ERR_LIMIT). *out is the caller's: inkan_tsig_key_free(); it
+ * keeps the secret, which is wiped when freed.
+ */
+INKAN_API inkan_status inkan_tsig_key_parse(inkan_ctx *ctx, const char *text,
+	size_t len, inkan_tsig_key **out, char *err, size_t errlen);
+/* The same from a file (INKAN_ERR_IO when unreadable). */
+INKAN_API inkan_status inkan_tsig_key_load(inkan_ctx *ctx, const char *path,
+	inkan_tsig_key **out, char *err, size_t errlen);
+INKAN_API void inkan_tsig_key_free(inkan_tsig_key *k);
+/* The key's name and algorithm name (borrowed from @k). */
+INKAN_API const char *inkan_tsig_key_name(const inkan_tsig_key *k);
+INKAN_API const char *inkan_tsig_key_algorithm(const inkan_tsig_key *k);
+
 #ifdef __cplusplus
 }
 #endif

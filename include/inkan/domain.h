@@ -13,8 +13,8 @@
  *
  * The identity lives in a state directory (mode 0700) as a line-format
  * state file ("identity") next to the private keys (mode 0600); see
- * docs/domain.md. A milter finds the current signing keys with
- * inkan_domain_signing_keys().
+ * docs/domain.md. A signer (inkan sign --state, inkan domain selftest)
+ * finds the current signing keys with inkan_domain_signing_keys_get().
  *
  * Names: domains are taken as A-labels or UTF-8 (converted), case and one
  * trailing dot ignored; they are handed out lower-case, without the
@@ -37,7 +37,9 @@
 #include <inkan/ctx.h>
 #include <inkan/dmarc.h>
 #include <inkan/dns.h>
+#include <inkan/finding.h>
 #include <inkan/keys.h>
+#include <inkan/verify.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -285,18 +287,7 @@ typedef enum inkan_domain_status {
 	INKAN_DOMAIN_TEMPORARY_FAILURE = 3	/* DNS failed: ask again */
 } inkan_domain_status;
 
-typedef enum inkan_domain_severity {
-	INKAN_DOMAIN_NOTE = 0,
-	INKAN_DOMAIN_WARNING = 1,
-	INKAN_DOMAIN_ERROR = 2
-} inkan_domain_severity;
-
-typedef struct inkan_domain_finding {
-	inkan_domain_severity severity;
-	const char *code;	/* stable short id: "spf-multiple", ... */
-	const char *message;	/* what is wrong, one or two sentences */
-	const char *fix;	/* what to do about it, or NULL */
-} inkan_domain_finding;
+/* Findings are the shared inkan_finding (inkan/finding.h). */
 
 /* What the checker looked at. */
 typedef enum inkan_domain_area {
@@ -312,7 +303,7 @@ typedef struct inkan_domain_item {
 	const char *name;	/* the DNS name (or IP) concerned */
 	inkan_domain_status status;
 	const char *detail;	/* what was found, one line, or NULL */
-	const inkan_domain_finding *findings;
+	const inkan_finding *findings;
 	size_t nfindings;
 } inkan_domain_item;
 
@@ -371,7 +362,6 @@ INKAN_API void inkan_domain_checker_free(inkan_domain_checker *c);
 /* "SUCCESS" "PENDING" "FAILED" "TEMPORARY_FAILURE"; static */
 INKAN_API const char *inkan_domain_status_name(inkan_domain_status s);
 /* "note" "warning" "error"; static */
-INKAN_API const char *inkan_domain_severity_name(inkan_domain_severity s);
 /* "SPF" "DKIM" "MAIL FROM" "DMARC" "IP"; static */
 INKAN_API const char *inkan_domain_area_name(inkan_domain_area a);
 
@@ -386,27 +376,7 @@ INKAN_API INKAN_MUST_CHECK inkan_status inkan_domain_records_visible(
 
 /* ---- publishing: DNS UPDATE with TSIG ---------------------------------- */
 
-typedef struct inkan_tsig_key inkan_tsig_key;
-
-/*
- * Parse a TSIG key in the form `nsupdate -k` reads: one BIND statement
- *   key "name" { algorithm hmac-sha256; secret "base64"; };
- * (comments #, // and C style allowed). Algorithms: hmac-sha1,
- * hmac-sha224, hmac-sha256, hmac-sha384, hmac-sha512 (hmac-md5 is
- * refused as INKAN_ERR_UNSUPPORTED). INKAN_ERR_SYNTAX when malformed
- * (@err gets "line N: message"); the text may be at most 16 KiB
- * (INKAN_ERR_LIMIT). *out is the caller's: inkan_tsig_key_free(); it
- * keeps the secret, which is wiped when freed.
- */
-INKAN_API inkan_status inkan_tsig_key_parse(inkan_ctx *ctx, const char *text,
-	size_t len, inkan_tsig_key **out, char *err, size_t errlen);
-/* The same from a file (INKAN_ERR_IO when unreadable). */
-INKAN_API inkan_status inkan_tsig_key_load(inkan_ctx *ctx, const char *path,
-	inkan_tsig_key **out, char *err, size_t errlen);
-INKAN_API void inkan_tsig_key_free(inkan_tsig_key *k);
-/* The key's name and algorithm name (borrowed from @k). */
-INKAN_API const char *inkan_tsig_key_name(const inkan_tsig_key *k);
-INKAN_API const char *inkan_tsig_key_algorithm(const inkan_tsig_key *k);
+/* The TSIG key (inkan_tsig_key_load()) is lib/dns's: see inkan/dns.h. */
 
 typedef struct inkan_domain_publish_options {
 	const char *server;	/* "ADDR[@PORT]" (IPv4 or IPv6), port 53 */
@@ -485,6 +455,76 @@ typedef enum inkan_domain_rotate_need {
 INKAN_API INKAN_MUST_CHECK inkan_status inkan_domain_rotate_step(
 	inkan_domain *d, const char *state_dir, int published, int64_t grace,
 	inkan_domain_rotate_need *need, int64_t *until);
+
+/* ---- self-test: what a receiver would show ---------------------------- */
+
+/*
+ * Amazon SES's "send test email", without sending anything: a test
+ * message From selftest@DOMAIN is made, signed with the ACTIVE keys of
+ * the state directory (as inkan_domain_signing_keys_get() lists them),
+ * given the envelope MAIL FROM bounce@MAILFROM (the custom MAIL FROM, or
+ * the domain itself when none is set up) and a sending IP, and verified
+ * as a receiver would (inkan/verify.h) through the context's resolver:
+ * live DNS, or zone files of the records before they are published.
+ */
+typedef struct inkan_domain_selftest inkan_domain_selftest;
+
+typedef struct inkan_domain_selftest_options {
+	/* the IP the message comes from; NULL: the address of the first
+	 * ip4/ip6 entry of the identity's SPF list */
+	const char *client_ip;
+	/* authserv-id of the Authentication-Results ("selftest.invalid"
+	 * when NULL) */
+	const char *authserv_id;
+} inkan_domain_selftest_options;
+
+/* Borrowed from the selftest handle until inkan_domain_selftest_free(). */
+typedef struct inkan_domain_selftest_result {
+	/* 1: SPF, every DKIM signature and DMARC pass. DMARC alone needs
+	 * only one aligned pass; a set-up resting on one breaks when a
+	 * forwarder or a key rotation touches it, so both are required. */
+	int passed;
+	/* 1: a DNS failure left a result at temperror: ask again later */
+	int temporary;
+	inkan_verify_outcome outcome;	/* the receiver's verdict */
+	const char *from;		/* "selftest@example.com" */
+	const char *mail_from;		/* "bounce@bounce.example.com" */
+	const char *client_ip;
+	/* the lines of Gmail's "Show original", without the method name:
+	 * "PASS with IP 192.0.2.10", "'PASS' with domain example.com
+	 * (selector s1)" (one per signature), "'PASS'" */
+	const char *spf;
+	const char *const *dkim;
+	size_t ndkim;
+	const char *dmarc;
+	/* "Authentication-Results: ...", as the receiver would add it */
+	const char *authres;
+	/* one note per method: result, why, and the fix when not a pass */
+	const inkan_verify_note *notes;
+	size_t nnotes;
+	/* remarks on the set-up itself (no custom MAIL FROM ...) */
+	const char *const *advice;
+	size_t nadvice;
+	/* the signed test message (CRLF), as it would have been sent */
+	const char *message;
+} inkan_domain_selftest_result;
+
+/*
+ * Run the self-test for the identity in @state_dir. @opt may be NULL.
+ * On INKAN_OK *out is owned by the caller (inkan_domain_selftest_free(),
+ * before the context's resolver is freed: it keeps the receiver's
+ * answers) and *res borrowed from it; a test that does not pass is still
+ * INKAN_OK (read res->passed). Statuses: INKAN_ERR_CONFIG (no resolver on
+ * @ctx), INKAN_ERR_INVALID (no client IP given and the identity lists
+ * none), the errors of inkan_domain_load() and
+ * inkan_domain_signing_keys_get() (INKAN_ERR_NOT_FOUND: no identity, or
+ * no ACTIVE key), of inkan_key_load_file(), INKAN_ERR_NOMEM.
+ */
+INKAN_API INKAN_MUST_CHECK inkan_status inkan_domain_selftest_run(
+	inkan_ctx *ctx, const char *state_dir,
+	const inkan_domain_selftest_options *opt, inkan_domain_selftest **out,
+	const inkan_domain_selftest_result **res);
+INKAN_API void inkan_domain_selftest_free(inkan_domain_selftest *t);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,7 @@
 #include <inkan/mailbox.h>
 #include <inkan/address.h>
 #include <inkan/authres.h>
+#include <inkan/finding.h>
 #include <inkan/dns.h>
 #include <inkan/keys.h>
 #include <inkan/spf.h>

@@ -4,7 +4,7 @@
  * an mbox file, a Maildir, a single message file, or standard input.
  *
  * The reader streams. It never holds a whole mbox, or a whole message, in
- * memory: each message comes out in chunks of at most 64 KiB, ready for
+ * memory: each message comes out in chunks of about 64 KiB, ready for
  * inkan_msg_feed() or inkan_verify_feed(), which take chunks split
  * anywhere.
  *

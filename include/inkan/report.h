@@ -31,6 +31,7 @@
 #include <inkan/ctx.h>
 #include <inkan/dmarc.h>
 #include <inkan/dns.h>
+#include <inkan/msg.h>
 #include <inkan/verify.h>
 
 #ifdef __cplusplus
@@ -420,6 +421,57 @@ INKAN_API inkan_status inkan_report_send(inkan_report_store *s,
  * gets the number of rows removed. */
 INKAN_API inkan_status inkan_report_expire(inkan_report_store *s,
 	int64_t cutoff, int64_t *rows);
+
+/* ---- failure reports (RFC 9991), opt-in ------------------------------- */
+
+/*
+ * 1 when the record behind @d asks for a failure report for this message:
+ * it has a ruf, is not a public suffix domain's record (psd=y, RFC 9991
+ * 2), and its fo= matches (RFC 9989 4.7: 0 no mechanism gave an aligned
+ * pass, 1 one of them did not, d a DKIM signature failed, s SPF failed).
+ */
+INKAN_API int inkan_report_failure_wanted(const inkan_dmarc_result *d);
+
+/* Keep the header fields as they came (default: redacted, RFC 6590) */
+#define INKAN_REPORT_FAILURE_UNREDACTED 0x1u
+
+/* What a failure report needs besides the DMARC result. Borrowed. */
+typedef struct inkan_report_failure {
+	const char *reporter;	/* our domain (Message-ID, A-R authserv-id) */
+	const char *from;	/* From: of the report (required) */
+	const char *to;		/* the ruf address (required) */
+	const char *client_ip;	/* Source-IP, or NULL */
+	const char *mail_from;	/* Original-Mail-From, or NULL */
+	int64_t arrival;	/* Arrival-Date (0: now) */
+	int64_t now;		/* Date */
+	unsigned flags;		/* INKAN_REPORT_FAILURE_* */
+} inkan_report_failure;
+
+/*
+ * An RFC 9991 failure report (ARF, RFC 5965/6591: Feedback-Type
+ * auth-failure, Auth-Failure dmarc, Identity-Alignment, DKIM-Domain and
+ * DKIM-Selector for a failed aligned signature) about the message whose
+ * header section is @msg: headers only, never the body; local-parts and
+ * the Subject redacted unless INKAN_REPORT_FAILURE_UNREDACTED. The
+ * caller checks inkan_report_failure_wanted(), verifies external ruf
+ * destinations (RFC 9991 5), rate-limits (inkan_report_limiter) and
+ * signs. On INKAN_OK *out (CRLF lines) is the caller's: inkan_free().
+ */
+INKAN_API inkan_status inkan_report_failure_build(inkan_ctx *ctx,
+	const inkan_report_failure *f, const inkan_dmarc_result *d,
+	const inkan_msg *msg, char **out, size_t *len);
+
+typedef struct inkan_report_limiter inkan_report_limiter;
+
+/* At most @per_hour reports per destination per clock hour (RFC 9991 2
+ * requires a rate limit). Thread-safe; bounded memory. */
+INKAN_API inkan_status inkan_report_limiter_new(inkan_ctx *ctx,
+	unsigned per_hour, inkan_report_limiter **out);
+/* 1: send to @dest now (counted); 0: over its limit, or too many
+ * destinations this hour. */
+INKAN_API int inkan_report_limiter_allow(inkan_report_limiter *l,
+	const char *dest, int64_t now);
+INKAN_API void inkan_report_limiter_free(inkan_report_limiter *l);
 
 #ifdef __cplusplus
 }

@@ -43,6 +43,7 @@
 #include <stdint.h>
 
 #include <inkan/ctx.h>
+#include <inkan/finding.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -261,10 +262,10 @@ INKAN_API inkan_status inkan_spf_authres_add(const inkan_ctx *ctx,
 /* ---- record lint (for domain checkers) ------------------------------ */
 
 typedef struct inkan_spf_lint_issue {
-	int severity;		/* 2 error, 1 warning, 0 note */
-	const char *code;	/* stable short id: "syntax", "plus-all", ... */
+	/* severity, code ("syntax", "plus-all", ...), one line of English,
+	 * and the fix (inkan/finding.h) */
+	inkan_finding finding;
 	const char *domain;	/* the record concerned */
-	const char *message;	/* one line of English */
 	size_t pos;		/* byte offset in that record, or SIZE_MAX */
 } inkan_spf_lint_issue;
 

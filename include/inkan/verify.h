@@ -164,7 +164,9 @@ INKAN_API inkan_status inkan_verify_set_envelope(inkan_verify *v,
 /*
  * Feed raw message bytes (header section, empty line, body) in chunks of
  * any size, CRLF or LF (inkan/msg.h). The end of the header section is
- * noticed by itself. Errors of the message parser (header limits) are
+ * noticed by itself. A header section over the parser's caps
+ * (inkan/msg.h) is not an error of the call: the rest of the message is
+ * dropped and the result says permerror (header_error). Other errors are
  * returned and sticky.
  */
 INKAN_API inkan_status inkan_verify_feed(inkan_verify *v, const void *data,
@@ -247,6 +249,14 @@ typedef struct inkan_verify_result {
 	/* "Authentication-Results: ..." in the options' layout, without a
 	 * final line break: spf, then dkim (one per signature), then dmarc */
 	const char *authres;
+	/* INKAN_OK, or the cap of inkan/msg.h the header section broke
+	 * (INKAN_ERR_HEADER_COUNT, _LINE_LENGTH, _HEADER_SIZE). The header
+	 * cannot be read whole, so no signature is checked and no From can
+	 * be trusted: DKIM and DMARC are permerror, SPF is still checked,
+	 * and header_problem names the limit ("header section over
+	 * INKAN_LIMIT_HEADER_FIELDS: more than 1000 fields"). */
+	inkan_status header_error;
+	const char *header_problem;
 } inkan_verify_result;
 
 /*
@@ -255,9 +265,10 @@ typedef struct inkan_verify_result {
  * *res is borrowed until inkan_verify_free(); a second call returns the
  * same result. Verdicts (DNS failures included) are in *res; a status
  * other than INKAN_OK means the verification could not be made:
- * INKAN_ERR_NOMEM, the message parser's errors (INKAN_ERR_HEADER_COUNT,
- * _LINE_LENGTH, _HEADER_SIZE), INKAN_ERR_CONFIG (no resolver on the
- * context).
+ * INKAN_ERR_NOMEM, INKAN_ERR_CONFIG (no resolver on the context). A
+ * header section over the message parser's caps is a verdict, not an
+ * error: see header_error (the feeding calls return INKAN_OK and drop
+ * the rest of the message).
  */
 INKAN_API INKAN_MUST_CHECK inkan_status inkan_verify_eom(inkan_verify *v,
 	const inkan_verify_result **res);

@@ -106,19 +106,7 @@ inkan_status ik_key_generate_weak(inkan_ctx *ctx, unsigned bits,
 /* the key's type as the internal enum */
 ik_key_type ik_key_type_of(const inkan_key *key);
 
-/*
- * Base64. Decoding skips SP, HTAB, CR and LF anywhere (FWS), requires
- * correct '=' padding and writes at most @cap bytes (INKAN_ERR_LIMIT when
- * more would come, INKAN_ERR_SYNTAX on a bad character or padding).
- * ik_b64_decoded_max() is enough room for any input of @len bytes.
- */
-size_t ik_b64_decoded_max(size_t len);
-inkan_status ik_b64_decode(const char *in, size_t len, unsigned char *out,
-	size_t cap, size_t *out_len);
-/* encoded length of @len bytes (no NUL) */
-size_t ik_b64_encoded_len(size_t len);
-/* encode into @out, which has ik_b64_encoded_len(len) + 1 bytes; NUL added */
-void ik_b64_encode(const unsigned char *in, size_t len, char *out);
+/* Base64 is lib/core's: core/base64.h. */
 
 /*
  * HMAC with the OpenSSL digest named @digest ("SHA256", "SHA512", ...)

@@ -21,6 +21,8 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include "core/file.h"
+#include "core/base64.h"
 #include "core/alloc.h"
 #include "core/ctx_internal.h"
 #include "crypto_internal.h"
@@ -79,8 +81,8 @@ load_seed(const char *data, size_t len)
 	size_t n = 0;
 	EVP_PKEY *pkey = NULL;
 
-	if (len < 200 && ik_b64_decode(data, len, seed, sizeof(seed), &n) ==
-	    INKAN_OK && n == 32)
+	if (len < 200 && ik_b64_decode(data, len, IK_B64_FWS, seed,
+	    sizeof(seed), &n) == INKAN_OK && n == 32)
 		pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL,
 			seed, 32);
 	OPENSSL_cleanse(seed, sizeof(seed));
@@ -127,7 +129,6 @@ inkan_key_load(inkan_ctx *ctx, const char *data, size_t len, inkan_key **out)
 INKAN_API inkan_status
 inkan_key_load_file(inkan_ctx *ctx, const char *path, inkan_key **out)
 {
-	FILE *f;
 	char *buf;
 	size_t n;
 	inkan_status st;
@@ -137,24 +138,11 @@ inkan_key_load_file(inkan_ctx *ctx, const char *path, inkan_key **out)
 	*out = NULL;
 	if (ctx == NULL || path == NULL)
 		return INKAN_ERR_INVALID;
-	f = fopen(path, "rb");
-	if (f == NULL)
-		return INKAN_ERR_IO;
-	buf = ik_malloc(ctx, KEY_FILE_MAX + 1);
-	if (buf == NULL) {
-		fclose(f);
-		return INKAN_ERR_NOMEM;
-	}
-	n = fread(buf, 1, KEY_FILE_MAX + 1, f);
-	if (ferror(f))
-		st = INKAN_ERR_IO;
-	else if (n > KEY_FILE_MAX)
-		st = INKAN_ERR_LIMIT;
-	else
-		st = inkan_key_load(ctx, buf, n, out);
-	fclose(f);
-	OPENSSL_cleanse(buf, KEY_FILE_MAX + 1);
-	ik_free(ctx, buf);
+	st = ik_file_read(ctx, path, KEY_FILE_MAX, IK_FILE_SECRET, &buf, &n);
+	if (st != INKAN_OK)
+		return st == INKAN_ERR_NOT_FOUND ? INKAN_ERR_IO : st;
+	st = inkan_key_load(ctx, buf, n, out);
+	ik_file_free(ctx, buf, n, IK_FILE_SECRET);
 	return st;
 }
 

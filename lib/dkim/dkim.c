@@ -3,9 +3,9 @@
  * dkim.c - the long-lived inkan_dkim handle: flags, key sources, key
  * cache. Set up from one thread, then shared (see inkan/dkim.h).
  */
-#include <stdio.h>
 #include <string.h>
 
+#include "core/file.h"
 #include "core/alloc.h"
 #include "core/ascii.h"
 #include "core/ctx_internal.h"
@@ -139,35 +139,23 @@ key_file_line(inkan_dkim *d, const char *p, size_t n)
 INKAN_API inkan_status
 inkan_dkim_load_key_file(inkan_dkim *d, const char *path)
 {
-	FILE *f;
 	char *buf;
-	size_t n, pos = 0;
+	size_t n, pos = 0, len;
 	const char *lf;
-	inkan_status st = INKAN_OK;
+	inkan_status st;
 
 	if (d == NULL || path == NULL)
 		return INKAN_ERR_INVALID;
-	f = fopen(path, "rb");
-	if (f == NULL)
-		return INKAN_ERR_IO;
-	buf = ik_malloc(d->ctx, KEY_FILE_MAX + 1);
-	if (buf == NULL) {
-		fclose(f);
-		return INKAN_ERR_NOMEM;
-	}
-	n = fread(buf, 1, KEY_FILE_MAX + 1, f);
-	if (ferror(f))
-		st = INKAN_ERR_IO;
-	else if (n > KEY_FILE_MAX)
-		st = INKAN_ERR_LIMIT;
-	fclose(f);
+	st = ik_file_read(d->ctx, path, KEY_FILE_MAX, 0, &buf, &n);
+	if (st != INKAN_OK)
+		return st == INKAN_ERR_NOT_FOUND ? INKAN_ERR_IO : st;
 	while (st == INKAN_OK && pos < n) {
 		lf = memchr(buf + pos, '\n', n - pos);
-		size_t len = lf ? (size_t)(lf - (buf + pos)) : n - pos;
+		len = lf ? (size_t)(lf - (buf + pos)) : n - pos;
 		st = key_file_line(d, buf + pos, len);
 		pos += len + 1;
 	}
-	ik_free(d->ctx, buf);
+	ik_file_free(d->ctx, buf, n, 0);
 	return st;
 }
 

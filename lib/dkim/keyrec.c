@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "core/base64.h"
 #include "core/alloc.h"
 #include "core/ascii.h"
 #include "dkim_internal.h"
@@ -85,7 +86,7 @@ parse_p(const inkan_ctx *ctx, ik_dkim_key *key, const ik_tag *p,
 		*st = INKAN_ERR_NOMEM;
 		return INKAN_DKIM_R_INTERNAL;
 	}
-	dst = ik_b64_decode(p->value, p->value_len, der, cap, &n);
+	dst = ik_b64_decode(p->value, p->value_len, IK_B64_FWS, der, cap, &n);
 	if (dst != INKAN_OK) {
 		ik_free(ctx, der);
 		return INKAN_DKIM_R_KEY_SYNTAX;

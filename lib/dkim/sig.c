@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "core/base64.h"
 #include "core/alloc.h"
 #include "core/ascii.h"
 #include "dkim_internal.h"
@@ -302,8 +303,8 @@ parse_hashes(ik_dkim_sig *s, const ik_tag *b, const ik_tag *bh)
 	size_t n;
 	inkan_status st;
 
-	st = ik_b64_decode(bh->value, bh->value_len, s->bh, sizeof(s->bh),
-		&s->bh_len);
+	st = ik_b64_decode(bh->value, bh->value_len, IK_B64_FWS, s->bh,
+		sizeof(s->bh), &s->bh_len);
 	if (st != INKAN_OK || s->bh_len != ik_hash_len(s->halg))
 		return INKAN_DKIM_R_SYNTAX;
 	/* the arena had room for the decoded b= reserved */
@@ -311,7 +312,8 @@ parse_hashes(ik_dkim_sig *s, const ik_tag *b, const ik_tag *bh)
 	n = ik_b64_decoded_max(b->value_len);
 	if (n > IK_DKIM_MAX_SIG_BYTES)
 		n = IK_DKIM_MAX_SIG_BYTES;
-	st = ik_b64_decode(b->value, b->value_len, s->b, n, &s->b_len);
+	st = ik_b64_decode(b->value, b->value_len, IK_B64_FWS, s->b, n,
+		&s->b_len);
 	if (st != INKAN_OK || s->b_len == 0)
 		return INKAN_DKIM_R_SYNTAX;
 	s->arena_len += s->b_len;

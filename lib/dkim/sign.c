@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/base64.h"
 #include "core/alloc.h"
 #include "core/ascii.h"
 #include "core/buf.h"

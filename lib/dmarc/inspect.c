@@ -27,27 +27,33 @@ struct inkan_dmarc_inspector {
 	char domain[IK_DMARC_NAME_MAX + 1];
 	inkan_dmarc_step *trace;
 	inkan_dmarc_inspection view;
-	char advice_buf[ADVICE_MAX][ADVICE_LEN];
-	const char *advice[ADVICE_MAX];
+	char text[ADVICE_MAX][ADVICE_LEN];
+	inkan_finding findings[ADVICE_MAX];
 };
 
 static void
-advise(inkan_dmarc_inspector *in, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+find(inkan_dmarc_inspector *in, inkan_severity sev, const char *code,
+	const char *fix, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
+/* a finding; @code and @fix are static, the message is formatted */
 static void
-advise(inkan_dmarc_inspector *in, const char *fmt, ...)
+find(inkan_dmarc_inspector *in, inkan_severity sev, const char *code,
+	const char *fix, const char *fmt, ...)
 {
 	va_list ap;
-	size_t n = in->view.nadvice;
+	size_t n = in->view.nfindings;
 
 	if (n >= ADVICE_MAX)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(in->advice_buf[n], ADVICE_LEN, fmt, ap);
+	vsnprintf(in->text[n], ADVICE_LEN, fmt, ap);
 	va_end(ap);
-	in->advice[n] = in->advice_buf[n];
-	in->view.nadvice = n + 1;
+	in->findings[n].severity = sev;
+	in->findings[n].code = code;
+	in->findings[n].message = in->text[n];
+	in->findings[n].fix = fix;
+	in->view.nfindings = n + 1;
 }
 
 INKAN_API void
@@ -91,30 +97,101 @@ policies(const inkan_dmarc_options *o, const inkan_dmarc_record *rec,
 		o->spec == INKAN_DMARC_SPEC_RFC9989 ? rec->np : *sp;
 }
 
+/* what the record's parser warned about, as findings */
 static void
-advice_for_record(inkan_dmarc_inspector *in, const inkan_dmarc_options *o,
-	const inkan_dmarc_record *rec)
+record_warnings(inkan_dmarc_inspector *in, const inkan_dmarc_record *rec)
 {
 	size_t i;
 
-	for (i = 0; i < rec->nwarnings; i++)
-		advise(in, "record: %s", rec->warnings[i].text);
+	for (i = 0; i < rec->nwarnings; i++) {
+		const inkan_dmarc_warning *w = &rec->warnings[i];
+
+		switch (w->code) {
+		case INKAN_DMARC_WARN_REMOVED_TAG:
+			find(in, INKAN_SEVERITY_WARNING, "dmarc-removed-tag",
+				"delete the tag: RFC 9989 removed pct, rf and "
+				"ri, and receivers ignore them", "record: %s",
+				w->text);
+			break;
+		case INKAN_DMARC_WARN_NO_POLICY:
+			find(in, INKAN_SEVERITY_ERROR, "dmarc-no-policy",
+				"write p=none, p=quarantine or p=reject",
+				"record: %s", w->text);
+			break;
+		case INKAN_DMARC_WARN_FO_WITHOUT_RUF:
+			find(in, INKAN_SEVERITY_NOTE, "dmarc-fo", "drop fo= or "
+				"add ruf=", "record: %s", w->text);
+			break;
+		default:
+			find(in, INKAN_SEVERITY_WARNING, "dmarc-tag", "correct "
+				"the tag as the message says", "record: %s",
+				w->text);
+			break;
+		}
+	}
+}
+
+/* RFC 9989 7: the roll-out from monitoring to enforcement, and the tags
+ * that weaken a record or its reporting */
+static void
+findings_for_record(inkan_dmarc_inspector *in, const inkan_dmarc_options *o,
+	const inkan_dmarc_record *rec)
+{
+	inkan_dmarc_policy p, sp, np;
+
+	record_warnings(in, rec);
+	policies(o, rec, &p, &sp, &np);
 	if (rec->p == INKAN_DMARC_POLICY_NONE)
-		advise(in, "p=none: monitoring only, failing mail is not "
-			"quarantined or rejected");
+		find(in, INKAN_SEVERITY_NOTE, "dmarc-p-none", "when aggregate "
+			"reports show all your mail passing, move to "
+			"p=quarantine, later to p=reject", "p=none: monitoring "
+			"only, failing mail is not quarantined or rejected");
+	else if (rec->p == INKAN_DMARC_POLICY_QUARANTINE)
+		find(in, INKAN_SEVERITY_NOTE, "dmarc-p-quarantine", "once "
+			"reports stay clean, move to p=reject", "p=quarantine: "
+			"failing mail goes to spam");
+	if (rec->p != INKAN_DMARC_POLICY_NONE &&
+	    rec->p != INKAN_DMARC_POLICY_ABSENT &&
+	    rec->sp == INKAN_DMARC_POLICY_NONE)
+		find(in, INKAN_SEVERITY_WARNING, "dmarc-sp-none", "drop sp=none "
+			"so subdomains get p's policy", "sp=none: mail claiming "
+			"to be from any subdomain is not protected, while %s "
+			"itself is", in->domain);
+	/* 4.10.1: an absent np falls back to sp, an absent sp to p; only
+	 * suggest np when what applies is not reject already */
+	if (o->spec == INKAN_DMARC_SPEC_RFC9989 &&
+	    rec->p == INKAN_DMARC_POLICY_REJECT &&
+	    rec->np == INKAN_DMARC_POLICY_ABSENT &&
+	    np != INKAN_DMARC_POLICY_REJECT)
+		find(in, INKAN_SEVERITY_NOTE, "dmarc-np", "add np=reject",
+			"non-existent subdomains get the subdomain policy; "
+			"np=reject (RFC 9989 4.7) rejects mail from made-up "
+			"names outright");
 	if (rec->nrua == 0)
-		advise(in, "no rua: no aggregate reports will be sent, so "
-			"failures go unseen");
+		find(in, INKAN_SEVERITY_WARNING, "dmarc-no-rua", "add "
+			"rua=mailto:ADDRESS", "no rua: no aggregate reports "
+			"will be sent, so failures go unseen before the "
+			"policy is tightened");
+	if (rec->nruf > 0)
+		find(in, INKAN_SEVERITY_NOTE, "dmarc-ruf", "drop ruf= unless "
+			"you handle the personal data it brings", "ruf: few "
+			"receivers send failure reports, and those may carry "
+			"personal data of the recipients");
 	if (rec->aspf == INKAN_DMARC_ALIGN_STRICT)
-		advise(in, "aspf=s: SPF only aligns when the MAIL FROM domain "
-			"is exactly the From domain; a bounce subdomain "
-			"(custom MAIL FROM such as bounce.%s) cannot meet it",
-			in->domain);
+		find(in, INKAN_SEVERITY_WARNING, "dmarc-aspf-strict", "drop "
+			"aspf=s (relaxed is the default)", "aspf=s: SPF only "
+			"aligns when the MAIL FROM domain is exactly the From "
+			"domain; a bounce subdomain (custom MAIL FROM such as "
+			"bounce.%s) cannot meet it", in->domain);
 	if (rec->adkim == INKAN_DMARC_ALIGN_STRICT)
-		advise(in, "adkim=s: DKIM d= must be exactly the From domain");
+		find(in, INKAN_SEVERITY_NOTE, "dmarc-adkim-strict", "drop "
+			"adkim=s unless every signer uses the From domain as "
+			"d= exactly",
+			"adkim=s: DKIM d= must be exactly the From domain");
 	if (o->spec == INKAN_DMARC_SPEC_RFC9989 && rec->testing)
-		advise(in, "t=y: test mode, receivers apply the policy one "
-			"level softer");
+		find(in, INKAN_SEVERITY_WARNING, "dmarc-testing", "remove t=y "
+			"when you mean the policy", "t=y: test mode, receivers "
+			"apply the policy one level softer");
 }
 
 static inkan_status
@@ -135,8 +212,9 @@ decide_subdomains(inkan_dmarc_inspector *in, const inkan_dmarc_options *o)
 		st = ik_dmarc_walk_decide(&in->table, &in->sub, o->discovery);
 	if (st == INKAN_OK && in->sub.tempfail) {
 		in->view.subdomains_unknown = 1;
-		advise(in, "DNS failure: the policy for subdomains of %s is "
-			"unknown", in->domain);
+		find(in, INKAN_SEVERITY_WARNING, "dmarc-dns-subdomains",
+			"check again later", "DNS failure: the policy for "
+			"subdomains of %s is unknown", in->domain);
 	}
 	if (st != INKAN_OK || in->sub.tempfail || in->sub.policy_rec == NULL)
 		return st;
@@ -147,9 +225,11 @@ decide_subdomains(inkan_dmarc_inspector *in, const inkan_dmarc_options *o)
 	in->view.policy_subdomain = test_mode(o, rec, sp);
 	in->view.policy_nxdomain = test_mode(o, rec, np);
 	if (strcmp(in->sub.policy_domain, in->domain) != 0)
-		advise(in, "subdomains of %s follow the record at _dmarc.%s, "
-			"not %s's own", in->domain, in->sub.policy_domain,
-			in->domain);
+		find(in, INKAN_SEVERITY_NOTE, "dmarc-subdomains-elsewhere",
+			"publish the record at _dmarc of the domain if its "
+			"subdomains should follow it", "subdomains of %s "
+			"follow the record at _dmarc.%s, not %s's own",
+			in->domain, in->sub.policy_domain, in->domain);
 	return INKAN_OK;
 }
 
@@ -174,8 +254,10 @@ decide_self(inkan_dmarc_inspector *in, const inkan_dmarc_options *o)
 		in->self.policy_rec = in->table.l[in->self.idx[0]].rec;
 		in->self.policy_domain = in->domain;
 		in->self.org = NULL;
-		advise(in, "DNS failure above %s: its organizational domain "
-			"(relaxed alignment) is unknown", in->domain);
+		find(in, INKAN_SEVERITY_WARNING, "dmarc-dns-org",
+			"check again later", "DNS failure above %s: its "
+			"organizational domain (relaxed alignment) is unknown",
+			in->domain);
 	} else if (in->self.tempfail) {
 		v->status = INKAN_DMARC_TEMPERROR;
 		return INKAN_OK;
@@ -183,7 +265,9 @@ decide_self(inkan_dmarc_inspector *in, const inkan_dmarc_options *o)
 	v->org_domain = in->self.org;
 	if (in->self.policy_rec == NULL) {
 		v->status = INKAN_DMARC_NONE;
-		advise(in, "no DMARC record applies to %s", in->domain);
+		find(in, INKAN_SEVERITY_ERROR, "dmarc-missing", "publish a "
+			"DMARC record at _dmarc of the domain", "no DMARC "
+			"record applies to %s", in->domain);
 		return INKAN_OK;
 	}
 	rec = &in->self.policy_rec->pub;
@@ -192,9 +276,11 @@ decide_self(inkan_dmarc_inspector *in, const inkan_dmarc_options *o)
 	policies(o, rec, &p, &sp, &np);
 	if (p == INKAN_DMARC_POLICY_ABSENT) {
 		v->status = INKAN_DMARC_NONE;
-		advise(in, "the record has no valid p and no valid rua: "
-			"receivers ignore it (RFC 9989 4.10.1)");
-		advice_for_record(in, o, rec);
+		find(in, INKAN_SEVERITY_ERROR, "dmarc-unusable", "write "
+			"p=none, p=quarantine or p=reject", "the record has no "
+			"valid p and no valid rua: receivers ignore it (RFC "
+			"9989 4.10.1)");
+		findings_for_record(in, o, rec);
 		return INKAN_OK;
 	}
 	v->status = INKAN_DMARC_PASS;
@@ -206,15 +292,18 @@ decide_self(inkan_dmarc_inspector *in, const inkan_dmarc_options *o)
 		    &exists)) != INKAN_OK)
 			return st;
 		pol = exists == 0 ? np : sp;
-		advise(in, "%s has no record of its own; the record at "
-			"_dmarc.%s applies (%s)", in->domain, v->policy_domain,
+		find(in, INKAN_SEVERITY_NOTE, "dmarc-inherited", "publish a "
+			"record at _dmarc of the domain to set its own policy "
+			"and reports", "%s has no record of its own; the record "
+			"at _dmarc.%s applies (%s)", in->domain,
+			v->policy_domain,
 			exists == 0 ? "np: the name does not exist" :
 			exists > 0 ? "sp" : "sp, existence unknown");
 	}
 	v->self_exists = exists;
 	v->published_self = pol;
 	v->policy_self = test_mode(o, rec, pol);
-	advice_for_record(in, o, rec);
+	findings_for_record(in, o, rec);
 	return INKAN_OK;
 }
 
@@ -250,7 +339,7 @@ inkan_dmarc_inspect(inkan_ctx *ctx, const inkan_dmarc_options *opt,
 	in->view.domain = in->domain;
 	in->view.discovery = o.discovery;
 	in->view.self_exists = -1;
-	in->view.advice = in->advice;
+	in->view.findings = in->findings;
 	st = ik_dmarc_walk_begin(&in->table, &in->self, in->domain, 0,
 		o.discovery, o.psl);
 	if (st == INKAN_OK)

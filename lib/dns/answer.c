@@ -12,6 +12,7 @@
 
 #include "core/alloc.h"
 #include "dns_internal.h"
+#include "dns/wire.h"
 
 /* a DNS message is at most 64 KiB; decoded text stays within a few times
  * that even with every byte escaped */
@@ -199,13 +200,6 @@ read_name_text(ik_dns_ab *ab, const uint8_t *msg, size_t msglen, size_t *off,
 	return ab->st;
 }
 
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-		(uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
-
 static inkan_status
 decode(ik_dns_ab *ab, ik_dns_ab_rr *rr, const uint8_t *msg, size_t msglen,
 	size_t off, size_t rdlen)
@@ -252,7 +246,7 @@ decode(ik_dns_ab *ab, ik_dns_ab_rr *rr, const uint8_t *msg, size_t msglen,
 		if (end - o != 20)
 			return INKAN_ERR_SYNTAX;
 		for (i = 0; i < 5; i++)
-			rr->soa[i] = get32(msg + o + 4 * i);
+			rr->soa[i] = ik_wire_get32(msg + o + 4 * i);
 		return INKAN_OK;
 	default:
 		rr->rdlen = rdlen;

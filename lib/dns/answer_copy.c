@@ -13,18 +13,10 @@
 
 #include "core/alloc.h"
 #include "dns_internal.h"
+#include "dns/wire.h"
 
 /* RDATA is at most 65535 bytes (RFC 1035 3.2.1) */
 #define RDATA_MAX 65535
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
 
 static inkan_status
 put_name(const char *text, uint8_t *buf, size_t *len)
@@ -89,11 +81,11 @@ to_rdata(const inkan_dns_rr *rr, uint8_t *buf, size_t *len)
 			st = put_name(rr->u.soa.rname, buf, len);
 		if (st != INKAN_OK)
 			return st;
-		put32(buf + *len, rr->u.soa.serial);
-		put32(buf + *len + 4, rr->u.soa.refresh);
-		put32(buf + *len + 8, rr->u.soa.retry);
-		put32(buf + *len + 12, rr->u.soa.expire);
-		put32(buf + *len + 16, rr->u.soa.minimum);
+		ik_wire_put32(buf + *len, rr->u.soa.serial);
+		ik_wire_put32(buf + *len + 4, rr->u.soa.refresh);
+		ik_wire_put32(buf + *len + 8, rr->u.soa.retry);
+		ik_wire_put32(buf + *len + 12, rr->u.soa.expire);
+		ik_wire_put32(buf + *len + 16, rr->u.soa.minimum);
 		*len += 20;
 		return INKAN_OK;
 	default:

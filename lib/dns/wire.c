@@ -12,6 +12,7 @@
 
 #include "core/alloc.h"
 #include "dns_internal.h"
+#include "dns/wire.h"
 
 /* RFC 1035 4.1.4: a name has at most 127 labels, so more pointer hops
  * than that can only be a loop */
@@ -62,19 +63,6 @@ ik_dns_read_name(const uint8_t *msg, size_t msglen, size_t *off,
 	}
 }
 
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-		(uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
-
 /* one RR of the answer or authority section, located in the packet */
 struct wrr {
 	uint8_t owner[IK_DNAME_MAX];
@@ -93,13 +81,13 @@ read_rr(const uint8_t *msg, size_t len, size_t *off, struct wrr *rr)
 		return st;
 	if (len - *off < 10)
 		return INKAN_ERR_SYNTAX;
-	rr->type = get16(msg + *off);
-	rr->rclass = get16(msg + *off + 2);
-	rr->ttl = get32(msg + *off + 4);
+	rr->type = ik_wire_get16(msg + *off);
+	rr->rclass = ik_wire_get16(msg + *off + 2);
+	rr->ttl = ik_wire_get32(msg + *off + 4);
 	/* RFC 2181 8: a TTL with the top bit set is taken as 0 */
 	if (rr->ttl > 0x7fffffffu)
 		rr->ttl = 0;
-	rr->rdlen = get16(msg + *off + 8);
+	rr->rdlen = ik_wire_get16(msg + *off + 8);
 	*off += 10;
 	if (rr->rdlen > len - *off)
 		return INKAN_ERR_SYNTAX;
@@ -170,7 +158,7 @@ negative_ttl(ik_dns_ab *ab, const uint8_t *msg, const struct wrr *rrs,
 		    rrs[i].rdoff + rrs[i].rdlen - o != 20)
 			continue;
 		ik_dns_ab_ttl(ab, rrs[i].ttl);
-		ik_dns_ab_ttl(ab, get32(msg + o + 16));
+		ik_dns_ab_ttl(ab, ik_wire_get32(msg + o + 16));
 		return;
 	}
 }
@@ -191,9 +179,9 @@ ik_dns_parse_packet(const inkan_ctx *ctx, const uint8_t *msg, size_t len,
 		return st;
 	if (len < 12 || (msg[2] & 0x80) == 0)	/* not a response */
 		return INKAN_ERR_SYNTAX;
-	n_qd = get16(msg + 4);
-	n_an = get16(msg + 6);
-	n_ns = get16(msg + 8);
+	n_qd = ik_wire_get16(msg + 4);
+	n_an = ik_wire_get16(msg + 6);
+	n_ns = ik_wire_get16(msg + 8);
 	for (i = 0; i < n_qd; i++) {
 		st = ik_dns_read_name(msg, len, &off, skip);
 		if (st != INKAN_OK)

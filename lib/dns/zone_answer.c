@@ -17,13 +17,7 @@
 #include <string.h>
 
 #include "zone_internal.h"
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-		(uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
+#include "dns/wire.h"
 
 /* the closest existing ancestor of @name (always found: the root exists
  * once anything is loaded), or NULL in an empty zone */
@@ -55,7 +49,7 @@ negative_ttl(const ik_zone *z, ik_dns_ab *ab, const uint8_t *name)
 
 			if (rr->type != INKAN_DNS_TYPE_SOA || rr->rdlen < 20)
 				continue;
-			min = get32(rr->rdata + rr->rdlen - 4);
+			min = ik_wire_get32(rr->rdata + rr->rdlen - 4);
 			ik_dns_ab_ttl(ab, rr->ttl < min ? rr->ttl : min);
 			return;
 		}

@@ -8,6 +8,7 @@
 
 #include "core/ascii.h"
 #include "zone_internal.h"
+#include "dns/wire.h"
 
 #define RDATA_MAX 65535
 /* RFC 2181 8: TTLs are 0 .. 2^31 - 1 */
@@ -135,15 +136,6 @@ parse_u32(const ik_ztok *t, uint32_t max, uint32_t *v)
 	return 0;
 }
 
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 static inkan_status
 rdata_addr(int af, const ik_ztok *tok, size_t ntok, uint8_t *out,
 	size_t *outlen, const char **why)
@@ -223,7 +215,7 @@ rdata_soa(const ik_ztok *tok, size_t ntok, const uint8_t *origin,
 		*why = "bad SOA serial";
 		return INKAN_ERR_SYNTAX;
 	}
-	put32(out + len, serial);
+	ik_wire_put32(out + len, serial);
 	len += 4;
 	for (i = 3; i < 7; i++) {
 		v = tok[i].quoted ? -1 : ik_zone_ttl(tok[i].p, tok[i].len);
@@ -231,7 +223,7 @@ rdata_soa(const ik_ztok *tok, size_t ntok, const uint8_t *origin,
 			*why = "bad SOA time value";
 			return INKAN_ERR_SYNTAX;
 		}
-		put32(out + len, (uint32_t)v);
+		ik_wire_put32(out + len, (uint32_t)v);
 		len += 4;
 	}
 	*outlen = len;

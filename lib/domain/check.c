@@ -21,7 +21,7 @@
 #define CK_STR_MAX 2048
 
 const char *
-ck_str(inkan_domain_checker *c, const char *fmt, ...)
+ik_check_str(inkan_domain_checker *c, const char *fmt, ...)
 {
 	char buf[CK_STR_MAX];
 	va_list ap;
@@ -52,7 +52,7 @@ ck_str(inkan_domain_checker *c, const char *fmt, ...)
 }
 
 size_t
-ck_item_new(inkan_domain_checker *c, inkan_domain_area area, const char *name)
+ik_check_item_new(inkan_domain_checker *c, inkan_domain_area area, const char *name)
 {
 	struct ck_item *n;
 
@@ -71,20 +71,20 @@ ck_item_new(inkan_domain_checker *c, inkan_domain_area area, const char *name)
 	n = &c->items[c->nitems];
 	memset(n, 0, sizeof(*n));
 	n->pub.area = area;
-	n->pub.name = ck_str(c, "%s", name);
+	n->pub.name = ik_check_str(c, "%s", name);
 	n->pub.status = INKAN_DOMAIN_SUCCESS;
 	return c->nitems++;
 }
 
 void
-ck_status(inkan_domain_checker *c, size_t item, inkan_domain_status s)
+ik_check_status(inkan_domain_checker *c, size_t item, inkan_domain_status s)
 {
 	if (item < c->nitems)
 		c->items[item].pub.status = s;
 }
 
 void
-ck_worsen(inkan_domain_checker *c, size_t item, inkan_domain_status s)
+ik_check_worsen(inkan_domain_checker *c, size_t item, inkan_domain_status s)
 {
 	inkan_domain_status *cur;
 
@@ -99,26 +99,26 @@ ck_worsen(inkan_domain_checker *c, size_t item, inkan_domain_status s)
 }
 
 void
-ck_detail(inkan_domain_checker *c, size_t item, const char *fmt, ...)
+ik_check_detail(inkan_domain_checker *c, size_t item, const char *fmt, ...)
 {
 	char buf[CK_STR_MAX];
 	va_list ap;
 
-	/* after a failure an argument may be a NULL from ck_str() */
+	/* after a failure an argument may be a NULL from ik_check_str() */
 	if (item >= c->nitems || c->st != INKAN_OK)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	c->items[item].pub.detail = ck_str(c, "%s", buf);
+	c->items[item].pub.detail = ik_check_str(c, "%s", buf);
 }
 
 void
-ck_find(inkan_domain_checker *c, size_t item, inkan_domain_severity sev,
+ik_check_find(inkan_domain_checker *c, size_t item, inkan_severity sev,
 	const char *code, const char *fix, const char *fmt, ...)
 {
 	struct ck_item *it;
-	inkan_domain_finding *f;
+	inkan_finding *f;
 	char buf[CK_STR_MAX];
 	va_list ap;
 
@@ -133,12 +133,13 @@ ck_find(inkan_domain_checker *c, size_t item, inkan_domain_severity sev,
 	f = &it->f[it->pub.nfindings++];
 	f->severity = sev;
 	f->code = code;
-	f->message = ck_str(c, "%s", buf);
-	f->fix = fix != NULL ? ck_str(c, "%s", fix) : NULL;
+	f->message = ik_check_str(c, "%s", buf);
+	/* a note about what is right has nothing to fix */
+	f->fix = ik_check_str(c, "%s", fix != NULL ? fix : "nothing to do");
 }
 
 const char *
-ck_spf_domain(const inkan_domain_checker *c)
+ik_check_spf_domain(const inkan_domain_checker *c)
 {
 	return c->mail_from[0] != '\0' ? c->mail_from : c->domain;
 }
@@ -162,7 +163,7 @@ add_selector(inkan_domain_checker *c, const char *name,
 		}
 	if (c->nsel == CK_MAX_SELECTORS)
 		return INKAN_ERR_LIMIT;
-	c->sel[c->nsel].name = ck_str(c, "%s", name);
+	c->sel[c->nsel].name = ik_check_str(c, "%s", name);
 	c->sel[c->nsel].expected = expected;
 	c->nsel++;
 	return c->st;
@@ -212,10 +213,10 @@ prepare(inkan_domain_checker *c, const char *domain, const inkan_domain *id,
 			return st;
 		if (v != NULL && v->mail_from != NULL &&
 		    strcmp(v->mail_from, c->mail_from) == 0)
-			c->expected_mx = ck_str(c, "%s", v->mail_from_mx);
+			c->expected_mx = ik_check_str(c, "%s", v->mail_from_mx);
 	} else if (v != NULL && v->mail_from != NULL) {
 		memcpy(c->mail_from, v->mail_from, strlen(v->mail_from) + 1);
-		c->expected_mx = ck_str(c, "%s", v->mail_from_mx);
+		c->expected_mx = ik_check_str(c, "%s", v->mail_from_mx);
 	}
 	if (o != NULL && o->nips > CK_MAX_IPS)
 		return INKAN_ERR_LIMIT;
@@ -226,7 +227,7 @@ prepare(inkan_domain_checker *c, const char *domain, const inkan_domain *id,
 		if (inet_pton(ip->v6 ? AF_INET6 : AF_INET, o->ips[i],
 		    ip->addr) != 1)
 			return INKAN_ERR_SYNTAX;
-		ip->ip = ck_str(c, "%s", o->ips[i]);
+		ip->ip = ik_check_str(c, "%s", o->ips[i]);
 		c->nips++;
 	}
 	return c->st;
@@ -276,8 +277,8 @@ finish(inkan_domain_checker *c)
 			c->pub.temporary++;
 		for (j = 0; j < it->nfindings; j++) {
 			switch (it->findings[j].severity) {
-			case INKAN_DOMAIN_ERROR: c->pub.errors++; break;
-			case INKAN_DOMAIN_WARNING: c->pub.warnings++; break;
+			case INKAN_SEVERITY_ERROR: c->pub.errors++; break;
+			case INKAN_SEVERITY_WARNING: c->pub.warnings++; break;
 			default: c->pub.notes++; break;
 			}
 		}
@@ -314,8 +315,8 @@ inkan_domain_check(inkan_ctx *ctx, const char *domain, const inkan_domain *id,
 		return st;
 	}
 	/* every independent question first */
-	ck_dkim_start(c);
-	ck_ip_start(c);
+	ik_check_dkim_start(c);
+	ik_check_ip_start(c);
 	if (inkan_dns_start(inkan_ctx_resolver(ctx), c->domain,
 	    INKAN_DNS_TYPE_TXT, &c->apex_q) != INKAN_OK)
 		c->apex_q = NULL;
@@ -329,15 +330,15 @@ inkan_domain_check(inkan_ctx *ctx, const char *domain, const inkan_domain *id,
 		c->st = st;
 	else if (st != INKAN_OK)
 		c->dmarc_temp = 1;
-	ck_dkim(c);
-	ck_spf(c, c->domain, 0);
+	ik_check_dkim(c);
+	ik_check_spf(c, c->domain, 0);
 	if (c->mail_from[0] != '\0') {
-		ck_mail_from(c);
-		ck_spf(c, c->mail_from, 1);
+		ik_check_mail_from(c);
+		ik_check_spf(c, c->mail_from, 1);
 	}
-	ck_dmarc(c);
-	ck_ip(c);
-	ck_summary(c);
+	ik_check_dmarc(c);
+	ik_check_ip(c);
+	ik_check_summary(c);
 	finish(c);
 	/* the report is built: it borrows nothing from the resolver */
 	release(c);
@@ -377,13 +378,6 @@ inkan_domain_status_name(inkan_domain_status s)
 	case INKAN_DOMAIN_TEMPORARY_FAILURE: return "TEMPORARY_FAILURE";
 	}
 	return "?";
-}
-
-INKAN_API const char *
-inkan_domain_severity_name(inkan_domain_severity s)
-{
-	return s == INKAN_DOMAIN_ERROR ? "error" :
-		s == INKAN_DOMAIN_WARNING ? "warning" : "note";
 }
 
 INKAN_API const char *

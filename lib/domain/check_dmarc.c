@@ -32,96 +32,51 @@ apex(inkan_domain_checker *c, size_t it)
 	for (i = 0; i < a->nrrs; i++)
 		if (ik_dmarc_is_record(a->rrs[i].u.txt.joined.data,
 		    a->rrs[i].u.txt.joined.len, NULL)) {
-			ck_find(c, it, INKAN_DOMAIN_ERROR, "dmarc-at-apex",
-				ck_str(c, "move it: publish it at _dmarc.%s "
+			ik_check_find(c, it, INKAN_SEVERITY_ERROR, "dmarc-at-apex",
+				ik_check_str(c, "move it: publish it at _dmarc.%s "
 				"and delete it from %s", c->domain, c->domain),
 				"a DMARC record is published at %s itself, "
 				"where no receiver looks (RFC 9989 4.5: it "
 				"belongs at _dmarc.%s)", c->domain, c->domain);
-			ck_worsen(c, it, INKAN_DOMAIN_FAILED);
+			ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
 			return;
 		}
 }
 
-static void
-warnings(inkan_domain_checker *c, size_t it, const inkan_dmarc_record *r)
+/* where the set-up itself can make the change, say how */
+static const char *
+setup_fix(const inkan_finding *f)
 {
-	size_t i;
-
-	for (i = 0; i < r->nwarnings; i++) {
-		const inkan_dmarc_warning *w = &r->warnings[i];
-
-		switch (w->code) {
-		case INKAN_DMARC_WARN_REMOVED_TAG:
-			ck_find(c, it, INKAN_DOMAIN_WARNING,
-				"dmarc-removed-tag", "delete the tag: RFC 9989 "
-				"removed pct, rf and ri and receivers ignore "
-				"them", "%s", w->text);
-			break;
-		case INKAN_DMARC_WARN_NO_POLICY:
-			ck_find(c, it, INKAN_DOMAIN_ERROR, "dmarc-no-policy",
-				"write p=none, p=quarantine or p=reject", "%s",
-				w->text);
-			ck_worsen(c, it, INKAN_DOMAIN_FAILED);
-			break;
-		case INKAN_DMARC_WARN_FO_WITHOUT_RUF:
-			ck_find(c, it, INKAN_DOMAIN_NOTE, "dmarc-fo", "drop fo= "
-				"or add ruf=", "%s", w->text);
-			break;
-		default:
-			ck_find(c, it, INKAN_DOMAIN_WARNING, "dmarc-tag",
-				"correct the tag as the message says", "%s",
-				w->text);
-			break;
-		}
-	}
+	if (strcmp(f->code, "dmarc-p-none") == 0)
+		return "when aggregate reports show all your mail passing, "
+			"move to p=quarantine, later to p=reject (inkan "
+			"domain setup --dmarc-policy quarantine)";
+	if (strcmp(f->code, "dmarc-no-rua") == 0)
+		return "add rua=mailto:ADDRESS (inkan domain setup --rua ...)";
+	return f->fix;
 }
 
+/* the DMARC inspector's findings about the record that applies; the
+ * check reports a missing or inherited record itself, with the set-up's
+ * fix */
 static void
-stage(inkan_domain_checker *c, size_t it, const inkan_dmarc_record *r)
+record_findings(inkan_domain_checker *c, size_t it)
 {
-	if (r->p == INKAN_DMARC_POLICY_NONE)
-		ck_find(c, it, INKAN_DOMAIN_NOTE, "dmarc-p-none", "when the "
-			"aggregate reports show all your mail passing, move to "
-			"p=quarantine, later to p=reject (inkan domain setup "
-			"--dmarc-policy quarantine)", "p=none: monitoring only, "
-			"the first stage of a roll-out; failing mail is still "
-			"delivered");
-	else if (r->p == INKAN_DMARC_POLICY_QUARANTINE)
-		ck_find(c, it, INKAN_DOMAIN_NOTE, "dmarc-p-quarantine",
-			"once reports stay clean, move to p=reject",
-			"p=quarantine: failing mail goes to spam");
-	if (r->p != INKAN_DMARC_POLICY_NONE && r->p != INKAN_DMARC_POLICY_ABSENT
-	    && r->sp == INKAN_DMARC_POLICY_NONE)
-		ck_find(c, it, INKAN_DOMAIN_WARNING, "dmarc-sp-none", "drop "
-			"sp=none so subdomains get p's policy", "sp=none: "
-			"mail claiming to be from any subdomain is not "
-			"protected, while %s itself is", c->domain);
-	if (r->p == INKAN_DMARC_POLICY_REJECT &&
-	    r->np == INKAN_DMARC_POLICY_ABSENT &&
-	    r->sp != INKAN_DMARC_POLICY_REJECT)
-		ck_find(c, it, INKAN_DOMAIN_NOTE, "dmarc-np", "add np=reject",
-			"non-existent subdomains get the subdomain policy; "
-			"np=reject (RFC 9989 4.7) rejects mail from made-up "
-			"names outright");
-	if (r->testing)
-		ck_find(c, it, INKAN_DOMAIN_WARNING, "dmarc-testing", "remove "
-			"t=y when you mean the policy", "t=y: test mode, "
-			"receivers apply the policy one level softer");
-	if (r->adkim == INKAN_DMARC_ALIGN_STRICT)
-		ck_find(c, it, INKAN_DOMAIN_NOTE, "dmarc-adkim-strict", NULL,
-			"adkim=s: DKIM aligns only when d= is exactly the From "
-			"domain (the keys set up here sign d=%s, which is "
-			"fine)", c->domain);
-	if (r->nrua == 0)
-		ck_find(c, it, INKAN_DOMAIN_WARNING, "dmarc-no-rua", "add "
-			"rua=mailto:ADDRESS (inkan domain setup --rua ...)",
-			"no rua: receivers send no aggregate reports, so you "
-			"cannot see what fails before tightening the policy");
-	if (r->nruf > 0)
-		ck_find(c, it, INKAN_DOMAIN_NOTE, "dmarc-ruf", NULL, "ruf: few "
-			"receivers send failure reports, and those may carry "
-			"personal data of the recipients");
+	const inkan_dmarc_inspection *v = c->dmarc;
+	size_t i;
+
+	for (i = 0; i < v->nfindings; i++) {
+		const inkan_finding *f = &v->findings[i];
+
+		if (strcmp(f->code, "dmarc-missing") == 0 ||
+		    strcmp(f->code, "dmarc-inherited") == 0 ||
+		    strcmp(f->code, "dmarc-unusable") == 0)
+			continue;
+		ik_check_find(c, it, f->severity, f->code, setup_fix(f), "%s",
+			f->message);
+		if (f->severity == INKAN_SEVERITY_ERROR)
+			ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
+	}
 }
 
 struct dest {
@@ -130,24 +85,28 @@ struct dest {
 	inkan_dns_query *q;
 };
 
-/* the domain of a mailto: URI, normalised; 0 when there is none */
-static int
+/* the domain of a mailto: URI, normalised; INKAN_ERR_SYNTAX when there
+ * is none, INKAN_ERR_NOMEM when it could not be normalised */
+static inkan_status
 uri_domain(inkan_domain_checker *c, const char *uri, char *out)
 {
 	char tmp[IK_DOMAIN_NAME_MAX + 1];
 	const char *at, *end;
 	size_t n;
+	inkan_status st;
 
 	if (strncmp(uri, "mailto:", 7) != 0 ||
 	    (at = strrchr(uri, '@')) == NULL)
-		return 0;
+		return INKAN_ERR_SYNTAX;
 	end = at + 1 + strcspn(at + 1, "?");
 	n = (size_t)(end - (at + 1));
 	if (n == 0 || n > IK_DOMAIN_NAME_MAX)
-		return 0;
+		return INKAN_ERR_SYNTAX;
 	memcpy(tmp, at + 1, n);
 	tmp[n] = '\0';
-	return ik_domain_norm(c->ctx, tmp, out) == INKAN_OK;
+	st = ik_domain_norm(c->ctx, tmp, out);
+	return st == INKAN_OK || st == INKAN_ERR_NOMEM ? st :
+		INKAN_ERR_SYNTAX;
 }
 
 static void
@@ -158,23 +117,31 @@ destinations(inkan_domain_checker *c, size_t it, const inkan_dmarc_record *r,
 	char name[2 * IK_DOMAIN_NAME_MAX + 20];
 	const inkan_dns_answer *a;
 	size_t n = 0, i, k;
+	inkan_status st;
 
 	for (i = 0; i < r->nrua + r->nruf && n < MAX_DEST; i++) {
 		const char *uri = i < r->nrua ? r->rua[i].uri :
 			r->ruf[i - r->nrua].uri;
 
 		if (strncmp(uri, "mailto:", 7) != 0) {
-			ck_find(c, it, INKAN_DOMAIN_NOTE, "dmarc-uri-scheme",
+			ik_check_find(c, it, INKAN_SEVERITY_NOTE, "dmarc-uri-scheme",
 				"use a mailto: URI", "%s: receivers send "
 				"reports by mail; other URI schemes are rarely "
 				"served", uri);
 			continue;
 		}
-		if (!uri_domain(c, uri, d[n].domain)) {
-			ck_find(c, it, INKAN_DOMAIN_ERROR, "dmarc-uri-bad",
+		st = uri_domain(c, uri, d[n].domain);
+		if (st == INKAN_ERR_NOMEM) {
+			/* not a finding: the check as a whole failed */
+			c->st = st;
+			continue;
+		}
+		if (st != INKAN_OK) {
+			ik_check_find(c, it, INKAN_SEVERITY_ERROR,
+				"dmarc-uri-bad",
 				"write mailto:user@domain", "%s has no usable "
 				"address", uri);
-			ck_worsen(c, it, INKAN_DOMAIN_FAILED);
+			ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
 			continue;
 		}
 		if (ik_domain_is_under(d[n].domain, own))
@@ -199,7 +166,7 @@ destinations(inkan_domain_checker *c, size_t it, const inkan_dmarc_record *r,
 			c->dmarc->policy_domain, d[i].domain);
 		if (d[i].q == NULL || inkan_dns_wait(d[i].q, &a) != INKAN_OK ||
 		    a->outcome == INKAN_DNS_TEMPFAIL) {
-			ck_find(c, it, INKAN_DOMAIN_WARNING, "dmarc-auth-dns",
+			ik_check_find(c, it, INKAN_SEVERITY_WARNING, "dmarc-auth-dns",
 				"check again later", "could not look up %s",
 				name);
 			inkan_dns_query_free(d[i].q);
@@ -210,40 +177,40 @@ destinations(inkan_domain_checker *c, size_t it, const inkan_dmarc_record *r,
 			    a->rrs[k].u.txt.joined.len, NULL))
 				ok = 1;
 		if (ok)
-			ck_find(c, it, INKAN_DOMAIN_NOTE, "dmarc-auth-ok", NULL,
+			ik_check_find(c, it, INKAN_SEVERITY_NOTE, "dmarc-auth-ok", NULL,
 				"%s may receive reports: %s authorizes it",
 				d[i].uri, name);
 		else {
-			ck_find(c, it, INKAN_DOMAIN_ERROR,
-				"dmarc-rua-unauthorized", ck_str(c, "ask the "
+			ik_check_find(c, it, INKAN_SEVERITY_ERROR,
+				"dmarc-rua-unauthorized", ik_check_str(c, "ask the "
 				"owner of %s to publish TXT \"v=DMARC1\" at "
 				"%s, or send reports to an address under %s",
 				d[i].domain, name, own), "%s is outside %s and "
 				"%s does not authorize it: receivers will not "
 				"send reports there (RFC 7489 7.1)", d[i].uri,
 				own, d[i].domain);
-			ck_worsen(c, it, INKAN_DOMAIN_FAILED);
+			ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
 		}
 		inkan_dns_query_free(d[i].q);
 	}
 }
 
 void
-ck_dmarc(inkan_domain_checker *c)
+ik_check_dmarc(inkan_domain_checker *c)
 {
 	const inkan_dmarc_inspection *v = c->dmarc;
 	const inkan_dmarc_record *r;
 	size_t it, i;
 	int multiple = 0;
 
-	it = ck_item_new(c, INKAN_DOMAIN_AREA_DMARC,
-		ck_str(c, "_dmarc.%s", c->domain));
+	it = ik_check_item_new(c, INKAN_DOMAIN_AREA_DMARC,
+		ik_check_str(c, "_dmarc.%s", c->domain));
 	if (it == SIZE_MAX)
 		return;
 	apex(c, it);
 	if (c->dmarc_temp || v == NULL || v->status == INKAN_DMARC_TEMPERROR) {
-		ck_status(c, it, INKAN_DOMAIN_TEMPORARY_FAILURE);
-		ck_detail(c, it, "the DMARC lookup failed");
+		ik_check_status(c, it, INKAN_DOMAIN_TEMPORARY_FAILURE);
+		ik_check_detail(c, it, "the DMARC lookup failed");
 		return;
 	}
 	for (i = 0; i < v->ntrace; i++)
@@ -251,21 +218,21 @@ ck_dmarc(inkan_domain_checker *c)
 		    strcmp(v->trace[i].domain, c->domain) == 0)
 			multiple = 1;
 	if (multiple) {
-		ck_worsen(c, it, INKAN_DOMAIN_FAILED);
-		ck_find(c, it, INKAN_DOMAIN_ERROR, "dmarc-multiple",
-			ck_str(c, "delete all but one record at _dmarc.%s",
+		ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
+		ik_check_find(c, it, INKAN_SEVERITY_ERROR, "dmarc-multiple",
+			ik_check_str(c, "delete all but one record at _dmarc.%s",
 			c->domain), "several DMARC records at _dmarc.%s: "
 			"receivers ignore all of them (RFC 9989 4.10)",
 			c->domain);
 	}
 	r = v->record;
 	if (r == NULL || v->status != INKAN_DMARC_PASS) {
-		ck_detail(c, it, r == NULL ? "no DMARC record applies" :
+		ik_check_detail(c, it, r == NULL ? "no DMARC record applies" :
 			"the record is not usable");
 		if (!multiple && r == NULL) {
-			ck_worsen(c, it, INKAN_DOMAIN_PENDING);
-			ck_find(c, it, INKAN_DOMAIN_ERROR, "dmarc-missing",
-				ck_str(c, "publish the DMARC record from `inkan "
+			ik_check_worsen(c, it, INKAN_DOMAIN_PENDING);
+			ik_check_find(c, it, INKAN_SEVERITY_ERROR, "dmarc-missing",
+				ik_check_str(c, "publish the DMARC record from `inkan "
 				"domain setup` at _dmarc.%s", c->domain),
 				"no DMARC record applies to %s: receivers "
 				"apply no policy and send no reports, and "
@@ -273,21 +240,20 @@ ck_dmarc(inkan_domain_checker *c)
 				c->domain);
 		}
 		if (r != NULL)
-			warnings(c, it, r);
+			record_findings(c, it);
 		return;
 	}
-	ck_detail(c, it, "\"%s\"%s%s", r->text,
+	ik_check_detail(c, it, "\"%s\"%s%s", r->text,
 		strcmp(v->policy_domain, c->domain) != 0 ? " at _dmarc." : "",
 		strcmp(v->policy_domain, c->domain) != 0 ? v->policy_domain :
 		"");
 	if (strcmp(v->policy_domain, c->domain) != 0)
-		ck_find(c, it, INKAN_DOMAIN_NOTE, "dmarc-inherited",
-			ck_str(c, "publish a record at _dmarc.%s to set this "
+		ik_check_find(c, it, INKAN_SEVERITY_NOTE, "dmarc-inherited",
+			ik_check_str(c, "publish a record at _dmarc.%s to set this "
 			"domain's own policy and reports", c->domain), "%s has "
 			"no record of its own; the record of %s applies to it "
 			"(as a subdomain)", c->domain, v->policy_domain);
-	warnings(c, it, r);
-	stage(c, it, r);
+	record_findings(c, it);
 	destinations(c, it, r, v->org_domain != NULL ? v->org_domain :
 		v->policy_domain);
 }

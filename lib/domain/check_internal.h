@@ -26,10 +26,11 @@
 #define CK_MAX_IPS 16
 #define CK_MAX_FINDINGS 64	/* per item */
 #define CK_MAX_PTR 10		/* PTR names followed per IP */
+#define IK_CHECK_MX_TARGETS 4	/* MX targets whose address is checked */
 
 struct ck_item {
 	inkan_domain_item pub;
-	inkan_domain_finding f[CK_MAX_FINDINGS];
+	inkan_finding f[CK_MAX_FINDINGS];
 };
 
 /* what one selector showed, for the summary */
@@ -90,34 +91,35 @@ struct inkan_domain_checker {
 
 /* a copy of the printf result kept with the checker; NULL on failure
  * (recorded in c->st) */
-const char *ck_str(inkan_domain_checker *c, const char *fmt, ...)
+const char *ik_check_str(inkan_domain_checker *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* a new item; its index, or SIZE_MAX on failure */
-size_t ck_item_new(inkan_domain_checker *c, inkan_domain_area area,
+size_t ik_check_item_new(inkan_domain_checker *c, inkan_domain_area area,
 	const char *name);
-void ck_status(inkan_domain_checker *c, size_t item, inkan_domain_status s);
+void ik_check_status(inkan_domain_checker *c, size_t item, inkan_domain_status s);
 /* the worse of the item's status and @s (SUCCESS < PENDING < FAILED;
  * TEMPORARY_FAILURE wins over all) */
-void ck_worsen(inkan_domain_checker *c, size_t item, inkan_domain_status s);
-void ck_detail(inkan_domain_checker *c, size_t item, const char *fmt, ...)
+void ik_check_worsen(inkan_domain_checker *c, size_t item, inkan_domain_status s);
+void ik_check_detail(inkan_domain_checker *c, size_t item, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* add a finding; @fix may be NULL; the message is printf-formatted */
-void ck_find(inkan_domain_checker *c, size_t item,
-	inkan_domain_severity sev, const char *code, const char *fix,
+/* add a finding; @fix NULL (notes on what is right) becomes "nothing to
+ * do"; the message is printf-formatted */
+void ik_check_find(inkan_domain_checker *c, size_t item,
+	inkan_severity sev, const char *code, const char *fix,
 	const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* ---- the parts -------------------------------------------------------- */
 
-void ck_spf(inkan_domain_checker *c, const char *name, int is_mail_from);
-void ck_dkim_start(inkan_domain_checker *c);
-void ck_dkim(inkan_domain_checker *c);
-void ck_mail_from(inkan_domain_checker *c);
-void ck_dmarc(inkan_domain_checker *c);
-void ck_ip_start(inkan_domain_checker *c);
-void ck_ip(inkan_domain_checker *c);
-void ck_summary(inkan_domain_checker *c);
+void ik_check_spf(inkan_domain_checker *c, const char *name, int is_mail_from);
+void ik_check_dkim_start(inkan_domain_checker *c);
+void ik_check_dkim(inkan_domain_checker *c);
+void ik_check_mail_from(inkan_domain_checker *c);
+void ik_check_dmarc(inkan_domain_checker *c);
+void ik_check_ip_start(inkan_domain_checker *c);
+void ik_check_ip(inkan_domain_checker *c);
+void ik_check_summary(inkan_domain_checker *c);
 
 /* the identity SPF checks for mail from this set-up */
-const char *ck_spf_domain(const inkan_domain_checker *c);
+const char *ik_check_spf_domain(const inkan_domain_checker *c);
 
 #endif

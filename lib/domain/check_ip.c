@@ -35,7 +35,7 @@ reverse_name(const struct ck_ip *ip, char *out, size_t len)
 }
 
 void
-ck_ip_start(inkan_domain_checker *c)
+ik_check_ip_start(inkan_domain_checker *c)
 {
 	char name[80];
 	size_t i;
@@ -75,13 +75,13 @@ reverse(inkan_domain_checker *c, size_t it, struct ck_ip *ip)
 	if (ip->ptr_q == NULL || inkan_dns_wait(ip->ptr_q, &a) != INKAN_OK ||
 	    a->outcome == INKAN_DNS_TEMPFAIL) {
 		ip->fcrdns = -1;
-		ck_status(c, it, INKAN_DOMAIN_TEMPORARY_FAILURE);
-		ck_detail(c, it, "the PTR lookup failed");
+		ik_check_status(c, it, INKAN_DOMAIN_TEMPORARY_FAILURE);
+		ik_check_detail(c, it, "the PTR lookup failed");
 		return;
 	}
 	if (a->outcome != INKAN_DNS_DATA) {
-		ck_worsen(c, it, INKAN_DOMAIN_FAILED);
-		ck_find(c, it, INKAN_DOMAIN_ERROR, "ip-no-ptr", ck_str(c, "ask "
+		ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
+		ik_check_find(c, it, INKAN_SEVERITY_ERROR, "ip-no-ptr", ik_check_str(c, "ask "
 			"whoever runs %s (the hosting provider) for a PTR "
 			"record naming a host whose A/AAAA record is %s",
 			ip->ip, ip->ip), "no PTR record for %s: Gmail requires "
@@ -90,7 +90,7 @@ reverse(inkan_domain_checker *c, size_t it, struct ck_ip *ip)
 		return;
 	}
 	if (a->nrrs > 1)
-		ck_find(c, it, INKAN_DOMAIN_WARNING, "ip-ptr-several",
+		ik_check_find(c, it, INKAN_SEVERITY_WARNING, "ip-ptr-several",
 			"keep one PTR record", "%zu PTR records: receivers "
 			"may look at only one of them", a->nrrs);
 	n = a->nrrs < CK_MAX_PTR ? a->nrrs : CK_MAX_PTR;
@@ -105,7 +105,7 @@ reverse(inkan_domain_checker *c, size_t it, struct ck_ip *ip)
 			temp = 1;
 		else if (ip->fcrdns == 0 && has_addr(ip, fa)) {
 			ip->fcrdns = 1;
-			ip->ptr_name = ck_str(c, "%s", a->rrs[i].u.name);
+			ip->ptr_name = ik_check_str(c, "%s", a->rrs[i].u.name);
 		}
 		inkan_dns_query_free(fq[i]);
 	}
@@ -113,11 +113,11 @@ reverse(inkan_domain_checker *c, size_t it, struct ck_ip *ip)
 		return;
 	if (temp) {
 		ip->fcrdns = -1;
-		ck_status(c, it, INKAN_DOMAIN_TEMPORARY_FAILURE);
+		ik_check_status(c, it, INKAN_DOMAIN_TEMPORARY_FAILURE);
 		return;
 	}
-	ck_worsen(c, it, INKAN_DOMAIN_FAILED);
-	ck_find(c, it, INKAN_DOMAIN_ERROR, "ip-no-fcrdns", ck_str(c, "give %s "
+	ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
+	ik_check_find(c, it, INKAN_SEVERITY_ERROR, "ip-no-fcrdns", ik_check_str(c, "give %s "
 		"an %s record for %s, or change the PTR to a name that has "
 		"one", a->rrs[0].u.name, ip->v6 ? "AAAA" : "A", ip->ip),
 		"the PTR name %s does not resolve back to %s: Gmail wants "
@@ -142,7 +142,7 @@ spf(inkan_domain_checker *c, const struct ck_ip *ip, const char *domain,
 	    INKAN_OK)
 		return 0;
 	*res = v->result;
-	*mech = v->mechanism != NULL ? ck_str(c, "%s", v->mechanism) : NULL;
+	*mech = v->mechanism != NULL ? ik_check_str(c, "%s", v->mechanism) : NULL;
 	inkan_spf_verdict_free(v);
 	return 1;
 }
@@ -150,35 +150,35 @@ spf(inkan_domain_checker *c, const struct ck_ip *ip, const char *domain,
 static void
 one(inkan_domain_checker *c, struct ck_ip *ip)
 {
-	const char *dom = ck_spf_domain(c), *mech = NULL;
+	const char *dom = ik_check_spf_domain(c), *mech = NULL;
 	inkan_spf_result r = INKAN_SPF_NONE;
-	size_t it = ck_item_new(c, INKAN_DOMAIN_AREA_IP, ip->ip);
+	size_t it = ik_check_item_new(c, INKAN_DOMAIN_AREA_IP, ip->ip);
 
 	if (it == SIZE_MAX)
 		return;
 	reverse(c, it, ip);
 	if (!spf(c, ip, dom, &r, &mech)) {
-		ck_status(c, it, INKAN_DOMAIN_TEMPORARY_FAILURE);
+		ik_check_status(c, it, INKAN_DOMAIN_TEMPORARY_FAILURE);
 		return;
 	}
 	ip->spf = r;
 	ip->spf_done = 1;
-	ck_detail(c, it, "PTR %s%s; SPF %s for MAIL FROM %s%s%s",
+	ik_check_detail(c, it, "PTR %s%s; SPF %s for MAIL FROM %s%s%s",
 		ip->ptr_name != NULL ? ip->ptr_name : ip->fcrdns == 0 ?
 		"not confirmed" : "unknown",
 		ip->fcrdns == 1 ? " (forward-confirmed)" : "",
 		inkan_spf_result_name(r), dom, mech ? " via " : "",
 		mech ? mech : "");
 	if (r == INKAN_SPF_TEMPERROR) {
-		ck_status(c, it, INKAN_DOMAIN_TEMPORARY_FAILURE);
+		ik_check_status(c, it, INKAN_DOMAIN_TEMPORARY_FAILURE);
 	} else if (r != INKAN_SPF_PASS) {
-		ck_worsen(c, it, INKAN_DOMAIN_FAILED);
-		ck_find(c, it, INKAN_DOMAIN_ERROR, "ip-spf",
-			r == INKAN_SPF_NONE ? ck_str(c, "publish the SPF "
+		ik_check_worsen(c, it, INKAN_DOMAIN_FAILED);
+		ik_check_find(c, it, INKAN_SEVERITY_ERROR, "ip-spf",
+			r == INKAN_SPF_NONE ? ik_check_str(c, "publish the SPF "
 			"record of %s first (see its SPF item)", dom) :
 			r == INKAN_SPF_PERMERROR ?
-			ck_str(c, "repair the SPF record of %s first (see its "
-			"SPF item)", dom) : ck_str(c, "add %s:%s to the SPF "
+			ik_check_str(c, "repair the SPF record of %s first (see its "
+			"SPF item)", dom) : ik_check_str(c, "add %s:%s to the SPF "
 			"record of %s (inkan domain setup --spf-ip %s)",
 			ip->v6 ? "ip6" : "ip4", ip->ip, dom, ip->ip),
 			"SPF gives %s for %s sending with MAIL FROM %s: that "
@@ -189,13 +189,13 @@ one(inkan_domain_checker *c, struct ck_ip *ip)
 	 * domain's own record */
 	if (c->mail_from[0] != '\0' && spf(c, ip, c->domain, &r, &mech) &&
 	    r != INKAN_SPF_PASS && r != INKAN_SPF_TEMPERROR)
-		ck_find(c, it, INKAN_DOMAIN_WARNING, "ip-spf-domain",
-			r == INKAN_SPF_NONE ? ck_str(c, "publish an SPF "
+		ik_check_find(c, it, INKAN_SEVERITY_WARNING, "ip-spf-domain",
+			r == INKAN_SPF_NONE ? ik_check_str(c, "publish an SPF "
 			"record for %s (see its SPF item)", c->domain) :
 			r == INKAN_SPF_PERMERROR ?
-			ck_str(c, "repair the SPF record of %s (see its SPF "
+			ik_check_str(c, "repair the SPF record of %s (see its SPF "
 			"item)", c->domain) :
-			ck_str(c, "add %s:%s to the SPF record of %s too",
+			ik_check_str(c, "add %s:%s to the SPF record of %s too",
 			ip->v6 ? "ip6" : "ip4", ip->ip, c->domain), "the SPF "
 			"record of %s itself gives %s for %s: mail sent "
 			"without the custom MAIL FROM fails SPF",
@@ -203,7 +203,7 @@ one(inkan_domain_checker *c, struct ck_ip *ip)
 }
 
 void
-ck_ip(inkan_domain_checker *c)
+ik_check_ip(inkan_domain_checker *c)
 {
 	size_t i;
 

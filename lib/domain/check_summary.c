@@ -12,21 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dmarc/from_results.h"
 #include "domain/check_internal.h"
-
-static inkan_dmarc_spf_result
-dmarc_spf(inkan_spf_result r)
-{
-	switch (r) {
-	case INKAN_SPF_PASS: return INKAN_DMARC_SPF_PASS;
-	case INKAN_SPF_FAIL: return INKAN_DMARC_SPF_FAIL;
-	case INKAN_SPF_SOFTFAIL: return INKAN_DMARC_SPF_SOFTFAIL;
-	case INKAN_SPF_NEUTRAL: return INKAN_DMARC_SPF_NEUTRAL;
-	case INKAN_SPF_TEMPERROR: return INKAN_DMARC_SPF_TEMPERROR;
-	case INKAN_SPF_PERMERROR: return INKAN_DMARC_SPF_PERMERROR;
-	default: return INKAN_DMARC_SPF_NONE;
-	}
-}
 
 static size_t
 usable_keys(const inkan_domain_checker *c, char *list, size_t len)
@@ -51,7 +38,7 @@ usable_keys(const inkan_domain_checker *c, char *list, size_t len)
 static const char *
 sentence(inkan_domain_checker *c, const struct ck_ip *ip, int *passes)
 {
-	const char *mf = ck_spf_domain(c);
+	const char *mf = ik_check_spf_domain(c);
 	inkan_dmarc_spf_result spf;
 	inkan_dmarc_eval *ev = NULL;
 	const inkan_dmarc_result *res;
@@ -61,7 +48,7 @@ sentence(inkan_domain_checker *c, const struct ck_ip *ip, int *passes)
 
 	*passes = 0;
 	if (ip != NULL)
-		spf = ip->spf_done ? dmarc_spf(ip->spf) :
+		spf = ip->spf_done ? ik_dmarc_spf_input(ip->spf) :
 			INKAN_DMARC_SPF_TEMPERROR;
 	else
 		spf = (c->mail_from[0] ? c->spf_mf_ok : c->spf_domain_ok) ?
@@ -122,12 +109,12 @@ sentence(inkan_domain_checker *c, const struct ck_ip *ip, int *passes)
 		break;
 	}
 	if (nkeys)
-		verdict = ck_str(c, "mail From: x@%s sent with MAIL FROM %s "
+		verdict = ik_check_str(c, "mail From: x@%s sent with MAIL FROM %s "
 			"and DKIM d=%s s=%s from %s %s", c->domain, mf,
 			c->domain, keys, ip != NULL ? ip->ip :
 			"an IP its SPF record authorizes", how);
 	else
-		verdict = ck_str(c, "mail From: x@%s sent with MAIL FROM %s, "
+		verdict = ik_check_str(c, "mail From: x@%s sent with MAIL FROM %s, "
 			"without a usable DKIM key, from %s %s", c->domain, mf,
 			ip != NULL ? ip->ip : "an IP its SPF record authorizes",
 			how);
@@ -149,7 +136,7 @@ req(inkan_domain_checker *c, const char *text, int met, const char *detail)
 }
 
 void
-ck_summary(inkan_domain_checker *c)
+ik_check_summary(inkan_domain_checker *c)
 {
 	char keys[256];
 	size_t i, n = 0, nkeys = usable_keys(c, keys, sizeof(keys));

@@ -6,15 +6,17 @@
  *   keygen.c        keys made into the state directory
  *   state_read.c    the state file parser (strict, bounded)
  *   state_write.c   the state file writer (atomic), default location
- *   signing.c       the current signing keys, for the milter
+ *   signing.c       the current signing keys, for a signer
  *   records.c       identity -> records to publish
- *   txt.c           TXT character-strings (RFC 1035 3.3.14)
  *   render.c        zone, nsupdate and table renderers
  *   render_r53.c    Route 53 change batch
+ *   out.c           text and JSON of the check report
  *   check*.c        the audit of live DNS
- *   tsig_key.c      nsupdate -k key files; tsig.c: RFC 8945 MACs
- *   update_*.c      RFC 2136 messages and their transport; publish.c
+ *   publish.c       records -> DNS UPDATE, through lib/dns's client
+ *                   (dns/update.h, dns/tsig.h)
+ *   visible.c       are the records visible yet
  *   rotate.c        the key rotation state machine
+ *   selftest.c      a signed test message, verified as a receiver would
  */
 #ifndef INKAN_DOMAIN_INTERNAL_H
 #define INKAN_DOMAIN_INTERNAL_H

@@ -21,9 +21,10 @@
 
 #include "core/alloc.h"
 #include "core/ascii.h"
+#include "crypto/crypto.h"
 #include "domain/domain_internal.h"
-#include "domain/tsig.h"
-#include "domain/update.h"
+#include "dns/tsig.h"
+#include "dns/update.h"
 
 #define MAX_SHARED 4
 #define ATTEMPTS 3
@@ -73,7 +74,7 @@ new_id(void)
 {
 	uint16_t id = 0;
 
-	if (ik_tsig_random(&id, sizeof(id)) != INKAN_OK)
+	if (ik_crypto_random(&id, sizeof(id)) != INKAN_OK)
 		id = (uint16_t)(uintptr_t)&id;	/* still varies (ASLR) */
 	return id;
 }

@@ -26,12 +26,12 @@
  * domain_internal.h.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "core/file.h"
+#include "core/base64.h"
 #include "core/alloc.h"
 #include "core/ascii.h"
 #include "domain/domain_internal.h"
@@ -57,10 +57,18 @@ bad(struct rd *r, const char *msg)
 	return INKAN_ERR_SYNTAX;
 }
 
-/* split @s in place at single spaces; empty fields are an error */
+/*
+ * split @s in place at single spaces; empty fields are an error. Every
+ * one of the @max slots is written: those past *@n are NULL, so a line
+ * handler that checks the count wrongly reads NULL, never stack garbage.
+ */
 static int
 split(char *s, char **f, size_t max, size_t *n)
 {
+	size_t i;
+
+	for (i = 0; i < max; i++)
+		f[i] = NULL;
 	*n = 0;
 	for (;;) {
 		char *sp;
@@ -107,15 +115,10 @@ pick(const char *s, const char *const *names, size_t n, int *out)
 static int
 base64_ok(const char *s)
 {
-	size_t n = strlen(s);
+	size_t n = strlen(s), bytes;
 
-	if (n == 0 || n > IK_DOMAIN_PUBKEY_MAX || n % 4 != 0)
-		return 0;
-	for (; *s != '\0'; s++)
-		if (!ik_is_alnum((unsigned char)*s) && *s != '+' &&
-		    *s != '/' && *s != '=')
-			return 0;
-	return 1;
+	return n > 0 && n <= IK_DOMAIN_PUBKEY_MAX &&
+		ik_b64_decode(s, n, 0, NULL, 0, &bytes) == INKAN_OK;
 }
 
 /* a key file name: the selector's own, in the directory (no '/') */
@@ -367,9 +370,7 @@ inkan_domain_load(inkan_ctx *ctx, const char *state_dir, inkan_domain **out,
 {
 	char path[4096];
 	char *buf;
-	size_t len = 0;
-	ssize_t n = 0;
-	int fd;
+	size_t len;
 	inkan_status st;
 
 	if (out == NULL)
@@ -380,26 +381,10 @@ inkan_domain_load(inkan_ctx *ctx, const char *state_dir, inkan_domain **out,
 	if ((st = ik_domain_path(path, sizeof(path), state_dir,
 	    IK_DOMAIN_STATE_FILE)) != INKAN_OK)
 		return st;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return errno == ENOENT ? INKAN_ERR_NOT_FOUND : INKAN_ERR_IO;
-	if ((buf = ik_malloc(ctx, IK_DOMAIN_STATE_MAX + 1)) == NULL) {
-		close(fd);
-		return INKAN_ERR_NOMEM;
-	}
-	/* read one byte past the maximum to tell "too big" from "full" */
-	while (len <= IK_DOMAIN_STATE_MAX) {
-		n = read(fd, buf + len, IK_DOMAIN_STATE_MAX + 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	st = n < 0 ? INKAN_ERR_IO : len > IK_DOMAIN_STATE_MAX ?
-		INKAN_ERR_LIMIT : INKAN_OK;
-	close(fd);
-	if (st == INKAN_OK)
-		st = ik_domain_state_parse(ctx, buf, len, out, err, errlen);
-	ik_free(ctx, buf);
+	st = ik_file_read(ctx, path, IK_DOMAIN_STATE_MAX, 0, &buf, &len);
+	if (st != INKAN_OK)
+		return st;
+	st = ik_domain_state_parse(ctx, buf, len, out, err, errlen);
+	ik_file_free(ctx, buf, len, 0);
 	return st;
 }

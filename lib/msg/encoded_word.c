@@ -15,6 +15,7 @@
  */
 #include <string.h>
 
+#include "core/base64.h"
 #include "core/alloc.h"
 #include "core/ascii.h"
 #include "msg/address_lex.h"
@@ -140,50 +141,14 @@ to_utf8(enum charset cs, const unsigned char *raw, size_t len, ik_buf *out,
 	return INKAN_OK;
 }
 
-static int
-b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/* RFC 2047 4.1 (RFC 2045 6.8): padded base64, nothing else. Decodes
- * into @raw, which has room for @len bytes; 0 when malformed. */
+/* RFC 2047 4.1 (RFC 2045 6.8): padded base64, nothing else (no
+ * whitespace inside an encoded-word). Decodes into @raw, which has room
+ * for @len bytes; 0 when malformed. */
 static int
 decode_b(const char *s, size_t len, unsigned char *raw, size_t *rlen)
 {
-	size_t i, pad = 0, o = 0;
-	unsigned long acc = 0;
-	int v, k;
-
-	if (len == 0 || len % 4 != 0)
-		return 0;
-	if (s[len - 1] == '=')
-		pad = s[len - 2] == '=' ? 2 : 1;
-	for (i = 0; i < len; i += 4) {
-		acc = 0;
-		for (k = 0; k < 4; k++) {
-			if (i + (size_t)k >= len - pad) {
-				v = 0;
-			} else if ((v = b64_value((unsigned char)s[i + k])) < 0)
-				return 0;
-			acc = (acc << 6) | (unsigned long)v;
-		}
-		raw[o++] = (unsigned char)(acc >> 16);
-		raw[o++] = (unsigned char)(acc >> 8);
-		raw[o++] = (unsigned char)acc;
-	}
-	*rlen = o - pad;
-	return 1;
+	return len > 0 && len % 4 == 0 &&
+		ik_b64_decode(s, len, 0, raw, len, rlen) == INKAN_OK;
 }
 
 /* RFC 2047 4.2: "_" is a space, "=XX" a byte, the rest stands for

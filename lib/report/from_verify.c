@@ -154,12 +154,11 @@ inkan_report_store_add_verify(inkan_report_store *s,
 		static const struct { unsigned bit; const char *s; } f[] = {
 			{ INKAN_DMARC_FO_0, "0" }, { INKAN_DMARC_FO_1, "1" },
 			{ INKAN_DMARC_FO_D, "d" }, { INKAN_DMARC_FO_S, "s" } };
+		size_t n = 0;
 		for (size_t i = 0; i < 4; i++)
-			if (rec->fo & f[i].bit) {
-				if (fo[0])
-					strcat(fo, ":");
-				strcat(fo, f[i].s);
-			}
+			if (rec->fo & f[i].bit)
+				n += (size_t)snprintf(fo + n, sizeof fo - n,
+				    "%s%s", n ? ":" : "", f[i].s);
 		r.policy.fo = fo;
 	}
 	r.policy.testing = rec->testing;

@@ -101,9 +101,15 @@ in_net(const char *ip, const char *net)
 	alen = fam == AF_INET ? 4 : 16;
 	if (inet_pton(fam, host, b) != 1 || inet_pton(fam, ip, a) != 1)
 		return 0;
-	bits = slash ? atoi(slash + 1) : alen * 8;
-	if (bits < 0 || bits > alen * 8)
-		return 0;
+	if (slash != NULL) {
+		char *end;
+		long v = strtol(slash + 1, &end, 10);
+		if (end == slash + 1 || *end != '\0' || v < 0 || v > alen * 8)
+			return 0;
+		bits = (int)v;
+	} else {
+		bits = alen * 8;
+	}
 	for (int i = 0; i < alen && bits > 0; i++, bits -= 8) {
 		unsigned char m = bits >= 8 ? 0xff :
 			(unsigned char)(0xff << (8 - bits));
@@ -352,6 +358,63 @@ u64(const ik_report_res *r, size_t row, size_t col)
 	return v ? strtoull(v, NULL, 10) : 0;
 }
 
+/* the per-day series (for the chart) and the reporters of one domain */
+static inkan_status
+load_series(inkan_report_store *s, const inkan_report_sum_opts *o,
+	inkan_report_sum_domain *d)
+{
+	const inkan_ctx *ctx = s->ctx;
+	ik_report_res r;
+	inkan_status st;
+	const char *dom = d->domain;
+	ik_report_param p2[2] = { IK_RP_S(dom), IK_RP_I(o->since) };
+
+	/* per UTC day, for the chart */
+	st = q(s, "SELECT r.begin_ts / 86400, SUM(c.count),"
+		" SUM(c.count * c.dmarc_pass) FROM rua_records c JOIN"
+		" rua_reports r ON c.report = r.id WHERE r.policy_domain = ? AND"
+		" r.begin_ts >= ? GROUP BY r.begin_ts / 86400 ORDER BY 1", p2, 2,
+		&r);
+	if (st != INKAN_OK)
+		return st;
+	d->days = ik_calloc(ctx, r.nrows ? r.nrows : 1, sizeof(*d->days));
+	if (d->days == NULL) {
+		ik_report_res_free(&r);
+		return INKAN_ERR_NOMEM;
+	}
+	for (size_t i = 0; i < r.nrows; i++) {
+		d->days[i].day = (int64_t)u64(&r, i, 0) * 86400;
+		d->days[i].msgs = u64(&r, i, 1);
+		d->days[i].pass = u64(&r, i, 2);
+	}
+	d->ndays = r.nrows;
+	ik_report_res_free(&r);
+
+	/* per reporter */
+	st = q(s, "SELECT r.org_name, COUNT(DISTINCT r.id), SUM(c.count),"
+		" SUM(c.count * c.dmarc_pass) FROM rua_records c JOIN"
+		" rua_reports r ON c.report = r.id WHERE r.policy_domain = ? AND"
+		" r.begin_ts >= ? GROUP BY r.org_name ORDER BY 3 DESC, 1", p2, 2,
+		&r);
+	if (st != INKAN_OK)
+		return st;
+	d->rep = ik_calloc(ctx, r.nrows ? r.nrows : 1, sizeof(*d->rep));
+	if (d->rep == NULL) {
+		ik_report_res_free(&r);
+		return INKAN_ERR_NOMEM;
+	}
+	for (size_t i = 0; i < r.nrows; i++) {
+		sfmt(d->rep[i].org, sizeof(d->rep[i].org), "%s",
+			cell(&r, i, 0));
+		d->rep[i].reports = u64(&r, i, 1);
+		d->rep[i].msgs = u64(&r, i, 2);
+		d->rep[i].pass = u64(&r, i, 3);
+	}
+	d->nrep = r.nrows;
+	ik_report_res_free(&r);
+	return INKAN_OK;
+}
+
 static inkan_status
 load_domain(inkan_report_store *s, const inkan_report_sum_opts *o,
 	inkan_report_sum_domain *d)
@@ -435,50 +498,7 @@ load_domain(inkan_report_store *s, const inkan_report_sum_opts *o,
 	if (d->nsrc > max)
 		d->nsrc = max;
 
-	/* per UTC day, for the chart */
-	st = q(s, "SELECT r.begin_ts / 86400, SUM(c.count),"
-		" SUM(c.count * c.dmarc_pass) FROM rua_records c JOIN"
-		" rua_reports r ON c.report = r.id WHERE r.policy_domain = ? AND"
-		" r.begin_ts >= ? GROUP BY r.begin_ts / 86400 ORDER BY 1", p2, 2,
-		&r);
-	if (st != INKAN_OK)
-		return st;
-	d->days = ik_calloc(ctx, r.nrows ? r.nrows : 1, sizeof(*d->days));
-	if (d->days == NULL) {
-		ik_report_res_free(&r);
-		return INKAN_ERR_NOMEM;
-	}
-	for (size_t i = 0; i < r.nrows; i++) {
-		d->days[i].day = (int64_t)u64(&r, i, 0) * 86400;
-		d->days[i].msgs = u64(&r, i, 1);
-		d->days[i].pass = u64(&r, i, 2);
-	}
-	d->ndays = r.nrows;
-	ik_report_res_free(&r);
-
-	/* per reporter */
-	st = q(s, "SELECT r.org_name, COUNT(DISTINCT r.id), SUM(c.count),"
-		" SUM(c.count * c.dmarc_pass) FROM rua_records c JOIN"
-		" rua_reports r ON c.report = r.id WHERE r.policy_domain = ? AND"
-		" r.begin_ts >= ? GROUP BY r.org_name ORDER BY 3 DESC, 1", p2, 2,
-		&r);
-	if (st != INKAN_OK)
-		return st;
-	d->rep = ik_calloc(ctx, r.nrows ? r.nrows : 1, sizeof(*d->rep));
-	if (d->rep == NULL) {
-		ik_report_res_free(&r);
-		return INKAN_ERR_NOMEM;
-	}
-	for (size_t i = 0; i < r.nrows; i++) {
-		sfmt(d->rep[i].org, sizeof(d->rep[i].org), "%s",
-			cell(&r, i, 0));
-		d->rep[i].reports = u64(&r, i, 1);
-		d->rep[i].msgs = u64(&r, i, 2);
-		d->rep[i].pass = u64(&r, i, 3);
-	}
-	d->nrep = r.nrows;
-	ik_report_res_free(&r);
-	return INKAN_OK;
+	return load_series(s, o, d);
 }
 
 inkan_status

@@ -207,4 +207,8 @@ void ik_spf_explain(ik_spf_check *c, const ik_spf_record *rec,
 /* the macro environment for <domain> @domain */
 void ik_spf_env(ik_spf_check *c, const char *domain, ik_spf_macro_env *env);
 
+/* spf_lint.c: the fix for lint code @code, static; NULL for an unknown
+ * code */
+const char *ik_spf_lint_fix(const char *code);
+
 #endif

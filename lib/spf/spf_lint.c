@@ -43,6 +43,76 @@ struct walk {
 	unsigned depth;
 };
 
+struct fix {
+	const char *code;
+	const char *fix;
+};
+
+/* how to repair what the lint finds, in the order people meet it; every
+ * code issue() is called with has its line (tests/unit/test_spf.c) */
+static const struct fix fixes[] = {
+	{ "no-record", "publish the SPF record from "
+	  "`inkan domain setup` (a TXT record starting with \"v=spf1\")" },
+	{ "multiple-records", "merge them into one "
+	  "record and delete the others: with two, every SPF check is a "
+	  "permerror" },
+	{ "syntax", "correct the record at the position "
+	  "shown; a record that does not parse makes every check a "
+	  "permerror" },
+	{ "no-version", "start the record with "
+	  "\"v=spf1\"" },
+	{ "too-many-lookups", "remove include/a/mx/"
+	  "exists/redirect terms, or replace includes by the ip4:/ip6: "
+	  "networks they stand for, to get to 10 or fewer" },
+	{ "too-many-void", "remove the terms that name "
+	  "domains without records" },
+	{ "void-lookup", "remove the term or publish "
+	  "the record it names; more than 2 such lookups are a permerror" },
+	{ "include-no-record", "remove the include, or "
+	  "correct its domain: an include of a domain without SPF is a "
+	  "permerror" },
+	{ "redirect-no-record", "correct the redirect "
+	  "target" },
+	{ "plus-all", "end the record with ~all or "
+	  "-all" },
+	{ "neutral-all", "end the record with ~all or "
+	  "-all once every sending source is listed" },
+	{ "ptr", "list the addresses with ip4:/ip6: "
+	  "or a: instead of ptr; receivers may skip ptr" },
+	{ "record-size", "shorten the record (ip4 "
+	  "networks instead of single addresses, fewer includes)" },
+	{ "spf-rr", "delete the type 99 SPF record; only "
+	  "the TXT record is used" },
+	{ "dns-error", "check again later; if it "
+	  "stays, the name servers of that domain are at fault" },
+	{ "loop", "break the include loop" },
+	{ "mx-too-many", "use ip4:/ip6: or a: for those "
+	  "hosts instead of mx" },
+	{ "after-all", "move the term before all, or "
+	  "drop it" },
+	{ "redirect-ignored", "drop redirect= or the "
+	  "all mechanism" },
+	{ "macro-target", "nothing to do if the macro is meant; a target "
+	  "without macros can be checked here" },
+	{ "too-deep", "flatten the policy: fewer nested includes, or ip4:/"
+	  "ip6: networks instead of the includes that stand for them" },
+	{ "bad-target", "correct the domain name in the include or "
+	  "redirect (labels of 1 to 63 letters, digits or hyphens)" },
+};
+
+const char *
+ik_spf_lint_fix(const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(fixes) / sizeof(fixes[0]); i++)
+		if (strcmp(fixes[i].code, code) == 0)
+			return fixes[i].fix;
+	return NULL;
+}
+
+
+
 static const char *
 astr(lint_box *lb, const char *s, size_t len)
 {
@@ -88,10 +158,13 @@ issue(struct walk *w, int severity, const char *code, const char *domain,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	is = &lb->issues[lb->pub.nissues++];
-	is->severity = severity;
-	is->code = code;
+	is->finding.severity = (inkan_severity)severity;
+	is->finding.code = code;
+	is->finding.message = astr(lb, msg, strlen(msg));
+	is->finding.fix = ik_spf_lint_fix(code);
+	if (is->finding.fix == NULL)	/* a code without its line above */
+		is->finding.fix = "see the message";
 	is->domain = astr(lb, domain, strlen(domain));
-	is->message = astr(lb, msg, strlen(msg));
 	is->pos = pos;
 }
 
@@ -100,12 +173,22 @@ static inkan_dns_outcome
 lookup(struct walk *w, const char *name, uint16_t type,
 	inkan_dns_query **q, const inkan_dns_answer **ans)
 {
+	inkan_status st;
+
 	*q = NULL;
 	*ans = NULL;
-	if (!ik_spf_name_ok(name, strlen(name)) ||
-	    inkan_dns_lookup(w->res, name, type, q, ans) != INKAN_OK)
+	if (!ik_spf_name_ok(name, strlen(name)))
 		return INKAN_DNS_NXDOMAIN;
-	return (*ans)->outcome;
+	st = inkan_dns_lookup(w->res, name, type, q, ans);
+	if (st == INKAN_OK)
+		return (*ans)->outcome;
+	/* the question could not be asked: that says nothing about the
+	 * name, so it must not read as "no record" (a finding the owner
+	 * would act on). Out of memory ends the lint; anything else is a
+	 * lookup that failed (RFC 7208 4.4: temperror). */
+	if (st == INKAN_ERR_NOMEM)
+		w->lb->fatal = st;
+	return INKAN_DNS_TEMPFAIL;
 }
 
 /* a target lookup of a, mx or exists: count voids, check mx */

@@ -82,7 +82,15 @@ inkan_verify_authres_add(const inkan_verify *v, inkan_authres_builder *b)
 	for (i = 0; i < v->res.ndkim; i++)
 		if ((st = add_dkim_one(b, &v->res.dkim[i])) != INKAN_OK)
 			return st;
-	if (v->res.ndkim == 0) {
+	if (v->res.header_error != INKAN_OK) {
+		/* header_limit.c: no signature could be checked */
+		st = inkan_authres_builder_add(b, "dkim", NULL, "permerror");
+		if (st == INKAN_OK)
+			st = inkan_authres_builder_comment(b,
+				v->res.header_problem);
+		if (st != INKAN_OK)
+			return st;
+	} else if (v->res.ndkim == 0) {
 		st = inkan_authres_builder_add(b, "dkim", NULL, "none");
 		if (st == INKAN_OK)
 			st = inkan_authres_builder_comment(b, "no signature");

@@ -183,6 +183,16 @@ ik_verify_explain_dkim(inkan_verify *v)
 			return st;
 	if (v->res.ndkim > 0)
 		return INKAN_OK;
+	if (v->res.header_error != INKAN_OK) {
+		n = ik_verify_note_add(v, "dkim", "permerror", 1);
+		n->subject = "";
+		n->detail = "header limit";
+		n->why = ik_verify_strf(v, "no signature was checked: the %s",
+			v->res.header_problem);
+		n->fix = "legitimate mail rarely does this; if yours does, "
+			"raise the limit";
+		return n->why != NULL ? INKAN_OK : INKAN_ERR_NOMEM;
+	}
 	n = ik_verify_note_add(v, "dkim", "none", 1);
 	n->subject = "";
 	n->why = "the message has no DKIM signature";

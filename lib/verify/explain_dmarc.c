@@ -238,7 +238,10 @@ ik_verify_explain_dmarc(inkan_verify *v)
 	case INKAN_DMARC_PERMERROR:
 		n->why = ik_verify_strf(v, "%s", r->reason ? r->reason :
 			"the author domain cannot be determined");
-		n->fix = ik_verify_strf(v, "the message needs exactly one "
+		n->fix = v->res.header_error != INKAN_OK ?
+			"the From field cannot be trusted in a header that "
+			"was not read whole" :
+			ik_verify_strf(v, "the message needs exactly one "
 			"From address with a domain name");
 		break;
 	}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * outcome.c - the overall verdict of a message (inkan/verify.h, "Outcome")
- * and the mapping of SPF and DKIM results to the values DMARC takes.
+ * outcome.c - the overall verdict of a message (inkan/verify.h, "Outcome").
+ * (SPF and DKIM results become DMARC inputs in lib/dmarc/from_results.c.)
  *
  * DMARC decides when a policy applies (RFC 9989 5.3.5: pass or fail;
  * temperror leaves it open). When none applies, the message is judged on
@@ -10,36 +10,6 @@
  * temperror, otherwise the message is neutral.
  */
 #include "verify/verify_internal.h"
-
-inkan_dmarc_spf_result
-ik_verify_dmarc_spf(inkan_spf_result r)
-{
-	switch (r) {
-	case INKAN_SPF_PASS: return INKAN_DMARC_SPF_PASS;
-	case INKAN_SPF_FAIL: return INKAN_DMARC_SPF_FAIL;
-	case INKAN_SPF_SOFTFAIL: return INKAN_DMARC_SPF_SOFTFAIL;
-	case INKAN_SPF_NEUTRAL: return INKAN_DMARC_SPF_NEUTRAL;
-	case INKAN_SPF_TEMPERROR: return INKAN_DMARC_SPF_TEMPERROR;
-	case INKAN_SPF_PERMERROR: return INKAN_DMARC_SPF_PERMERROR;
-	case INKAN_SPF_NONE: break;
-	}
-	return INKAN_DMARC_SPF_NONE;
-}
-
-inkan_dmarc_dkim_result
-ik_verify_dmarc_dkim(inkan_dkim_verdict d)
-{
-	switch (d) {
-	case INKAN_DKIM_PASS: return INKAN_DMARC_DKIM_PASS;
-	case INKAN_DKIM_FAIL: return INKAN_DMARC_DKIM_FAIL;
-	case INKAN_DKIM_POLICY: return INKAN_DMARC_DKIM_POLICY;
-	case INKAN_DKIM_NEUTRAL: return INKAN_DMARC_DKIM_NEUTRAL;
-	case INKAN_DKIM_TEMPERROR: return INKAN_DMARC_DKIM_TEMPERROR;
-	case INKAN_DKIM_PERMERROR: return INKAN_DMARC_DKIM_PERMERROR;
-	case INKAN_DKIM_NONE: break;
-	}
-	return INKAN_DMARC_DKIM_NONE;
-}
 
 inkan_verify_outcome
 ik_verify_outcome(const inkan_verify_result *r)

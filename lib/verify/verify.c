@@ -20,6 +20,7 @@
 
 #include <inkan/authres.h>
 
+#include "dmarc/from_results.h"
 #include "core/alloc.h"
 #include "core/ctx_internal.h"
 #include "verify/verify_internal.h"
@@ -193,6 +194,17 @@ sticky(inkan_verify *v, inkan_status st)
 	return st;
 }
 
+/* a header cap broken is a verdict (header_limit.c): note it, go on */
+static inkan_status
+limit_or(inkan_verify *v, inkan_status st)
+{
+	if (ik_verify_is_header_limit(st) && !v->eoh_done) {
+		v->over_limit = st;
+		return INKAN_OK;
+	}
+	return st;
+}
+
 static inkan_status
 can_feed(const inkan_verify *v)
 {
@@ -208,10 +220,11 @@ inkan_verify_feed(inkan_verify *v, const void *data, size_t len)
 
 	if (v == NULL || (data == NULL && len > 0))
 		return INKAN_ERR_INVALID;
-	if ((st = can_feed(v)) != INKAN_OK)
+	if ((st = can_feed(v)) != INKAN_OK || v->over_limit != INKAN_OK)
 		return st;
-	st = inkan_msg_feed(v->msg, data, len);
-	if (st == INKAN_OK && !v->eoh_done && inkan_msg_headers_done(v->msg))
+	st = limit_or(v, inkan_msg_feed(v->msg, data, len));
+	if (st == INKAN_OK && !v->eoh_done && v->over_limit == INKAN_OK &&
+	    inkan_msg_headers_done(v->msg))
 		st = end_of_headers(v);
 	return sticky(v, st);
 }
@@ -223,9 +236,9 @@ inkan_verify_header(inkan_verify *v, const char *name, const char *value)
 
 	if (v == NULL || name == NULL || value == NULL)
 		return INKAN_ERR_INVALID;
-	if ((st = can_feed(v)) != INKAN_OK)
+	if ((st = can_feed(v)) != INKAN_OK || v->over_limit != INKAN_OK)
 		return st;
-	st = inkan_msg_add_header(v->msg, name, value);
+	st = limit_or(v, inkan_msg_add_header(v->msg, name, value));
 	/* INVALID/STATE are the caller's mistakes, not the message's */
 	if (st == INKAN_ERR_INVALID || st == INKAN_ERR_STATE)
 		return st;
@@ -239,9 +252,10 @@ inkan_verify_eoh(inkan_verify *v)
 
 	if (v == NULL)
 		return INKAN_ERR_INVALID;
-	if ((st = can_feed(v)) != INKAN_OK)
+	if ((st = can_feed(v)) != INKAN_OK || v->over_limit != INKAN_OK)
 		return st;
-	if ((st = inkan_msg_end_headers(v->msg)) != INKAN_OK)
+	if ((st = limit_or(v, inkan_msg_end_headers(v->msg))) != INKAN_OK ||
+	    v->over_limit != INKAN_OK)
 		return st == INKAN_ERR_STATE ? st : sticky(v, st);
 	return sticky(v, end_of_headers(v));
 }
@@ -253,7 +267,7 @@ inkan_verify_body(inkan_verify *v, const void *data, size_t len)
 
 	if (v == NULL || (data == NULL && len > 0))
 		return INKAN_ERR_INVALID;
-	if ((st = can_feed(v)) != INKAN_OK)
+	if ((st = can_feed(v)) != INKAN_OK || v->over_limit != INKAN_OK)
 		return st;
 	st = inkan_msg_add_body(v->msg, data, len);
 	if (st == INKAN_ERR_STATE)
@@ -282,7 +296,7 @@ add_dkim_results(inkan_verify *v)
 		if (v->dmarc == NULL || r->domain == NULL)
 			continue;
 		st = inkan_dmarc_add_dkim(v->dmarc,
-			ik_verify_dmarc_dkim(r->verdict), r->domain,
+			ik_dmarc_dkim_input(r->verdict), r->domain,
 			r->selector, r->partial_body && !r->dmarc_usable);
 		/* a d= DMARC cannot use as a name only fails to align */
 		if (st == INKAN_ERR_NOMEM)
@@ -295,8 +309,8 @@ add_dkim_results(inkan_verify *v)
 
 /* RFC 9989 4.4.2: only the MAIL FROM identity (postmaster@HELO for a
  * null sender) counts for DMARC */
-static inkan_status
-add_spf_result(inkan_verify *v)
+inkan_status
+ik_verify_add_spf_result(inkan_verify *v)
 {
 	const struct ik_verify_spf *s = &v->spf;
 	inkan_status st;
@@ -306,7 +320,7 @@ add_spf_result(inkan_verify *v)
 	if (v->dmarc == NULL || s->verdict == NULL)
 		return INKAN_OK;
 	st = inkan_dmarc_set_spf(v->dmarc,
-		ik_verify_dmarc_spf(s->verdict->result),
+		ik_dmarc_spf_input(s->verdict->result),
 		s->req.mail_from != NULL && s->req.mail_from[0] != '\0' ?
 		s->verdict->domain : NULL, s->helo);
 	return st == INKAN_ERR_NOMEM ? st : INKAN_OK;
@@ -333,7 +347,13 @@ finish(inkan_verify *v)
 {
 	inkan_status st;
 
-	if ((st = inkan_msg_finish(v->msg)) != INKAN_OK)
+	if (v->over_limit == INKAN_OK)
+		st = limit_or(v, inkan_msg_finish(v->msg));
+	else
+		st = INKAN_OK;
+	if (v->over_limit != INKAN_OK)
+		return st != INKAN_OK ? st : ik_verify_finish_over_limit(v);
+	if (st != INKAN_OK)
 		return st;
 	if ((st = end_of_headers(v)) != INKAN_OK)
 		return st;
@@ -342,7 +362,7 @@ finish(inkan_verify *v)
 	if ((st = ik_verify_spf_finish(v)) != INKAN_OK)
 		return st;
 	if ((st = add_dkim_results(v)) != INKAN_OK ||
-	    (st = add_spf_result(v)) != INKAN_OK)
+	    (st = ik_verify_add_spf_result(v)) != INKAN_OK)
 		return st;
 	if (v->dmarc == NULL)
 		dmarc_unusable_from(v);

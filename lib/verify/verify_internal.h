@@ -49,6 +49,9 @@ struct inkan_verify {
 	int eoh_done;
 	int finished;
 	inkan_status error;		/* sticky */
+	/* the header section broke a cap of inkan/msg.h: the rest of the
+	 * message is dropped, the verdict is permerror (header_limit.c) */
+	inkan_status over_limit;
 	/* DMARC when the From fields could not even be read (limit) */
 	inkan_dmarc_result dmarc_fallback;
 	inkan_dkim_result *dkim_res;
@@ -73,8 +76,6 @@ void ik_verify_prefetch_clear(inkan_verify *v);
 
 /* outcome.c */
 inkan_verify_outcome ik_verify_outcome(const inkan_verify_result *r);
-inkan_dmarc_spf_result ik_verify_dmarc_spf(inkan_spf_result r);
-inkan_dmarc_dkim_result ik_verify_dmarc_dkim(inkan_dkim_verdict d);
 
 /* notes.c: a formatted string owned by @v (NULL when out of memory;
  * callers treat that as INKAN_ERR_NOMEM) */
@@ -88,6 +89,13 @@ inkan_status ik_verify_notes(inkan_verify *v);
 inkan_status ik_verify_explain_spf(inkan_verify *v);
 inkan_status ik_verify_explain_dkim(inkan_verify *v);
 inkan_status ik_verify_explain_dmarc(inkan_verify *v);
+
+/* verify.c: hand SPF's result to the result and to DMARC */
+inkan_status ik_verify_add_spf_result(inkan_verify *v);
+
+/* header_limit.c */
+int ik_verify_is_header_limit(inkan_status st);
+inkan_status ik_verify_finish_over_limit(inkan_verify *v);
 
 /* authres.c */
 inkan_status ik_verify_build_authres(inkan_verify *v);

@@ -159,7 +159,7 @@ jerr "dmarc bad --spf" 2 bad-value dmarc --from example.com --spf maybe
 jerr "dns without a name" 2 missing-argument dns
 jerr "domain without sub" 2 missing-argument domain
 jerr "domain unknown sub" 2 unknown-command domain frob x
-jerr "parse two files" 2 too-many-arguments parse a b
+jerr "parse bad --mbox-format" 2 bad-value parse --mbox-format x a
 jerr "parse missing file" 4 input parse "$tmp/missing.eml"
 jerr "parse malformed" 4 malformed parse "$tmp/8bit.zone"
 jerr "sign missing file" 4 input sign --state "$tmp/st" "$tmp/missing.eml"

@@ -16,6 +16,7 @@
 #include <inkan/address.h>
 #include <inkan/msg.h>
 
+#include "alloc_fail.h"
 #include "test_address.h"
 
 /* "u0@d0.example, u1@d1.example, ..." folded one per line */
@@ -111,105 +112,110 @@ test_comments(void **state)
 		32), INKAN_OK);
 }
 
-/* allocator that fails after a budget and counts live blocks */
-struct budget {
-	long left;
-	long live;
-};
+/* ---- allocation failures (alloc_fail.h) ---- */
 
-static void *
-b_alloc(void *ud, size_t n)
+/* a list with an encoded display name, a U-label, a group and a route */
+static void
+af_list(inkan_ctx *ctx, void *arg, void *env, alloc_fail_outcome *out)
 {
-	struct budget *b = ud;
+	static const char v[] = "=?utf-8?q?J=C3=B6rg?= <j@b\xC3\xBC"
+		"cher.example>, G: a@x.example, <@r.example:b@y.example>;";
+	inkan_address_list *l = NULL;
+	char text[512] = "";
+	size_t i, off = 0;
 
-	if (b->left-- <= 0)
-		return NULL;
-	b->live++;
-	return malloc(n);
+	(void)arg;
+	(void)env;
+	out->status = inkan_address_list_parse(ctx, v, sizeof(v) - 1, &l);
+	assert_true((out->status == INKAN_OK) == (l != NULL));
+	if (l == NULL)
+		return;
+	for (i = 0; i < inkan_address_list_count(l); i++) {
+		const inkan_address *ad = inkan_address_list_at(l, i);
+		int n = snprintf(text + off, sizeof(text) - off,
+			"%s[%s] %s@%s (%s) group=%s", i ? ", " : "",
+			ad->display_name ? ad->display_name : "",
+			ad->local_part, ad->domain ? ad->domain : "",
+			ad->domain_ascii ? ad->domain_ascii : "-",
+			ad->group ? ad->group : "-");
+
+		assert_true(n > 0 && (size_t)n < sizeof(text) - off);
+		off += (size_t)n;
+	}
+	alloc_fail_verdict(out, "%s", text);
+	inkan_address_list_free(l);
 }
 
 static void *
-b_realloc(void *ud, void *p, size_t n)
+af_msg_setup(inkan_ctx *ctx, void *arg)
 {
-	struct budget *b = ud;
+	static const char hdr[] = "From: a@x.example\r\nFrom: <b@y.example>"
+		"\r\n\r\n";
+	inkan_msg *m = NULL;
 
-	if (b->left-- <= 0)
-		return NULL;
-	if (p == NULL)
-		b->live++;
-	return realloc(p, n);
+	(void)arg;
+	assert_int_equal(inkan_msg_new(ctx, &m), INKAN_OK);
+	assert_int_equal(inkan_msg_feed(m, hdr, sizeof(hdr) - 1), INKAN_OK);
+	return m;
 }
 
 static void
-b_free(void *ud, void *p)
+af_msg_teardown(inkan_ctx *ctx, void *arg, void *env)
 {
-	struct budget *b = ud;
+	(void)ctx;
+	(void)arg;
+	inkan_msg_free(env);
+}
 
-	b->live--;
-	free(p);
+/* the author domains of a message with two From fields */
+static void
+af_authors(inkan_ctx *ctx, void *arg, void *env, alloc_fail_outcome *out)
+{
+	inkan_authors *a = NULL;
+	char text[256] = "";
+	size_t i, off = 0;
+
+	(void)arg;
+	out->status = inkan_authors_from_msg(ctx, env, &a);
+	assert_true((out->status == INKAN_OK) == (a != NULL));
+	if (a == NULL)
+		return;
+	for (i = 0; i < inkan_authors_domain_count(a); i++) {
+		int n = snprintf(text + off, sizeof(text) - off, " %s",
+			inkan_authors_domain_at(a, i));
+
+		assert_true(n > 0 && (size_t)n < sizeof(text) - off);
+		off += (size_t)n;
+	}
+	alloc_fail_verdict(out, "authors:%s", text);
+	inkan_authors_free(a);
 }
 
 void
 test_allocation_failures(void **state)
 {
-	static const char v[] = "=?utf-8?q?J=C3=B6rg?= <j@b\xC3\xBC" "cher.example>,"
-		" G: a@x.example, <@r.example:b@y.example>;";
-	static const char hdr[] = "From: a@x.example\r\nFrom: <b@y.example>"
-		"\r\n\r\n";
-	struct budget bud;
-	inkan_allocator al = { b_alloc, b_realloc, b_free, &bud };
-	inkan_ctx *ctx = NULL;
-	inkan_address_list *l;
-	inkan_authors *a;
-	inkan_msg *m;
-	inkan_status st;
-	long k;
+	alloc_fail_case list = {
+		.name = "address list", .run = af_list,
+		.expect_status = INKAN_OK,
+		.expect = "[J\xC3\xB6rg] j@b\xC3\xBC" "cher.example "
+			"(xn--bcher-kva.example) group=-, [] a@x.example "
+			"(x.example) group=G, [] b@y.example (y.example) "
+			"group=G",
+		.min_points = 3, .max_points = 10000,
+	};
+	alloc_fail_case authors = {
+		.name = "authors", .setup = af_msg_setup, .run = af_authors,
+		.teardown = af_msg_teardown, .expect_status = INKAN_OK,
+		.expect = "authors: x.example y.example",
+		.min_points = 1, .max_points = 10000,
+	};
 
 	(void)state;
-	for (k = 0; k < 10000; k++) {
-		bud.left = 1 << 20;
-		bud.live = 0;
-		assert_int_equal(inkan_ctx_new(&al, &ctx), INKAN_OK);
-		bud.left = k;
-		l = NULL;
-		st = inkan_address_list_parse(ctx, v, sizeof(v) - 1, &l);
-		if (st == INKAN_OK) {
-			assert_int_equal(inkan_address_list_count(l), 3);
-			inkan_address_list_free(l);
-			inkan_ctx_free(ctx);
-			assert_int_equal(bud.live, 0);
-			break;
-		}
-		assert_int_equal(st, INKAN_ERR_NOMEM);
-		assert_null(l);
-		inkan_ctx_free(ctx);
-		assert_int_equal(bud.live, 0);
-	}
-	assert_true(k > 0 && k < 10000);
-
-	for (k = 0; k < 10000; k++) {
-		bud.left = 1 << 20;
-		bud.live = 0;
-		assert_int_equal(inkan_ctx_new(&al, &ctx), INKAN_OK);
-		assert_int_equal(inkan_msg_new(ctx, &m), INKAN_OK);
-		assert_int_equal(inkan_msg_feed(m, hdr, sizeof(hdr) - 1),
-			INKAN_OK);
-		bud.left = k;
-		a = NULL;
-		st = inkan_authors_from_msg(ctx, m, &a);
-		inkan_msg_free(m);
-		if (st == INKAN_OK) {
-			assert_int_equal(inkan_authors_domain_count(a), 2);
-			inkan_authors_free(a);
-			inkan_ctx_free(ctx);
-			assert_int_equal(bud.live, 0);
-			break;
-		}
-		assert_int_equal(st, INKAN_ERR_NOMEM);
-		assert_null(a);
-		inkan_ctx_free(ctx);
-		assert_int_equal(bud.live, 0);
-	}
-	assert_true(k > 0 && k < 10000);
+	list.mode = authors.mode = ALLOC_FAIL_ONE;
+	alloc_fail_each(&list);
+	alloc_fail_each(&authors);
+	list.mode = authors.mode = ALLOC_FAIL_FROM;
+	alloc_fail_each(&list);
+	alloc_fail_each(&authors);
 }
 

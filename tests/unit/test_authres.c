@@ -15,6 +15,7 @@
 
 #include <inkan/authres.h>
 
+#include "alloc_fail.h"
 #include "test_authres.h"
 
 inkan_ctx *
@@ -484,88 +485,99 @@ test_build_output_is_capped(void **state)
 	inkan_ctx_free(ctx);
 }
 
-/* an allocator that fails after a budget: every failure is clean */
-struct budget { long left; long live; };
+/* ---- allocation failures (alloc_fail.h) ---- */
 
-static void *
-b_alloc(void *ud, size_t n)
-{
-	struct budget *bud = ud;
-
-	if (bud->left-- <= 0)
-		return NULL;
-	bud->live++;
-	return malloc(n);
-}
-
-static void *
-b_realloc(void *ud, void *p, size_t n)
-{
-	struct budget *bud = ud;
-
-	if (bud->left-- <= 0)
-		return NULL;
-	if (p == NULL)
-		bud->live++;
-	return realloc(p, n);
-}
-
+/* parse a field; the answer is every resinfo as read */
 static void
-b_free(void *ud, void *p)
+af_parse(inkan_ctx *ctx, void *arg, void *env, alloc_fail_outcome *out)
 {
-	struct budget *bud = ud;
+	static const char v[] = "example.com 1; dkim=pass (good) "
+		"header.i=@example.com; spf=fail reason=\"x y\" "
+		"smtp.mailfrom=\"a b\"@example.net";
+	inkan_authres *ar = NULL;
+	char text[1024] = "";
+	size_t i, k, off = 0;
 
-	bud->live--;
-	free(p);
+	(void)arg;
+	(void)env;
+	out->status = inkan_authres_parse(ctx, v, strlen(v), &ar);
+	assert_true((out->status == INKAN_OK) == (ar != NULL));
+	if (ar == NULL)
+		return;
+	for (i = 0; i < inkan_authres_count(ar); i++) {
+		const inkan_authres_resinfo *ri = inkan_authres_at(ar, i);
+		int n = snprintf(text + off, sizeof(text) - off, "%s%s=%s "
+			"reason=%s comment=%s", i ? "; " : "", ri->method,
+			ri->result, ri->reason ? ri->reason : "-",
+			ri->comment ? ri->comment : "-");
+
+		assert_true(n > 0 && (size_t)n < sizeof(text) - off);
+		off += (size_t)n;
+		for (k = 0; k < ri->nprops; k++) {
+			n = snprintf(text + off, sizeof(text) - off,
+				" %s.%s=%s", ri->props[k].ptype,
+				ri->props[k].property, ri->props[k].value);
+			assert_true(n > 0 && (size_t)n < sizeof(text) - off);
+			off += (size_t)n;
+		}
+	}
+	alloc_fail_verdict(out, "%s: %s", inkan_authres_authserv_id(ar),
+		text);
+	inkan_authres_free(ar);
+}
+
+/* build a field; the answer is its text */
+static void
+af_build(inkan_ctx *ctx, void *arg, void *env, alloc_fail_outcome *out)
+{
+	inkan_authres_builder *b = NULL;
+	char *text = NULL;
+	inkan_status st;
+
+	(void)arg;
+	(void)env;
+	st = inkan_authres_builder_new(ctx, "example.com", &b);
+	if (st == INKAN_OK)
+		st = inkan_authres_builder_add(b, "dkim", NULL, "pass");
+	if (st == INKAN_OK)
+		st = inkan_authres_builder_comment(b, "good");
+	if (st == INKAN_OK)
+		st = inkan_authres_builder_prop(b, "header", "i", "@x");
+	if (st == INKAN_OK)
+		st = inkan_authres_build(b, &text, NULL);
+	out->status = st;
+	if (st == INKAN_OK)
+		alloc_fail_verdict(out, "%s", text);
+	inkan_free(ctx, text);
+	inkan_authres_builder_free(b);
 }
 
 static void
 test_out_of_memory_is_clean(void **state)
 {
-	static const char v[] = "example.com 1; dkim=pass (good) "
-		"header.i=@example.com; spf=fail reason=\"x y\" "
-		"smtp.mailfrom=\"a b\"@example.net";
-	struct budget bud;
-	inkan_allocator a = { b_alloc, b_realloc, b_free, &bud };
-	inkan_ctx *ctx = NULL;
-	inkan_authres *ar;
-	inkan_authres_builder *b;
-	inkan_status st;
-	char *text;
-	long n;
-	int done_parse = 0, done_build = 0;
+	alloc_fail_case parse = {
+		.name = "authres parse", .run = af_parse,
+		.expect_status = INKAN_OK,
+		.expect = "example.com: dkim=pass reason=- comment=good "
+			"header.i=@example.com; spf=fail reason=x y comment=- "
+			"smtp.mailfrom=\"a b\"@example.net",
+		.min_points = 2, .max_points = 200,
+	};
+	alloc_fail_case build = {
+		.name = "authres build", .run = af_build,
+		.expect_status = INKAN_OK,
+		.expect = "Authentication-Results: example.com;\r\n"
+			"       dkim=pass (good) header.i=@x",
+		.min_points = 2, .max_points = 200,
+	};
 
 	(void)state;
-	for (n = 1; n < 200 && !(done_parse && done_build); n++) {
-		bud.left = 1 + n;
-		bud.live = 0;
-		assert_int_equal(inkan_ctx_new(&a, &ctx), INKAN_OK);
-		ar = NULL;
-		st = inkan_authres_parse(ctx, v, strlen(v), &ar);
-		assert_true(st == INKAN_OK || st == INKAN_ERR_NOMEM);
-		assert_true((st == INKAN_OK) == (ar != NULL));
-		done_parse |= st == INKAN_OK;
-		inkan_authres_free(ar);
-		bud.left = n;
-		b = NULL;
-		text = NULL;
-		st = inkan_authres_builder_new(ctx, "example.com", &b);
-		if (st == INKAN_OK)
-			st = inkan_authres_builder_add(b, "dkim", NULL, "pass");
-		if (st == INKAN_OK)
-			st = inkan_authres_builder_comment(b, "good");
-		if (st == INKAN_OK)
-			st = inkan_authres_builder_prop(b, "header", "i", "@x");
-		if (st == INKAN_OK)
-			st = inkan_authres_build(b, &text, NULL);
-		assert_true(st == INKAN_OK || st == INKAN_ERR_NOMEM);
-		done_build |= st == INKAN_OK;
-		inkan_free(ctx, text);
-		inkan_authres_builder_free(b);
-		inkan_ctx_free(ctx);
-		assert_int_equal(bud.live, 0);
-	}
-	assert_true(done_parse && done_build);
+	parse.mode = build.mode = ALLOC_FAIL_ONE;
+	alloc_fail_each(&parse);
+	alloc_fail_each(&build);
+	parse.mode = build.mode = ALLOC_FAIL_FROM;
+	alloc_fail_each(&parse);
+	alloc_fail_each(&build);
 }
 
 /* ---- the authserv-id test (RFC 8601 5) ---- */

@@ -5,14 +5,20 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 /* the umbrella header must compile on its own (C11, -Werror) */
 #include <inkan/inkan.h>
 #include "core/alloc.h"
 #include "core/ascii.h"
+#include "core/base64.h"
 #include "core/buf.h"
+#include "core/file.h"
+
+#include "alloc_fail.h"
 
 static void
 test_defaults_follow_rfc(void **state)
@@ -68,56 +74,48 @@ test_status_strings_and_classes(void **state)
 	assert_false(inkan_status_is_temporary(INKAN_ERR_HEADER_COUNT));
 }
 
-/* an allocator that fails after a budget: the library must return NOMEM */
-struct budget { int left; int live; };
+/* ---- the allocator hook (alloc_fail.h) ---- */
 
-static void *
-b_alloc(void *ud, size_t n)
-{
-	struct budget *b = ud;
-
-	if (b->left-- <= 0)
-		return NULL;
-	b->live++;
-	return malloc(n);
-}
-
-static void *
-b_realloc(void *ud, void *p, size_t n)
-{
-	struct budget *b = ud;
-
-	if (b->left-- <= 0)
-		return NULL;
-	if (p == NULL)
-		b->live++;
-	return realloc(p, n);
-}
-
+/* a growing buffer: every allocation goes through the context's hook */
 static void
-b_free(void *ud, void *p)
+af_buf(inkan_ctx *ctx, void *arg, void *env, alloc_fail_outcome *out)
 {
-	struct budget *b = ud;
+	ik_buf b;
+	char *text = NULL;
+	size_t len = 0;
+	int i;
 
-	b->live--;
-	free(p);
+	(void)arg;
+	(void)env;
+	ik_buf_init(&b, ctx, 4096);
+	out->status = INKAN_OK;
+	for (i = 0; i < 200 && out->status == INKAN_OK; i++)
+		out->status = ik_buf_printf(&b, "%d,", i);
+	if (out->status == INKAN_OK)
+		out->status = ik_buf_take(&b, &text, &len);
+	ik_buf_free(&b);
+	if (out->status != INKAN_OK)
+		return;
+	alloc_fail_verdict(out, "%zu bytes, ends %s", len, text + len - 8);
+	ik_free(ctx, text);
 }
 
+/* the hook sees every allocation, a refusal comes back as NOMEM and
+ * leaves nothing behind */
 static void
 test_allocator_hook_and_failure(void **state)
 {
-	struct budget bud = { 1, 0 };
-	inkan_allocator a = { b_alloc, b_realloc, b_free, &bud };
-	inkan_ctx *ctx = NULL;
-	ik_buf b;
+	alloc_fail_case c = {
+		.name = "ik_buf", .run = af_buf,
+		.expect_status = INKAN_OK, .expect = "690 bytes, ends 198,199,",
+		.min_points = 2, .max_points = 1000,
+	};
 
 	(void)state;
-	assert_int_equal(inkan_ctx_new(&a, &ctx), INKAN_OK);
-	assert_int_equal(bud.live, 1);
-	ik_buf_init(&b, ctx, 100);
-	assert_int_equal(ik_buf_puts(&b, "x"), INKAN_ERR_NOMEM);
-	inkan_ctx_free(ctx);
-	assert_int_equal(bud.live, 0);
+	c.mode = ALLOC_FAIL_ONE;
+	alloc_fail_each(&c);
+	c.mode = ALLOC_FAIL_FROM;
+	alloc_fail_each(&c);
 }
 
 static void
@@ -157,6 +155,64 @@ test_ascii_helpers(void **state)
 	assert_false(ik_is_alpha(0xC3));
 }
 
+/* one decoder: FWS only where asked (DKIM), strict padding, counting */
+static void
+test_base64(void **state)
+{
+	unsigned char out[16];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(ik_b64_decode("aGVs bG8=", 9, IK_B64_FWS, out,
+		sizeof(out), &n), INKAN_OK);
+	assert_int_equal(n, 5);
+	assert_memory_equal(out, "hello", 5);
+	/* RFC 2047 4.1 has no whitespace inside an encoded-word */
+	assert_int_equal(ik_b64_decode("aGVs bG8=", 9, 0, out, sizeof(out),
+		&n), INKAN_ERR_SYNTAX);
+	assert_int_equal(ik_b64_decode("aGVsbG8", 7, 0, out, sizeof(out),
+		&n), INKAN_ERR_SYNTAX);
+	assert_int_equal(ik_b64_decode("aG=sbG8=", 8, 0, out, sizeof(out),
+		&n), INKAN_ERR_SYNTAX);
+	assert_int_equal(ik_b64_decode("aGVsbG8=", 8, 0, out, 4, &n),
+		INKAN_ERR_LIMIT);
+	/* no output: check and count only */
+	assert_int_equal(ik_b64_decode("aGVsbG8=", 8, 0, NULL, 0, &n),
+		INKAN_OK);
+	assert_int_equal(n, 5);
+}
+
+/* the one bounded reader: exactly full is fine, one byte more is not */
+static void
+test_file_read(void **state)
+{
+	char path[] = "/tmp/inkan-test-file-XXXXXX", *buf;
+	size_t len;
+	inkan_ctx *ctx;
+	int fd;
+
+	(void)state;
+	assert_int_equal(inkan_ctx_new(NULL, &ctx), INKAN_OK);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "12345678", 8), 8);
+	close(fd);
+	assert_int_equal(ik_file_read(ctx, path, 8, IK_FILE_SECRET, &buf,
+		&len), INKAN_OK);
+	assert_int_equal(len, 8);
+	assert_string_equal(buf, "12345678");
+	ik_file_free(ctx, buf, len, IK_FILE_SECRET);
+	assert_int_equal(ik_file_read(ctx, path, 7, 0, &buf, &len),
+		INKAN_ERR_LIMIT);
+	assert_null(buf);
+	unlink(path);
+	assert_int_equal(ik_file_read(ctx, path, 8, 0, &buf, &len),
+		INKAN_ERR_NOT_FOUND);
+	assert_int_equal(ik_file_read(ctx, "/", 8, 0, &buf, &len),
+		INKAN_ERR_IO);
+	inkan_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -167,6 +223,8 @@ main(void)
 		cmocka_unit_test(test_allocator_hook_and_failure),
 		cmocka_unit_test(test_buf_is_bounded),
 		cmocka_unit_test(test_ascii_helpers),
+		cmocka_unit_test(test_base64),
+		cmocka_unit_test(test_file_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

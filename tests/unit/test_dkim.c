@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include <inkan/dkim.h>
+#include "core/base64.h"
 #include "crypto/crypto.h"
 #include "dkim/canon.h"
 #include "dkim/dkim_internal.h"

@@ -20,6 +20,7 @@
 
 #include <inkan/dkim.h>
 #include <inkan/msg.h>
+#include "core/base64.h"
 #include "core/alloc.h"
 #include "crypto/crypto.h"
 #include "dkim/dkim_internal.h"

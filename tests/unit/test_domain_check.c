@@ -21,6 +21,8 @@
 
 #include <inkan/domain.h>
 
+#include "alloc_fail.h"
+
 int test_domain_check_group(void);
 
 /* the state parser is internal (domain_internal.h); a small wrapper */
@@ -174,7 +176,7 @@ item(struct cf *f, inkan_domain_area area, const char *name)
 	return NULL;
 }
 
-static const inkan_domain_finding *
+static const inkan_finding *
 finding(const inkan_domain_item *it, const char *code)
 {
 	size_t i;
@@ -187,10 +189,10 @@ finding(const inkan_domain_item *it, const char *code)
 
 static void
 expect(struct cf *f, inkan_domain_area area, const char *name,
-	inkan_domain_status st, const char *code, inkan_domain_severity sev)
+	inkan_domain_status st, const char *code, inkan_severity sev)
 {
 	const inkan_domain_item *it = item(f, area, name);
-	const inkan_domain_finding *fd;
+	const inkan_finding *fd;
 
 	assert_int_equal(it->status, st);
 	if (code == NULL)
@@ -239,13 +241,13 @@ test_pending(void **state)
 	zone(f, 0, NULL, "");
 	run(f, NULL, NULL, 0);
 	expect(f, INKAN_DOMAIN_AREA_DKIM, "s1._domainkey.example.com",
-		INKAN_DOMAIN_PENDING, "dkim-missing", INKAN_DOMAIN_ERROR);
+		INKAN_DOMAIN_PENDING, "dkim-missing", INKAN_SEVERITY_ERROR);
 	expect(f, INKAN_DOMAIN_AREA_SPF, "example.com", INKAN_DOMAIN_PENDING,
-		"spf-no-record", INKAN_DOMAIN_ERROR);
+		"spf-no-record", INKAN_SEVERITY_ERROR);
 	expect(f, INKAN_DOMAIN_AREA_MAIL_FROM, "bounce.example.com",
-		INKAN_DOMAIN_PENDING, "mail-from-no-mx", INKAN_DOMAIN_ERROR);
+		INKAN_DOMAIN_PENDING, "mail-from-no-mx", INKAN_SEVERITY_ERROR);
 	expect(f, INKAN_DOMAIN_AREA_DMARC, "_dmarc.example.com",
-		INKAN_DOMAIN_PENDING, "dmarc-missing", INKAN_DOMAIN_ERROR);
+		INKAN_DOMAIN_PENDING, "dmarc-missing", INKAN_SEVERITY_ERROR);
 	assert_non_null(strstr(f->rep->summary[0], "no DMARC verdict"));
 }
 
@@ -280,16 +282,16 @@ test_dkim(void **state)
 	zone(f, 1, "s1._domainkey", extra);
 	run(f, NULL, sels, 5);
 	expect(f, INKAN_DOMAIN_AREA_DKIM, "s1._domainkey.example.com",
-		INKAN_DOMAIN_FAILED, "dkim-key-mismatch", INKAN_DOMAIN_ERROR);
+		INKAN_DOMAIN_FAILED, "dkim-key-mismatch", INKAN_SEVERITY_ERROR);
 	expect(f, INKAN_DOMAIN_AREA_DKIM, "alias._domainkey.example.com",
-		INKAN_DOMAIN_SUCCESS, "dkim-cname", INKAN_DOMAIN_NOTE);
+		INKAN_DOMAIN_SUCCESS, "dkim-cname", INKAN_SEVERITY_NOTE);
 	expect(f, INKAN_DOMAIN_AREA_DKIM, "two._domainkey.example.com",
 		INKAN_DOMAIN_FAILED, "dkim-several-records",
-		INKAN_DOMAIN_ERROR);
+		INKAN_SEVERITY_ERROR);
 	expect(f, INKAN_DOMAIN_AREA_DKIM, "test._domainkey.example.com",
-		INKAN_DOMAIN_SUCCESS, "dkim-testing", INKAN_DOMAIN_WARNING);
+		INKAN_DOMAIN_SUCCESS, "dkim-testing", INKAN_SEVERITY_WARNING);
 	expect(f, INKAN_DOMAIN_AREA_DKIM, "weak._domainkey.example.com",
-		INKAN_DOMAIN_SUCCESS, "dkim-key-1024", INKAN_DOMAIN_WARNING);
+		INKAN_DOMAIN_SUCCESS, "dkim-key-1024", INKAN_SEVERITY_WARNING);
 	/* the mismatched s1 does not count; the others do */
 	assert_null(strstr(f->rep->summary[0], "s1"));
 	assert_non_null(strstr(f->rep->summary[0], "weak"));
@@ -303,7 +305,7 @@ test_dkim(void **state)
 	run(f, NULL, sels + 3, 1);
 	expect(f, INKAN_DOMAIN_AREA_DKIM, "test._domainkey.example.com",
 		INKAN_DOMAIN_SUCCESS, "dkim-ed25519-only",
-		INKAN_DOMAIN_WARNING);
+		INKAN_SEVERITY_WARNING);
 }
 
 static void
@@ -330,24 +332,58 @@ test_mail_from_and_dmarc(void **state)
 		"bounce IN MX 0 .\n");
 	run(f, NULL, NULL, 0);
 	expect(f, INKAN_DOMAIN_AREA_MAIL_FROM, "bounce.example.com",
-		INKAN_DOMAIN_FAILED, "mail-from-null-mx", INKAN_DOMAIN_ERROR);
+		INKAN_DOMAIN_FAILED, "mail-from-null-mx", INKAN_SEVERITY_ERROR);
 	zone(f, 1, "MX", "$ORIGIN example.com.\n"
-		"bounce IN MX 10 elsewhere.example.net.\n");
+		"bounce IN MX 10 elsewhere.example.net.\n"
+		"elsewhere.example.net. IN AAAA 2001:db8::25\n");
 	run(f, NULL, NULL, 0);
 	expect(f, INKAN_DOMAIN_AREA_MAIL_FROM, "bounce.example.com",
 		INKAN_DOMAIN_SUCCESS, "mail-from-mx-other",
-		INKAN_DOMAIN_WARNING);
+		INKAN_SEVERITY_WARNING);
+	/* RFC 5321 5.1: an MX whose target has no address takes no
+	 * bounce: the target name does not exist, or exists without A/AAAA */
+	zone(f, 1, "MX", "$ORIGIN example.com.\n"
+		"bounce IN MX 10 gone.example.com.\n");
+	run(f, NULL, NULL, 0);
+	expect(f, INKAN_DOMAIN_AREA_MAIL_FROM, "bounce.example.com",
+		INKAN_DOMAIN_FAILED, "mail-from-mx-target",
+		INKAN_SEVERITY_ERROR);
+	zone(f, 1, "MX", "$ORIGIN example.com.\n"
+		"bounce IN MX 10 txtonly.example.com.\n"
+		"txtonly IN TXT \"no address here\"\n");
+	run(f, NULL, NULL, 0);
+	expect(f, INKAN_DOMAIN_AREA_MAIL_FROM, "bounce.example.com",
+		INKAN_DOMAIN_FAILED, "mail-from-mx-target",
+		INKAN_SEVERITY_ERROR);
+	/* the set-up's own MX (mx.example.com has an A): no such finding */
+	zone(f, 1, NULL, "");
+	run(f, NULL, NULL, 0);
+	assert_null(finding(item(f, INKAN_DOMAIN_AREA_MAIL_FROM,
+		"bounce.example.com"), "mail-from-mx-target"));
+	/* np: absent sp and np fall back to p=reject (RFC 9989 4.10.1), so
+	 * there is nothing to add; sp=quarantine leaves np at quarantine */
+	zone(f, 1, "_dmarc", "$ORIGIN example.com.\n_dmarc IN TXT "
+		"\"v=DMARC1; p=reject; rua=mailto:dmarc@example.com\"\n");
+	run(f, NULL, NULL, 0);
+	assert_null(finding(item(f, INKAN_DOMAIN_AREA_DMARC,
+		"_dmarc.example.com"), "dmarc-np"));
+	zone(f, 1, "_dmarc", "$ORIGIN example.com.\n_dmarc IN TXT "
+		"\"v=DMARC1; p=reject; sp=quarantine; "
+		"rua=mailto:dmarc@example.com\"\n");
+	run(f, NULL, NULL, 0);
+	expect(f, INKAN_DOMAIN_AREA_DMARC, "_dmarc.example.com",
+		INKAN_DOMAIN_SUCCESS, "dmarc-np", INKAN_SEVERITY_NOTE);
 	/* removed tags, sp=none under p=reject, no rua */
 	zone(f, 1, "_dmarc", "$ORIGIN example.com.\n_dmarc IN TXT "
 		"\"v=DMARC1; p=reject; sp=none; pct=50; ri=3600\"\n");
 	run(f, NULL, NULL, 0);
 	expect(f, INKAN_DOMAIN_AREA_DMARC, "_dmarc.example.com",
 		INKAN_DOMAIN_SUCCESS, "dmarc-removed-tag",
-		INKAN_DOMAIN_WARNING);
+		INKAN_SEVERITY_WARNING);
 	expect(f, INKAN_DOMAIN_AREA_DMARC, "_dmarc.example.com",
-		INKAN_DOMAIN_SUCCESS, "dmarc-sp-none", INKAN_DOMAIN_WARNING);
+		INKAN_DOMAIN_SUCCESS, "dmarc-sp-none", INKAN_SEVERITY_WARNING);
 	expect(f, INKAN_DOMAIN_AREA_DMARC, "_dmarc.example.com",
-		INKAN_DOMAIN_SUCCESS, "dmarc-no-rua", INKAN_DOMAIN_WARNING);
+		INKAN_DOMAIN_SUCCESS, "dmarc-no-rua", INKAN_SEVERITY_WARNING);
 }
 
 static void
@@ -365,7 +401,7 @@ test_inherited(void **state)
 	assert_int_equal(inkan_domain_check(f->ctx, "sub.example.com", NULL,
 		&o, &f->ck, &f->rep), INKAN_OK);
 	expect(f, INKAN_DOMAIN_AREA_DMARC, "_dmarc.sub.example.com",
-		INKAN_DOMAIN_SUCCESS, "dmarc-inherited", INKAN_DOMAIN_NOTE);
+		INKAN_DOMAIN_SUCCESS, "dmarc-inherited", INKAN_SEVERITY_NOTE);
 	/* an identity for another domain is refused */
 	inkan_domain_checker_free(f->ck);
 	f->ck = NULL;
@@ -392,11 +428,11 @@ test_ips(void **state)
 		&f->ck, &f->rep), INKAN_OK);
 	/* a PTR to a name without an address; SPF softfail */
 	expect(f, INKAN_DOMAIN_AREA_IP, "192.0.2.20", INKAN_DOMAIN_FAILED,
-		"ip-no-fcrdns", INKAN_DOMAIN_ERROR);
+		"ip-no-fcrdns", INKAN_SEVERITY_ERROR);
 	expect(f, INKAN_DOMAIN_AREA_IP, "192.0.2.20", INKAN_DOMAIN_FAILED,
-		"ip-spf", INKAN_DOMAIN_ERROR);
+		"ip-spf", INKAN_SEVERITY_ERROR);
 	expect(f, INKAN_DOMAIN_AREA_IP, "192.0.2.99", INKAN_DOMAIN_FAILED,
-		"ip-no-ptr", INKAN_DOMAIN_ERROR);
+		"ip-no-ptr", INKAN_SEVERITY_ERROR);
 	/* DKIM still carries it */
 	assert_int_equal(f->rep->nsummary, 2);
 	assert_non_null(strstr(f->rep->summary[1], "192.0.2.99 will pass "
@@ -479,122 +515,136 @@ test_rotate(void **state)
 	inkan_domain_free(e);
 }
 
-/* ---- allocation failures ---------------------------------------- */
+/* ---- allocation failures (alloc_fail.h) ------------------------- */
 
-struct failing {
-	long left;		/* allocations to allow; < 0: all */
-	int failed;
-};
-
-static void *
-f_alloc(void *ud, size_t n)
-{
-	struct failing *f = ud;
-
-	if (f->left == 0) {
-		f->failed = 1;
-		return NULL;
-	}
-	if (f->left > 0)
-		f->left--;
-	return malloc(n);
-}
+static const char af_key[] = "key k { algorithm hmac-sha256; secret "
+	"\"QUJD\"; };";
+static const char af_ident[] = "inkan-domain 1\ndomain example.com\n"
+	"mail-from bounce.example.com mx.example.com\nspf-ip 192.0.2.1"
+	"\ndmarc-rua mailto:d@example.com\nkey s1 rsa 2048 active 1 "
+	"s1.pem AAAA\nevent 1 made\n";
 
 static void *
-f_realloc(void *ud, void *p, size_t n)
+af_setup(inkan_ctx *ctx, void *arg)
 {
-	struct failing *f = ud;
+	struct cf *f = arg;
+	inkan_resolver *r = NULL;
+	char err[64];
 
-	if (f->left == 0) {
-		f->failed = 1;
-		return NULL;
-	}
-	if (f->left > 0)
-		f->left--;
-	return realloc(p, n);
-}
-
-static void
-f_free(void *ud, void *p)
-{
-	(void)ud;
-	free(p);
-}
-
-/* every allocation of records, rendering, the state parser, the key
- * parser and a whole check fails once in turn: a status comes back,
- * nothing crashes or leaks (run under ASan) */
-static void
-test_nomem(void **state)
-{
-	struct cf *f = *state;
-	struct failing fl = { -1, 0 };
-	inkan_allocator a = { f_alloc, f_realloc, f_free, &fl };
-	inkan_ctx *ctx;
-	inkan_resolver *r;
-	inkan_domain *d;
-	inkan_domain_records *rs;
-	inkan_domain_checker *ck;
-	const inkan_domain_report *rep;
-	inkan_tsig_key *k;
-	char *text, err[64];
-	long n;
-	int fmt, done;
-	inkan_status st;
-	static const char key[] = "key k { algorithm hmac-sha256; secret "
-		"\"QUJD\"; };";
-	static const char ident[] = "inkan-domain 1\ndomain example.com\n"
-		"mail-from bounce.example.com mx.example.com\nspf-ip 192.0.2.1"
-		"\ndmarc-rua mailto:d@example.com\nkey s1 rsa 2048 active 1 "
-		"s1.pem AAAA\nevent 1 made\n";
-
-	assert_int_equal(inkan_ctx_new(&a, &ctx), INKAN_OK);
+	inkan_ctx_set_clock(ctx, fixed_clock, f);
 	assert_int_equal(inkan_resolver_zone_new(ctx, &r), INKAN_OK);
 	assert_int_equal(inkan_resolver_zone_load_mem(r, BASE, SIZE_MAX, NULL,
 		NULL, err, sizeof(err)), INKAN_OK);
 	assert_int_equal(inkan_resolver_zone_load_mem(r, f->zone, SIZE_MAX,
 		NULL, NULL, err, sizeof(err)), INKAN_OK);
 	inkan_ctx_set_resolver(ctx, r);
-	for (n = 0, done = 0; !done && n < 100000; n++) {
-		fl.left = n;
-		fl.failed = 0;
-		d = NULL;
-		rs = NULL;
-		st = ik_domain_state_parse_for_test(ctx, ident, &d);
-		if (st == INKAN_OK)
-			st = inkan_domain_records_make(d, &rs);
-		for (fmt = 0; st == INKAN_OK && fmt < 4; fmt++) {
-			st = inkan_domain_render(ctx, rs,
-				(inkan_domain_format)fmt, &text);
-			if (st == INKAN_OK)
-				inkan_free(ctx, text);
+	return r;
+}
+
+static void
+af_teardown(inkan_ctx *ctx, void *arg, void *env)
+{
+	(void)arg;
+	inkan_ctx_set_resolver(ctx, NULL);
+	inkan_resolver_free(env);
+}
+
+/* the report's counts and each item's status */
+static void
+af_describe(const inkan_domain_report *rep, size_t rendered,
+	alloc_fail_outcome *out)
+{
+	char items[2048] = "";
+	size_t i, off = 0;
+
+	for (i = 0; i < rep->nitems; i++) {
+		const inkan_domain_item *it = &rep->items[i];
+		size_t k;
+		int n = snprintf(items + off, sizeof(items) - off, " %s=%s",
+			inkan_domain_area_name(it->area),
+			inkan_domain_status_name(it->status));
+
+		assert_true(n > 0 && (size_t)n < sizeof(items) - off);
+		off += (size_t)n;
+		for (k = 0; k < it->nfindings; k++) {
+			n = snprintf(items + off, sizeof(items) - off, "%c%s",
+				k == 0 ? '(' : ',', it->findings[k].code);
+			assert_true(n > 0 && (size_t)n < sizeof(items) - off);
+			off += (size_t)n;
 		}
-		if (st == INKAN_OK) {
-			st = inkan_tsig_key_parse(ctx, key, strlen(key), &k,
-				NULL, 0);
-			inkan_tsig_key_free(k);
-		}
-		if (st == INKAN_OK) {
-			ck = NULL;
-			st = inkan_domain_check(ctx, "example.com", d, NULL,
-				&ck, &rep);
-			inkan_domain_checker_free(ck);
-		}
-		inkan_domain_records_free(rs);
-		inkan_domain_free(d);
-		if (!fl.failed) {
-			assert_int_equal(st, INKAN_OK);
-			done = 1;
-		} else if (st != INKAN_OK && st != INKAN_ERR_NOMEM) {
-			fail_msg("allocation %ld failed: %s", n,
-				inkan_strerror(st));
+		if (it->nfindings > 0) {
+			assert_true(off + 1 < sizeof(items));
+			items[off++] = ')';
+			items[off] = '\0';
 		}
 	}
-	assert_true(done);
-	fl.left = -1;
-	inkan_ctx_set_resolver(ctx, NULL);
-	inkan_resolver_free(r);
-	inkan_ctx_free(ctx);
+	alloc_fail_verdict(out, "rendered %zu bytes; %zu errors %zu warnings "
+		"%zu notes;%s", rendered, rep->errors, rep->warnings,
+		rep->notes, items);
+}
+
+/* the state parser, records, rendering in every format, the TSIG key
+ * parser and a whole check of the zone the setup published */
+static void
+af_run(inkan_ctx *ctx, void *arg, void *env, alloc_fail_outcome *out)
+{
+	inkan_domain *d = NULL;
+	inkan_domain_records *rs = NULL;
+	inkan_domain_checker *ck = NULL;
+	const inkan_domain_report *rep = NULL;
+	inkan_tsig_key *k = NULL;
+	size_t rendered = 0;
+	char *text;
+	int fmt;
+	inkan_status st;
+
+	(void)arg;
+	(void)env;
+	st = ik_domain_state_parse_for_test(ctx, af_ident, &d);
+	if (st == INKAN_OK)
+		st = inkan_domain_records_make(d, &rs);
+	for (fmt = 0; st == INKAN_OK && fmt < 4; fmt++) {
+		st = inkan_domain_render(ctx, rs, (inkan_domain_format)fmt,
+			&text);
+		if (st == INKAN_OK) {
+			rendered += strlen(text);
+			inkan_free(ctx, text);
+		}
+	}
+	if (st == INKAN_OK) {
+		st = inkan_tsig_key_parse(ctx, af_key, strlen(af_key), &k,
+			NULL, 0);
+		inkan_tsig_key_free(k);
+	}
+	if (st == INKAN_OK)
+		st = inkan_domain_check(ctx, "example.com", d, NULL, &ck,
+			&rep);
+	out->status = st;
+	if (st == INKAN_OK) {
+		/* DNS failures are TEMPORARY_FAILURE items */
+		out->temporary = rep->temporary > 0;
+		af_describe(rep, rendered, out);
+	}
+	inkan_domain_checker_free(ck);
+	inkan_domain_records_free(rs);
+	inkan_domain_free(d);
+}
+
+static void
+test_nomem(void **state)
+{
+	const alloc_fail_case c = {
+		.name = "domain records+render+check", .mode = ALLOC_FAIL_ONE,
+		.setup = af_setup, .run = af_run, .teardown = af_teardown,
+		.arg = *state, .expect_status = INKAN_OK,
+		/* the identity's key (AAAA) is not the published one */
+		.expect = "rendered 5367 bytes; 1 errors 0 warnings 1 notes; "
+			"DKIM=FAILED(dkim-key-mismatch) SPF=SUCCESS MAIL "
+			"FROM=SUCCESS SPF=SUCCESS DMARC=SUCCESS(dmarc-p-none)",
+		.min_points = 100, .max_points = 100000,
+	};
+
+	alloc_fail_each(&c);
 }
 
 int

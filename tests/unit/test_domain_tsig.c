@@ -21,8 +21,8 @@
 
 #include <inkan/domain.h>
 
-#include "domain/tsig.h"
-#include "domain/update.h"
+#include "dns/tsig.h"
+#include "dns/update.h"
 
 int test_domain_tsig_group(void);
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -517,6 +518,136 @@ test_signed_body_from_line(void **state)
 	inkan_key_free(key);
 }
 
+/* "-" reads standard input, which the reader does not close */
+static void
+test_stdin(void **state)
+{
+	struct fixture *f = *state;
+	struct got g;
+	const char *p = path_in(f, "stdin.mbox");
+	int saved = dup(STDIN_FILENO), fd;
+
+	write_str(p, three);
+	fd = open(p, O_RDONLY);
+	assert_true(saved >= 0 && fd >= 0);
+	assert_int_equal(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+	close(fd);
+	collect(f->ctx, "-", 0, &g);
+	assert_int_equal(g.n, 3);
+	assert_string_equal(g.path[0], "-");
+	assert_string_equal(g.text[2], "From: carol@example.net\n\nthird\n");
+	got_free(&g);
+	/* still open: reading it again gives its end, no message */
+	collect(f->ctx, NULL, 0, &g);
+	assert_int_equal(g.n, 0);
+	assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+	close(saved);
+}
+
+/* an allocator that fails the Nth allocation */
+struct failing {
+	long count, fail_at;	/* fail_at 0: never */
+};
+
+static void *
+fa_alloc(void *ud, size_t size)
+{
+	struct failing *fa = ud;
+
+	return ++fa->count == fa->fail_at ? NULL : malloc(size);
+}
+
+static void *
+fa_realloc(void *ud, void *ptr, size_t size)
+{
+	struct failing *fa = ud;
+
+	return ++fa->count == fa->fail_at ? NULL : realloc(ptr, size);
+}
+
+static void
+fa_free(void *ud, void *ptr)
+{
+	(void)ud;
+	free(ptr);
+}
+
+/* read every message; returns the number read whole, or -1 when an
+ * allocation failed (reported as INKAN_ERR_NOMEM, never anything else) */
+static long
+count_messages(inkan_ctx *ctx, const char *path)
+{
+	inkan_mailbox *mb = NULL;
+	const inkan_mailbox_origin *o;
+	const char *data;
+	size_t len;
+	inkan_status st;
+	long n = 0;
+
+	st = inkan_mailbox_open(ctx, path, 0, &mb);
+	if (st == INKAN_ERR_NOMEM)
+		return -1;
+	assert_int_equal(st, INKAN_OK);
+	while ((st = inkan_mailbox_next(mb, &o)), o != NULL) {
+		assert_int_equal(st, INKAN_OK);
+		while ((st = inkan_mailbox_read(mb, &data, &len)) ==
+		    INKAN_OK && len > 0)
+			;
+		assert_int_equal(st, INKAN_OK);
+		n++;
+	}
+	inkan_mailbox_free(mb);
+	if (st == INKAN_ERR_NOMEM)
+		return -1;
+	assert_int_equal(st, INKAN_OK);
+	return n;
+}
+
+/* every allocation failed in turn: the same messages, or NOMEM */
+static void
+test_allocation_failures(void **state)
+{
+	struct fixture *f = *state;
+	struct failing fa = { 0, 0 };
+	inkan_allocator al = { fa_alloc, fa_realloc, fa_free, &fa };
+	inkan_ctx *ctx = NULL;
+	char paths[2][256];
+	long clean, got, at, points = 0;
+	char name[32];
+	size_t i, k;
+
+	write_str(path_in(f, "a.mbox"), three);
+	/* copies: path_in() reuses its buffers */
+	snprintf(paths[0], sizeof(paths[0]), "%s", path_in(f, "a.mbox"));
+	assert_int_equal(mkdir(path_in(f, "fa"), 0700), 0);
+	assert_int_equal(mkdir(path_in(f, "fa/new"), 0700), 0);
+	for (i = 0; i < 70; i++) {
+		/* more names than the list's first allocation holds */
+		snprintf(name, sizeof(name), "fa/new/%03zu", i);
+		write_str(path_in(f, name), "From: x@example.com\n\nx\n");
+	}
+	snprintf(paths[1], sizeof(paths[1]), "%s", path_in(f, "fa"));
+	assert_int_equal(inkan_ctx_new(&al, &ctx), INKAN_OK);
+	for (k = 0; k < 2; k++) {
+		fa.fail_at = 0;
+		clean = count_messages(ctx, paths[k]);
+		assert_int_equal(clean, k == 0 ? 3 : 70);
+		for (at = 1;; at++) {
+			fa.count = 0;
+			fa.fail_at = at;
+			got = count_messages(ctx, paths[k]);
+			if (fa.count < at)
+				break;	/* every allocation was failed once */
+			assert_true(got == -1 || got == clean);
+			points++;
+		}
+	}
+	print_message("# %ld allocation points failed in turn\n", points);
+	assert_true(points > 5);
+	fa.fail_at = 0;
+	inkan_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -538,6 +669,9 @@ main(void)
 			teardown),
 		cmocka_unit_test(test_split_any_chunking),
 		cmocka_unit_test_setup_teardown(test_signed_body_from_line,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stdin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_allocation_failures,
 			setup, teardown),
 	};
 

@@ -16,25 +16,13 @@
  */
 #include <string.h>
 
-#include "domain/update.h"
+#include "dns/update.h"
+#include "dns/wire.h"
 
 #define CLASS_IN 1
 #define CLASS_NONE 254
 #define CLASS_ANY 255
 #define OPCODE_UPDATE 5
-
-static void
-put16(uint8_t *p, unsigned v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static unsigned
-get16(const uint8_t *p)
-{
-	return ((unsigned)p[0] << 8) | p[1];
-}
 
 static void
 app(ik_upd *u, const void *p, size_t n)
@@ -67,11 +55,11 @@ rr(ik_upd *u, const char *owner, uint16_t type, unsigned cls, uint32_t ttl,
 		return;
 	}
 	name(u, owner);
-	put16(f, type);
-	put16(f + 2, cls);
-	put16(f + 4, (unsigned)(ttl >> 16));
-	put16(f + 6, (unsigned)(ttl & 0xffff));
-	put16(f + 8, (unsigned)rdlen);
+	ik_wire_put16(f, type);
+	ik_wire_put16(f + 2, cls);
+	ik_wire_put16(f + 4, (unsigned)(ttl >> 16));
+	ik_wire_put16(f + 6, (unsigned)(ttl & 0xffff));
+	ik_wire_put16(f + 8, (unsigned)rdlen);
 	app(u, f, 10);
 	if (rdlen > 0)
 		app(u, rdata, rdlen);
@@ -87,13 +75,13 @@ ik_upd_init(ik_upd *u, const inkan_ctx *ctx, const char *zone, uint16_t id)
 	u->id = id;
 	u->pr = u->up = 0;
 	memset(h, 0, sizeof(h));
-	put16(h, id);
+	ik_wire_put16(h, id);
 	h[2] = OPCODE_UPDATE << 3;
-	put16(h + 4, 1);			/* ZOCOUNT */
+	ik_wire_put16(h + 4, 1);			/* ZOCOUNT */
 	app(u, h, sizeof(h));
 	name(u, zone);
-	put16(q, INKAN_DNS_TYPE_SOA);		/* 2.3: ZTYPE must be SOA */
-	put16(q + 2, CLASS_IN);
+	ik_wire_put16(q, INKAN_DNS_TYPE_SOA);		/* 2.3: ZTYPE must be SOA */
+	ik_wire_put16(q + 2, CLASS_IN);
 	app(u, q, 4);
 }
 
@@ -146,8 +134,8 @@ ik_upd_finish(ik_upd *u)
 		return u->st;
 	if (u->pr > 65535 || u->up > 65535)
 		return u->st = INKAN_ERR_LIMIT;
-	put16((uint8_t *)u->b.data + 6, u->pr);	/* PRCOUNT (ANCOUNT) */
-	put16((uint8_t *)u->b.data + 8, u->up);	/* UPCOUNT (NSCOUNT) */
+	ik_wire_put16((uint8_t *)u->b.data + 6, u->pr);	/* PRCOUNT (ANCOUNT) */
+	ik_wire_put16((uint8_t *)u->b.data + 8, u->up);	/* UPCOUNT (NSCOUNT) */
 	return INKAN_OK;
 }
 
@@ -202,7 +190,7 @@ ik_rdata_mx(ik_buf *out, uint16_t pref, const char *host)
 	if ((st = ik_dname_from_text(host, strlen(host), NULL, w, &n)) !=
 	    INKAN_OK)
 		return st;
-	put16(p, pref);
+	ik_wire_put16(p, pref);
 	st = ik_buf_append(out, p, 2);
 	return st == INKAN_OK ? ik_buf_append(out, w, n) : st;
 }
@@ -218,10 +206,10 @@ ik_query_build(ik_buf *out, const char *qname, uint16_t type, uint16_t id)
 	    INKAN_OK)
 		return st;
 	memset(h, 0, sizeof(h));
-	put16(h, id);
-	put16(h + 4, 1);
-	put16(q, type);
-	put16(q + 2, CLASS_IN);
+	ik_wire_put16(h, id);
+	ik_wire_put16(h + 4, 1);
+	ik_wire_put16(q, type);
+	ik_wire_put16(q + 2, CLASS_IN);
 	st = ik_buf_append(out, h, 12);
 	if (st == INKAN_OK)
 		st = ik_buf_append(out, w, n);
@@ -238,15 +226,15 @@ ik_upd_parse_response(const uint8_t *msg, size_t len, ik_upd_resp *out)
 	memset(out, 0, sizeof(*out));
 	if (msg == NULL || len < 12)
 		return INKAN_ERR_SYNTAX;
-	out->id = (uint16_t)get16(msg);
+	out->id = (uint16_t)ik_wire_get16(msg);
 	out->qr = msg[2] >> 7;
 	out->opcode = (msg[2] >> 3) & 0xf;
 	out->tc = (msg[2] >> 1) & 1;
 	out->rcode = msg[3] & 0xf;
-	qd = get16(msg + 4);
-	an = get16(msg + 6);
-	ns = get16(msg + 8);
-	ar = get16(msg + 10);
+	qd = ik_wire_get16(msg + 4);
+	an = ik_wire_get16(msg + 6);
+	ns = ik_wire_get16(msg + 8);
+	ar = ik_wire_get16(msg + 10);
 	/* each entry takes at least 5 bytes: the counts cannot run past
 	 * the packet, and the reads below are bounded by it anyway */
 	for (i = 0; i < qd; i++) {
@@ -262,8 +250,8 @@ ik_upd_parse_response(const uint8_t *msg, size_t len, ik_upd_resp *out)
 		if (ik_dns_read_name(msg, len, &off, w) != INKAN_OK ||
 		    len - off < 10)
 			return INKAN_ERR_SYNTAX;
-		type = get16(msg + off);
-		rdlen = get16(msg + off + 8);
+		type = ik_wire_get16(msg + off);
+		rdlen = ik_wire_get16(msg + off + 8);
 		off += 10;
 		if (len - off < rdlen)
 			return INKAN_ERR_SYNTAX;

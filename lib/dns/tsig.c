@@ -16,43 +16,23 @@
 #include <string.h>
 
 #include "core/alloc.h"
-#include "domain/tsig.h"
+#include "crypto/crypto.h"
+#include "dns/tsig.h"
+#include "dns/wire.h"
 
 #define CLASS_ANY 255
 
-static void
-put16(uint8_t *p, unsigned v)
+inkan_status
+ik_tsig_hmac(const inkan_tsig_key *k, const unsigned char *data, size_t len,
+	unsigned char *out, size_t *outlen)
 {
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
+	inkan_status st = ik_hmac(k->alg->md, k->secret, k->secret_len, data,
+		len, out, IK_TSIG_MAC_MAX, outlen);
 
-static unsigned
-get16(const uint8_t *p)
-{
-	return ((unsigned)p[0] << 8) | p[1];
-}
-
-static void
-put48(uint8_t *p, uint64_t v)
-{
-	int i;
-
-	for (i = 5; i >= 0; i--) {
-		p[i] = (uint8_t)v;
-		v >>= 8;
-	}
-}
-
-static uint64_t
-get48(const uint8_t *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 6; i++)
-		v = (v << 8) | p[i];
-	return v;
+	/* a MAC of another length than the algorithm's is no MAC of it */
+	if (st == INKAN_OK && *outlen != k->alg->mac_len)
+		st = INKAN_ERR_CRYPTO;
+	return st;
 }
 
 static inkan_status
@@ -71,7 +51,7 @@ variables(ik_buf *b, const inkan_tsig_key *k, const uint8_t *alg,
 	uint8_t tail[10];
 	inkan_status st;
 
-	put16(tail, CLASS_ANY);
+	ik_wire_put16(tail, CLASS_ANY);
 	memset(tail + 2, 0, 4);			/* TTL 0 */
 	st = ik_buf_append(b, k->name_wire, k->name_wlen);
 	if (st == INKAN_OK)
@@ -80,8 +60,8 @@ variables(ik_buf *b, const inkan_tsig_key *k, const uint8_t *alg,
 		st = ik_buf_append(b, alg, alglen);
 	if (st == INKAN_OK)
 		st = ik_buf_append(b, timers, 8);	/* time, fudge */
-	put16(tail, error);
-	put16(tail + 2, (unsigned)otherlen);
+	ik_wire_put16(tail, error);
+	ik_wire_put16(tail + 2, (unsigned)otherlen);
 	if (st == INKAN_OK)
 		st = ik_buf_append(b, tail, 4);
 	if (st == INKAN_OK && otherlen > 0)
@@ -102,8 +82,8 @@ ik_tsig_sign(const inkan_tsig_key *k, ik_buf *msg, int64_t now,
 		return INKAN_ERR_INVALID;
 	if ((st = alg_wire(k, alg, &alglen)) != INKAN_OK)
 		return st;
-	put48(timers, (uint64_t)now);
-	put16(timers + 6, IK_TSIG_FUDGE);
+	ik_wire_put48(timers, (uint64_t)now);
+	ik_wire_put16(timers + 6, IK_TSIG_FUDGE);
 	ik_buf_init(&in, msg->ctx, msg->len + 2 * IK_DNAME_MAX + 64);
 	st = ik_buf_append(&in, msg->data, msg->len);
 	if (st == INKAN_OK)
@@ -116,13 +96,13 @@ ik_tsig_sign(const inkan_tsig_key *k, ik_buf *msg, int64_t now,
 		return st;
 	/* the RR: NAME TYPE CLASS TTL RDLEN RDATA (4.2) */
 	rdlen = alglen + 8 + 2 + *maclen + 6;
-	put16(rr, IK_TSIG_TYPE);
-	put16(rr + 2, CLASS_ANY);
+	ik_wire_put16(rr, IK_TSIG_TYPE);
+	ik_wire_put16(rr + 2, CLASS_ANY);
 	memset(rr + 4, 0, 4);
-	put16(rr + 8, (unsigned)rdlen);
-	put16(tail, get16((const uint8_t *)msg->data));	/* original ID */
-	put16(tail + 2, 0);				/* error */
-	put16(tail + 4, 0);				/* other len */
+	ik_wire_put16(rr + 8, (unsigned)rdlen);
+	ik_wire_put16(tail, ik_wire_get16((const uint8_t *)msg->data));	/* original ID */
+	ik_wire_put16(tail + 2, 0);				/* error */
+	ik_wire_put16(tail + 4, 0);				/* other len */
 	st = ik_buf_append(msg, k->name_wire, k->name_wlen);
 	if (st == INKAN_OK)
 		st = ik_buf_append(msg, rr, 10);
@@ -130,7 +110,7 @@ ik_tsig_sign(const inkan_tsig_key *k, ik_buf *msg, int64_t now,
 		st = ik_buf_append(msg, alg, alglen);
 	if (st == INKAN_OK)
 		st = ik_buf_append(msg, timers, 8);
-	put16(rr, (unsigned)*maclen);
+	ik_wire_put16(rr, (unsigned)*maclen);
 	if (st == INKAN_OK)
 		st = ik_buf_append(msg, rr, 2);
 	if (st == INKAN_OK)
@@ -138,8 +118,8 @@ ik_tsig_sign(const inkan_tsig_key *k, ik_buf *msg, int64_t now,
 	if (st == INKAN_OK)
 		st = ik_buf_append(msg, tail, 6);
 	if (st == INKAN_OK)	/* ARCOUNT + 1 */
-		put16((uint8_t *)msg->data + 10,
-			get16((const uint8_t *)msg->data + 10) + 1);
+		ik_wire_put16((uint8_t *)msg->data + 10,
+			ik_wire_get16((const uint8_t *)msg->data + 10) + 1);
 	return st;
 }
 
@@ -184,8 +164,8 @@ read_rr(const inkan_tsig_key *k, const uint8_t *msg, size_t len, size_t off,
 	    len - off < 10)
 		return INKAN_ERR_SYNTAX;
 	p = msg + off;
-	rdlen = get16(p + 8);
-	if (get16(p) != IK_TSIG_TYPE || get16(p + 2) != CLASS_ANY ||
+	rdlen = ik_wire_get16(p + 8);
+	if (ik_wire_get16(p) != IK_TSIG_TYPE || ik_wire_get16(p + 2) != CLASS_ANY ||
 	    p[4] | p[5] | p[6] | p[7] || rdlen != len - off - 10)
 		return INKAN_ERR_SYNTAX;	/* and it must end the message */
 	p += 10;
@@ -197,15 +177,15 @@ read_rr(const inkan_tsig_key *k, const uint8_t *msg, size_t len, size_t off,
 	if (end - p < 10)
 		return INKAN_ERR_SYNTAX;
 	t->timers = p;
-	t->maclen = get16(p + 8);
+	t->maclen = ik_wire_get16(p + 8);
 	p += 10;
 	if ((size_t)(end - p) < t->maclen + 6)
 		return INKAN_ERR_SYNTAX;
 	t->mac = p;
 	p += t->maclen;
-	t->orig_id = get16(p);
-	t->error = get16(p + 2);
-	t->otherlen = get16(p + 4);
+	t->orig_id = ik_wire_get16(p);
+	t->error = ik_wire_get16(p + 2);
+	t->otherlen = ik_wire_get16(p + 4);
 	p += 6;
 	if ((size_t)(end - p) != t->otherlen)
 		return INKAN_ERR_SYNTAX;
@@ -235,7 +215,7 @@ ik_tsig_verify(const inkan_tsig_key *k, const uint8_t *msg, size_t len,
 	out->present = 1;
 	out->error = (uint16_t)t.error;
 	if (t.error == IK_TSIG_BADTIME && t.otherlen == 6)
-		out->server_time = (int64_t)get48(t.other);
+		out->server_time = (int64_t)ik_wire_get48(t.other);
 	if ((st = alg_wire(k, alg, &alglen)) != INKAN_OK)
 		return st;
 	/* 5.2.2.1: longer than the hash is malformed; shorter than
@@ -247,11 +227,11 @@ ik_tsig_verify(const inkan_tsig_key *k, const uint8_t *msg, size_t len,
 	    t.maclen < min || t.orig_id != orig_id)
 		return INKAN_OK;		/* present, not verified */
 	memcpy(head, msg, 12);
-	put16(head, t.orig_id);				/* 4.3.2 */
-	if (get16(head + 10) == 0)
+	ik_wire_put16(head, t.orig_id);				/* 4.3.2 */
+	if (ik_wire_get16(head + 10) == 0)
 		return INKAN_ERR_SYNTAX;
-	put16(head + 10, get16(head + 10) - 1);		/* ARCOUNT - 1 */
-	put16(lenbuf, (unsigned)req_maclen);
+	ik_wire_put16(head + 10, ik_wire_get16(head + 10) - 1);		/* ARCOUNT - 1 */
+	ik_wire_put16(lenbuf, (unsigned)req_maclen);
 	ik_buf_init(&in, k->ctx, len + req_maclen + 2 * IK_DNAME_MAX + 64);
 	st = ik_buf_append(&in, lenbuf, 2);			/* 4.3.1 */
 	if (st == INKAN_OK)
@@ -269,9 +249,9 @@ ik_tsig_verify(const inkan_tsig_key *k, const uint8_t *msg, size_t len,
 	ik_buf_free(&in);
 	if (st != INKAN_OK)
 		return st;
-	out->verified = ik_tsig_mac_equal(mac, t.mac, t.maclen);
-	signed_at = get48(t.timers);
-	fudge = get16(t.timers + 6);
+	out->verified = ik_crypto_memeq(mac, t.mac, t.maclen);
+	signed_at = ik_wire_get48(t.timers);
+	fudge = ik_wire_get16(t.timers + 6);
 	/* 5.4.3: the response's time must be within its fudge of ours */
 	out->time_ok = now >= 0 && ((uint64_t)now > signed_at ?
 		(uint64_t)now - signed_at : signed_at - (uint64_t)now) <=

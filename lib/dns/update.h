@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * update.h - DNS UPDATE (RFC 2136) messages and their transport, for
- * publish.c.
+ * update.h - the DNS UPDATE client (RFC 2136): messages and their
+ * transport, for lib/domain's publisher (publish.c). The only code in
+ * libinkan that opens sockets; resolving goes through the resolver.
  *
  *   update_msg.c  building UPDATE and query messages, RDATA, decoding
  *                 responses (untrusted: bounded, every length checked)
  *   update_io.c   one exchange with a server over UDP or TCP, within a
  *                 time budget
  */
-#ifndef INKAN_DOMAIN_UPDATE_H
-#define INKAN_DOMAIN_UPDATE_H
+#ifndef INKAN_DNS_UPDATE_H
+#define INKAN_DNS_UPDATE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * base64.c - RFC 2045 6.8 base64 for DKIM's b=, bh= and p= values.
+ * base64.c - RFC 2045 6.8 base64, the one encoder and decoder of
+ * libinkan: DKIM's b=, bh= and p= values, RFC 2047 "B" encoded-words,
+ * TSIG secrets, Ed25519 seeds, the public keys of the domain state file.
  *
  * RFC 6376 3.5 (b=, bh=) and 3.6.1 (p=): whitespace inside the value is
- * ignored, so the decoder skips FWS characters anywhere. Everything else
- * is strict: only the 64 letters, '=' padding only at the end and only
- * as much as the length needs.
+ * ignored, so with IK_B64_FWS the decoder skips FWS characters anywhere.
+ * Everything else is strict: only the 64 letters, '=' padding only at the
+ * end and only as much as the length needs.
  */
 #include <string.h>
 
-#include "crypto.h"
+#include "core/base64.h"
 
 static const char b64_alphabet[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -40,15 +42,25 @@ ik_b64_decoded_max(size_t len)
 	return len / 4 * 3 + 3;
 }
 
+/* store @c at out[n] unless only counting (out NULL) */
+static void
+put(unsigned char *out, size_t n, uint32_t c)
+{
+	if (out != NULL)
+		out[n] = (unsigned char)c;
+}
+
 inkan_status
-ik_b64_decode(const char *in, size_t len, unsigned char *out, size_t cap,
-	size_t *out_len)
+ik_b64_decode(const char *in, size_t len, unsigned flags, unsigned char *out,
+	size_t cap, size_t *out_len)
 {
 	uint32_t acc = 0;
 	size_t i, n = 0, quad = 0, pad = 0, pad_at = 0;
 	int v;
 
 	*out_len = 0;
+	if (out == NULL)
+		cap = SIZE_MAX;
 	for (i = 0; i < len; i++) {
 		v = b64_class[(unsigned char)in[i]];
 		if (v >= 0 && pad == 0) {
@@ -56,15 +68,15 @@ ik_b64_decode(const char *in, size_t len, unsigned char *out, size_t cap,
 			if (++quad == 4) {
 				if (cap - n < 3)
 					return INKAN_ERR_LIMIT;
-				out[n++] = (unsigned char)(acc >> 16);
-				out[n++] = (unsigned char)(acc >> 8);
-				out[n++] = (unsigned char)acc;
+				put(out, n++, acc >> 16 & 0xff);
+				put(out, n++, acc >> 8 & 0xff);
+				put(out, n++, acc & 0xff);
 				acc = 0;
 				quad = 0;
 			}
 			continue;
 		}
-		if (v == -2)
+		if (v == -2 && (flags & IK_B64_FWS))
 			continue;	/* FWS */
 		if (v == -3) {
 			/* padding starts after 2 or 3 letters of a quad */
@@ -91,10 +103,10 @@ ik_b64_decode(const char *in, size_t len, unsigned char *out, size_t cap,
 		if (cap - n < pad_at - 1)
 			return INKAN_ERR_LIMIT;
 		if (pad_at == 2) {
-			out[n++] = (unsigned char)(acc >> 4);
+			put(out, n++, acc >> 4 & 0xff);
 		} else {
-			out[n++] = (unsigned char)(acc >> 10);
-			out[n++] = (unsigned char)(acc >> 2);
+			put(out, n++, acc >> 10 & 0xff);
+			put(out, n++, acc >> 2 & 0xff);
 		}
 	}
 	*out_len = n;

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "domain/update.h"
+#include "dns/update.h"
 
 inkan_status
 ik_server_parse(const char *text, ik_server *out)

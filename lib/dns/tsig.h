@@ -1,21 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tsig.h - TSIG (RFC 8945) for lib/domain's DNS UPDATE: the key, the
- * MAC over a request, and the check of a response.
+ * tsig.h - TSIG (RFC 8945) for DNS UPDATE (update.h): the key, the MAC
+ * over a request, and the check of a response.
  *
  *   tsig_key.c   the key file parser (nsupdate -k form)
- *   tsig.c       signing requests, verifying responses (RFC 8945 4, 5)
- *   tsig_hmac.c  HMAC through OpenSSL (the one OpenSSL user outside
- *                lib/crypto; it belongs there once lib/crypto offers
- *                an HMAC)
+ *   tsig.c       signing requests, verifying responses (RFC 8945 4, 5);
+ *                the HMAC itself is lib/crypto's (ik_hmac)
  */
-#ifndef INKAN_DOMAIN_TSIG_H
-#define INKAN_DOMAIN_TSIG_H
+#ifndef INKAN_DNS_TSIG_H
+#define INKAN_DNS_TSIG_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include <inkan/domain.h>
+#include <inkan/dns.h>
 
 #include "core/buf.h"
 #include "dns/dns_internal.h"
@@ -48,16 +46,10 @@ struct inkan_tsig_key {
 
 const struct ik_tsig_alg *ik_tsig_alg_find(const char *name);
 
-/* tsig_hmac.c */
+/* the MAC of @data under @k (RFC 8945 6, RFC 4635); *outlen is the
+ * algorithm's MAC length */
 inkan_status ik_tsig_hmac(const inkan_tsig_key *k, const unsigned char *data,
 	size_t len, unsigned char *out, size_t *outlen);
-/* constant-time comparison: 1 when equal */
-int ik_tsig_mac_equal(const unsigned char *a, const unsigned char *b,
-	size_t n);
-/* unpredictable bytes (message IDs) */
-inkan_status ik_tsig_random(void *buf, size_t n);
-/* overwrite secrets so the compiler cannot drop it */
-void ik_domain_wipe(void *p, size_t n);
 
 /*
  * Append a TSIG RR signed with @k to the DNS message in @msg (RFC 8945

@@ -15,17 +15,16 @@
  * (RFC 4635); HMAC-MD5 is refused. The secret is wiped when the key is
  * freed.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "core/file.h"
+#include "core/base64.h"
 #include "core/alloc.h"
 #include "core/ascii.h"
 #include "crypto/crypto.h"
 #include "dns/dns_internal.h"
-#include "domain/tsig.h"
+#include "dns/tsig.h"
 
 #define KEY_TEXT_MAX (16 * 1024)
 #define TOKEN_MAX 1024
@@ -199,7 +198,7 @@ set_secret(inkan_tsig_key *k, const char *b64, size_t len)
 	k->secret = ik_malloc(k->ctx, SECRET_MAX);
 	if (k->secret == NULL)
 		return INKAN_ERR_NOMEM;
-	st = ik_b64_decode(b64, len, k->secret, SECRET_MAX, &n);
+	st = ik_b64_decode(b64, len, IK_B64_FWS, k->secret, SECRET_MAX, &n);
 	if (st != INKAN_OK || n == 0)
 		return INKAN_ERR_SYNTAX;
 	k->secret_len = n;
@@ -321,7 +320,7 @@ inkan_tsig_key_parse(inkan_ctx *ctx, const char *text, size_t len,
 	l.line = 1;
 	st = parse(&l, k, err, errlen);
 	/* the token buffer may hold the secret */
-	ik_domain_wipe(l.tok, sizeof(l.tok));
+	ik_crypto_wipe(l.tok, sizeof(l.tok));
 	if (st != INKAN_OK) {
 		inkan_tsig_key_free(k);
 		return st;
@@ -335,9 +334,7 @@ inkan_tsig_key_load(inkan_ctx *ctx, const char *path, inkan_tsig_key **out,
 	char *err, size_t errlen)
 {
 	char *buf;
-	size_t len = 0;
-	ssize_t n = 0;
-	int fd;
+	size_t len;
 	inkan_status st;
 
 	if (out == NULL)
@@ -345,25 +342,11 @@ inkan_tsig_key_load(inkan_ctx *ctx, const char *path, inkan_tsig_key **out,
 	*out = NULL;
 	if (ctx == NULL || path == NULL)
 		return INKAN_ERR_INVALID;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return INKAN_ERR_IO;
-	if ((buf = ik_malloc(ctx, KEY_TEXT_MAX + 1)) == NULL) {
-		close(fd);
-		return INKAN_ERR_NOMEM;
-	}
-	while (len <= KEY_TEXT_MAX) {
-		n = read(fd, buf + len, KEY_TEXT_MAX + 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	st = n < 0 ? INKAN_ERR_IO : len > KEY_TEXT_MAX ? INKAN_ERR_LIMIT :
-		inkan_tsig_key_parse(ctx, buf, len, out, err, errlen);
-	ik_domain_wipe(buf, len);
-	ik_free(ctx, buf);
+	st = ik_file_read(ctx, path, KEY_TEXT_MAX, IK_FILE_SECRET, &buf, &len);
+	if (st != INKAN_OK)
+		return st == INKAN_ERR_NOT_FOUND ? INKAN_ERR_IO : st;
+	st = inkan_tsig_key_parse(ctx, buf, len, out, err, errlen);
+	ik_file_free(ctx, buf, len, IK_FILE_SECRET);
 	return st;
 }
 
@@ -373,7 +356,7 @@ inkan_tsig_key_free(inkan_tsig_key *k)
 	if (k == NULL)
 		return;
 	if (k->secret != NULL) {
-		ik_domain_wipe(k->secret, SECRET_MAX);
+		ik_crypto_wipe(k->secret, SECRET_MAX);
 		ik_free(k->ctx, k->secret);
 	}
 	ik_free(k->ctx, k);
