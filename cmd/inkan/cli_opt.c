@@ -93,13 +93,24 @@ int
 cli_usage_error(struct cli *cli, const char *code, const char *fmt, ...)
 {
 	va_list ap;
-	char msg[1024];
+	char small[512], *msg = small;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
+	/* an operand quoted in the message may be long: no truncation */
+	if (n >= (int)sizeof(small) && (msg = malloc((size_t)n + 1)) != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	} else {
+		msg = small;
+	}
 	cli_fail(cli, code, "%s (see inkan %s --help)", msg,
 		cli->command ? cli->command : "");
+	if (msg != small)
+		free(msg);
 	return CLI_USAGE;
 }
 

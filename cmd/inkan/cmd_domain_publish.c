@@ -146,7 +146,14 @@ domain_publish_and_wait(struct cli *cli, const inkan_domain *d,
 	o.replace_spf = p->replace_spf;
 	o.timeout_ms = (uint32_t)p->timeout_ms;
 	st = inkan_domain_publish(cli->ctx, recs, &o, &res);
-	if (res != NULL && res->message != NULL)
+	/* the server's answer: the error itself when it failed (so --json
+	 * carries it), a note otherwise */
+	if (res != NULL && res->message != NULL && st != INKAN_OK &&
+	    st != INKAN_ERR_INVALID)
+		cli_fail(cli, st == INKAN_ERR_CONFIG || st == INKAN_ERR_CRYPTO ||
+			st == INKAN_ERR_SYNTAX ? "refused" : NULL, "%s",
+			res->message);
+	else if (res != NULL && res->message != NULL)
 		fprintf(cli->err, "inkan domain: %s\n", res->message);
 	if (res != NULL && res->kept_spf != NULL)
 		fprintf(cli->err, "inkan domain: kept the SPF record already "

@@ -42,6 +42,11 @@ check "completion lists domain's subcommands" grep -qx check "$tmp/words"
 check "completion lists the commands" grep -qx verify "$tmp/words"
 "$inkan" completion >"$tmp/bash"
 check "completion prints a bash function" bash -n "$tmp/bash"
+bindir=$(cd "$(dirname "$inkan")" && pwd)
+got=$(PATH="$bindir:$PATH" bash -c '. "$1"; COMP_WORDS=(inkan domain check --s)
+	COMP_CWORD=3; _inkan; echo "${COMPREPLY[*]}"' sh "$tmp/bash")
+check "bash completion completes domain check --s" \
+	test "$got" = "--selector --state"
 
 # usage errors: one line naming the problem, no usage dump, exit 2
 "$inkan" verify --frobnicate x >"$tmp/out" 2>"$tmp/err"

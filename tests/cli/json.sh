@@ -126,6 +126,12 @@ check "verify signed 8-bit message: exit 0" test $? -eq 0
 check "verify: valid JSON" jsonl "$tmp/o.json" 1 \
 	"docs[0]['dmarc']['result'] == 'pass'"
 
+"$inkan" --dns-zone "$tmp/pub.zone" --json domain selftest example.com \
+	--state "$tmp/st" --ip 192.0.2.1 >"$tmp/o.json"
+check "domain selftest: valid JSON" jsonl "$tmp/o.json" 1 \
+	"'passed' in docs[0] and 'dkim' in docs[0]"
+jerr "domain selftest without DOMAIN" 2 missing-argument domain selftest
+
 # JSON Lines: one document per message, an unreadable one included
 "$inkan" --dns-zone "$tmp/pub.zone" --json verify "$tmp/signed.eml" \
 	"$tmp/missing.eml" "$tmp/latin1.eml" >"$tmp/o.json"
@@ -149,6 +155,10 @@ jerr "flag given a value" 2 bad-value verify --dkim-only=yes
 jerr "--lifetime -1" 2 bad-number sign --lifetime -1 --state "$tmp/st"
 jerr "--lifetime overflow" 2 bad-number sign --lifetime 99999999999999999999999
 jerr "--lifetime junk" 2 bad-number sign --lifetime 10s
+jerr "--lifetime +5" 2 bad-number sign --lifetime +5
+jerr "--lifetime ' 5'" 2 bad-number sign --lifetime " 5"
+jerr "--lifetime ''" 2 bad-number sign --lifetime ""
+jerr "--lifetime 0" 2 bad-number sign --lifetime 0
 jerr "--bits out of range" 2 bad-number keygen --bits 9000 --selector s --domain d
 jerr "--timeout 0" 2 bad-number dns --timeout 0 example.com
 jerr "--wait negative" 2 bad-number domain publish example.com --wait -5
