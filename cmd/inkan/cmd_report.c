@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd_report.c - `inkan report build|send|...`: the subcommand table and
- * the set-up the subcommands share (settings and the store).
+ * cmd_report.c - `inkan report build|send|ingest|...`: the subcommand
+ * table and the set-up the subcommands share (settings and the store).
+ * Receivers build and send; domain owners ingest, summarise, enrich,
+ * serve and export (issue 13).
  * Add a subcommand: one line in report_subs and its cmd_report_<name>.c.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
@@ -13,14 +16,22 @@
 static const struct cli_command *const report_subs[] = {
 	&cmd_report_build_command,
 	&cmd_report_send_command,
+	&cmd_report_ingest_command,
+	&cmd_report_summary_command,
+	&cmd_report_enrich_command,
+	&cmd_report_serve_command,
+	&cmd_report_html_command,
 	NULL
 };
 
 const struct cli_command cmd_report_command = {
-	"report", "DMARC aggregate reports: build and send ours (receivers)",
-	"inkan report build|send --db DB [options]", NULL,
+	"report", "DMARC aggregate reports: build and send ours (receivers); "
+	"ingest, summarise and browse the ones we get (domain owners)",
+	"inkan report build|send|ingest|summary|enrich|serve|html --db DB "
+	"[options]", NULL,
 	"The store (--db) is a SQLite file or a postgresql:// URI; rows get "
-	"there\nwith `inkan verify --record DB` or from inkan-milter.",
+	"there\nwith `inkan verify --record DB` or from inkan-milter; "
+	"received reports with\n`inkan report ingest`.",
 	cli_dispatch_sub, report_subs
 };
 
@@ -97,6 +108,23 @@ report_setup(struct cli *cli, const struct report_common *c,
 		*cfg = NULL;
 		return st == INKAN_ERR_SYNTAX ? CLI_USAGE :
 			cli_exit_for_status(st);
+	}
+	return CLI_OK;
+}
+
+int
+report_open_store(struct cli *cli, const char *db, inkan_report_store **out)
+{
+	char err[512] = "";
+	inkan_status st;
+
+	if (db == NULL)
+		return cli_usage_error(cli, "missing-option", "--db DB is "
+			"required (a file path or a postgresql:// URI)");
+	st = inkan_report_store_open(cli->ctx, db, 0, out, err, sizeof(err));
+	if (st != INKAN_OK) {
+		cli_error(cli, "%s: %s", db, err[0] ? err : inkan_strerror(st));
+		return st == INKAN_ERR_SYNTAX ? CLI_USAGE : CLI_TEMPFAIL;
 	}
 	return CLI_OK;
 }

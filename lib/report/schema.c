@@ -19,6 +19,7 @@
 
 #include "core/ctx_internal.h"
 #include "report/store_internal.h"
+#include "report/owner_schema.h"
 
 #define ROWS_COLS \
 	"  time BIGINT NOT NULL,\n" \
@@ -105,6 +106,11 @@ const ik_report_migration ik_report_migrations[] = {
 		"CREATE TABLE reports (\n"
 		"  id BIGSERIAL PRIMARY KEY,\n" REPORTS_COLS ");\n"
 		COMMON_TAIL,
+	},
+	{
+		2, "owner side: received aggregate and failure reports, raw"
+		" reports, PTR cache",
+		IK_OWNER_SQL_SQLITE, IK_OWNER_SQL_PG,
 	},
 	/* append here */
 };
