@@ -181,6 +181,21 @@ check_enum(struct agg_state *st, const char *where, const char *v,
 	return 0;
 }
 
+/* check_enum for a record's field; "record N: @field" is only formatted
+ * when the value is refused, since this runs for every record */
+static int
+check_rec_enum(struct agg_state *st, const char *field, const char *v,
+	const char *set, int optional)
+{
+	char where[96];
+
+	if ((*v == '\0' && optional) || (*v != '\0' && in_set(v, set)))
+		return 1;
+	snprintf(where, sizeof(where), "record %llu: %s",
+		(unsigned long long)st->nrecords + 1, field);
+	return check_enum(st, where, v, set, optional);
+}
+
 static int
 parse_u64(const char *s, uint64_t *out)
 {
@@ -311,18 +326,15 @@ reset_record(struct agg_state *st)
 static int
 check_auth(struct agg_state *st, const char *where, ik_buf *f, int spf)
 {
-	char w[64];
 	const char *r = ik_buf_str(&f[A_RESULT]);
 
-	snprintf(w, sizeof(w), "record %llu: %s",
-		(unsigned long long)st->nrecords + 1, where);
 	if (spf && strcmp(r, "hardfail") == 0) {
 		/* vendor quirk: "hardfail" for RFC 7208 "fail" */
 		ik_buf_reset(&f[A_RESULT]);
 		ik_buf_puts(&f[A_RESULT], "fail");
 		return 1;
 	}
-	return check_enum(st, w, r, spf ?
+	return check_rec_enum(st, where, r, spf ?
 		"none|neutral|pass|fail|softfail|temperror|permerror" :
 		"none|pass|fail|policy|neutral|temperror|permerror", 0);
 }
@@ -332,7 +344,6 @@ end_record(struct agg_state *st)
 {
 	inkan_agg_record r;
 	unsigned char addr[16];
-	char where[48];
 	inkan_status s;
 	unsigned long long n = (unsigned long long)st->nrecords + 1;
 
@@ -354,16 +365,13 @@ end_record(struct agg_state *st)
 	r.disposition = ik_buf_str(&st->rec_f[R_DISPOSITION]);
 	r.dkim = ik_buf_str(&st->rec_f[R_DKIM]);
 	r.spf = ik_buf_str(&st->rec_f[R_SPF]);
-	snprintf(where, sizeof(where), "record %llu: disposition", n);
 	/* RFC 9990 adds "pass" for mail that passed DMARC */
-	if (!check_enum(st, where, r.disposition,
+	if (!check_rec_enum(st, "disposition", r.disposition,
 	    "none|quarantine|reject|pass", 0))
 		return;
-	snprintf(where, sizeof(where), "record %llu: policy_evaluated/dkim", n);
-	if (!check_enum(st, where, r.dkim, "pass|fail", 1))
+	if (!check_rec_enum(st, "policy_evaluated/dkim", r.dkim, "pass|fail", 1))
 		return;
-	snprintf(where, sizeof(where), "record %llu: policy_evaluated/spf", n);
-	if (!check_enum(st, where, r.spf, "pass|fail", 1))
+	if (!check_rec_enum(st, "policy_evaluated/spf", r.spf, "pass|fail", 1))
 		return;
 	r.reason_type = ik_buf_str(&st->rec_f[R_REASON_TYPE]);
 	r.reason_comment = ik_buf_str(&st->rec_f[R_REASON_COMMENT]);

@@ -23,11 +23,21 @@
 #include "core/alloc.h"
 #include "report/store_internal.h"
 
+#define SQ_CACHE 8
+
 typedef struct ik_sqlite {
 	inkan_ctx *ctx;
 	sqlite3 *db;
 	sqlite3_stmt *ins;	/* cached row insert */
 	sqlite3_stmt *mark;	/* cached report_windows upsert */
+	/* statements of sq_query kept prepared: a bulk ingest runs the same
+	 * batch INSERT thousands of times, and preparing its 896 parameters
+	 * cost more than executing it. Round-robin replacement. */
+	struct {
+		char *sql;
+		sqlite3_stmt *stmt;
+	} cache[SQ_CACHE];
+	size_t cache_next;
 	char *path;
 	int lock_fd;
 	char err[256];
@@ -84,6 +94,34 @@ bind_params(ik_sqlite *q, sqlite3_stmt *stmt, const ik_report_param *p,
 	return INKAN_OK;
 }
 
+/* the prepared statement for @sql, from the cache or newly prepared and
+ * cached; owned by @q (finalized by sq_close), reset by the caller */
+static sqlite3_stmt *
+sq_prepare_cached(ik_sqlite *q, const char *sql)
+{
+	sqlite3_stmt *stmt = NULL;
+	size_t i;
+	char *copy;
+
+	for (i = 0; i < SQ_CACHE; i++)
+		if (q->cache[i].sql && strcmp(q->cache[i].sql, sql) == 0)
+			return q->cache[i].stmt;
+	if (sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &stmt, NULL) != SQLITE_OK)
+		return NULL;
+	if ((copy = ik_strdup(q->ctx, sql)) == NULL) {
+		sqlite3_finalize(stmt);
+		return NULL;
+	}
+	i = q->cache_next;
+	q->cache_next = (q->cache_next + 1) % SQ_CACHE;
+	sqlite3_finalize(q->cache[i].stmt);
+	ik_free(q->ctx, q->cache[i].sql);
+	q->cache[i].sql = copy;
+	q->cache[i].stmt = stmt;
+	return stmt;
+}
+
 static inkan_status
 sq_query(void *impl, const char *sql, const ik_report_param *params,
 	size_t nparams, ik_report_res *out, int64_t *changes)
@@ -95,7 +133,7 @@ sq_query(void *impl, const char *sql, const ik_report_param *params,
 		memset(out, 0, sizeof *out);
 		out->ctx = q->ctx;
 	}
-	if (sqlite3_prepare_v2(q->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+	if ((stmt = sq_prepare_cached(q, sql)) == NULL)
 		return sq_fail(q, "prepare");
 	inkan_status st = bind_params(q, stmt, params, nparams);
 	size_t cap = 0;
@@ -136,7 +174,10 @@ sq_query(void *impl, const char *sql, const ik_report_param *params,
 		}
 		out->nrows++;
 	}
-	sqlite3_finalize(stmt);
+	/* reset at once: a stepped statement would hold its read
+	 * transaction open; bindings may point into the caller's memory */
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
 	if (st != INKAN_OK && out)
 		ik_report_res_free(out);
 	if (st == INKAN_OK && changes)
@@ -272,6 +313,10 @@ sq_close(void *impl)
 		return;
 	sqlite3_finalize(q->ins);
 	sqlite3_finalize(q->mark);
+	for (size_t i = 0; i < SQ_CACHE; i++) {
+		sqlite3_finalize(q->cache[i].stmt);
+		ik_free(q->ctx, q->cache[i].sql);
+	}
 	sqlite3_close(q->db);
 	if (q->lock_fd >= 0)
 		close(q->lock_fd);
