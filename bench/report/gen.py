@@ -7,6 +7,8 @@
   gen.py xml OUT.xml ROWS IPS      the same, uncompressed (for the peer)
   gen.py maildir DIR COUNT ROWS    COUNT small reports, one mail each with
                                    a base64 gzip attachment, in DIR/new
+  gen.py zone OUT IPS MS           a zone file with PTR + A for the IPs of
+                                   `big` (1 in 10 without), $LATENCY MS
 Deterministic: the same arguments give the same bytes.
 """
 import base64
@@ -83,6 +85,19 @@ def main():
                         'small-%d\nMIME-Version: 1.0\nContent-Type: '
                         'application/gzip; name="r.xml.gz"\n'
                         'Content-Transfer-Encoding: base64\n\n%s' % (m, att))
+    elif kind == 'zone':
+        # reverse DNS for the IPs of ip(0..IPS-1): PTR and forward A for
+        # 9 in 10, NXDOMAIN for the rest; every answer LATENCY ms late
+        ips, latency = int(sys.argv[3]), int(sys.argv[4])
+        with open(out, 'w') as f:
+            f.write('$TTL 3600\n$LATENCY %d\n' % latency)
+            for i in range(ips):
+                if i % 10 == 9:
+                    continue
+                a = ip(i)
+                host = 'mx%d.sender.example' % i
+                f.write('%s.in-addr.arpa. PTR %s.\n%s. A %s\n' % (
+                    '.'.join(reversed(a.split('.'))), host, host, a))
     else:
         sys.exit(__doc__)
 
