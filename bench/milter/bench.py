@@ -255,6 +255,22 @@ class LegacyRig(postfix_rig.PostfixRig):
                     "argv=/usr/bin/policyd-spf %s\n" % self.spf_conf)
 
 
+def report_rows(work):
+    """Rows the inkan-milters recorded for the verify sender so far."""
+    import sqlite3
+    path = os.path.join(work, "reports", "rows.db")
+    if not os.path.exists(path):
+        return 0
+    db = sqlite3.connect(path)
+    try:
+        return db.execute("SELECT count(*) FROM report_rows WHERE "
+                          "header_from = ?", (VDOM,)).fetchone()[0]
+    except sqlite3.Error:
+        return 0
+    finally:
+        db.close()
+
+
 def auth_results(rig):
     """The Authentication-Results and Received-SPF lines of one message
     in the sink: proof that a verify set-up verified."""
@@ -438,6 +454,7 @@ def main():
                 rig_kw = {"spf_conf": milter.spf_conf}
             else:
                 mspec, mpids = None, []
+            rows0 = report_rows(work)
             rig = rig_class(milter=mspec, **rig_kw).start()
             try:
                 port = rig.sub_port if portname == "sub" else rig.mx_port
@@ -454,6 +471,12 @@ def main():
                 rig.stop()
                 if milter is not None:
                     milter.stop()
+            if kind is not None and kind.startswith("inkan") and \
+                    "verify" in name:
+                # proof that recording was on (or off): the store after
+                # the milter stopped and flushed its batches
+                print("  %s: %d report rows recorded" % (
+                    name, report_rows(work) - rows0), flush=True)
             row = {"name": name, "rate": median(runs, "rate"),
                    "pf_cpu": median(runs, "pf_cpu"),
                    "m_cpu": median(runs, "m_cpu"),
