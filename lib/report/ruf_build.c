@@ -123,12 +123,31 @@ date822(int64_t now, char *out, size_t len)
 /* RFC 9991 4: SPF-DNS is required "for SPF failure of an aligned
  * identifier": SPF failed for a MAIL FROM domain in the author's
  * organization */
+/* @a is @b or a name below it */
+static int
+within(const char *a, const char *b)
+{
+	size_t al = strlen(a), bl = strlen(b);
+	return al == bl ? strcasecmp(a, b) == 0 : al > bl &&
+	    a[al - bl - 1] == '.' && strcasecmp(a + al - bl, b) == 0;
+}
+
 static int
 spf_aligned_fail(const inkan_dmarc_result *d)
 {
-	return d->spf.domain && d->spf.result == INKAN_DMARC_SPF_FAIL &&
-	    d->org_domain && d->spf.org_domain &&
-	    strcasecmp(d->spf.org_domain, d->org_domain) == 0;
+	if (!d->spf.domain || d->spf.result != INKAN_DMARC_SPF_FAIL)
+		return 0;
+	if (d->spf.org_domain && d->org_domain)
+		return strcasecmp(d->spf.org_domain, d->org_domain) == 0;
+	/* the evaluator looks organizational domains up only where it
+	 * decides alignment, not when nothing passed; then the policy
+	 * domain (the author domain or the organizational domain its record
+	 * came from) stands in: one of the two names is within the other
+	 * (relaxed alignment, RFC 9989 4.4) */
+	const char *org = d->org_domain ? d->org_domain : d->policy_domain;
+	if (!org)
+		return 0;
+	return within(d->spf.domain, org) || within(org, d->spf.domain);
 }
 
 /* RFC 6591 3.2: one SPF-DNS field for every SPF record used to obtain the
