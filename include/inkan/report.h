@@ -475,7 +475,9 @@ INKAN_API inkan_status inkan_report_failure_build(inkan_ctx *ctx,
  * record, at most 4, written to the store at once (not through the row
  * queue) and sent later by inkan_report_send(), never inline. *queued
  * (may be NULL) gets the number queued; 0 and INKAN_OK when none is
- * wanted. All borrowed for the call.
+ * wanted. All borrowed for the call. Unlike inkan_report_store_add() this
+ * writes on the caller's connection, synchronously: one thread at a time,
+ * and a daemon that must not wait on disk calls it off its mail path.
  */
 INKAN_API inkan_status inkan_report_failure_queue(inkan_report_store *s,
 	const inkan_report_failure *f, const inkan_dmarc_result *d,
