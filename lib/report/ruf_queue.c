@@ -150,13 +150,19 @@ fr_deliver(fr_run *u, const inkan_dmarc_psl *psl, inkan_resolver *r,
 		    attempts);
 	if (!ik_report_same_org(psl, pdom, d.host)) {
 		/* RFC 9991 5: external destinations are verified as RFC
-		 * 9990 4 says */
-		ik_report_auth a = ik_report_authorized(r, pdom, &d, why,
-		    sizeof why);
+		 * 9990 4 says, "substituting the ruf tag" for rua (a ruf= in
+		 * the authorization record redirects, same host only) */
+		ik_report_auth a = ik_report_authorized_tag(r, pdom, "ruf", &d,
+		    why, sizeof why);
 		if (a == IK_REPORT_AUTH_TEMP)
 			return fr_settle(u, id, uri, "pending", why, 1, attempts);
 		if (a == IK_REPORT_AUTH_NO)
 			return fr_settle(u, id, uri, "skipped", why, 0, attempts);
+		if (why[0] && u->fn) {
+			char rid[48];
+			snprintf(rid, sizeof rid, "failure-%" PRId64, id);
+			u->fn(u->ud, rid, uri, "redirected", why);
+		}
 		if (ik_report_denied(u->cfg, &d))
 			return fr_settle(u, id, uri, "skipped",
 			    "on the deny list", 0, attempts);

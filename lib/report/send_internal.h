@@ -40,6 +40,11 @@ typedef enum ik_report_auth {
  * @why says so (else @why is empty). */
 ik_report_auth ik_report_authorized(inkan_resolver *r,
 	const char *policy_domain, ik_report_dest *d, char *why, size_t wl);
+/* The same with the override read from @tagname ("rua", or "ruf" for
+ * failure reports: RFC 9991 5 substitutes it for "rua") */
+ik_report_auth ik_report_authorized_tag(inkan_resolver *r,
+	const char *policy_domain, const char *tagname, ik_report_dest *d,
+	char *why, size_t wl);
 
 /* What goes into one report message. */
 typedef struct ik_report_mail {

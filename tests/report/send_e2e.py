@@ -167,7 +167,12 @@ RUF = {
     'ruf1.example': 'ruf=mailto:f@ruf1.example; fo=1',
     'ruf0.example': 'ruf=mailto:f@ruf0.example; fo=0',
     'rufext.example': 'ruf=mailto:f@thirdparty.example; fo=1',
+    'rufauth.example': 'ruf=mailto:f@agg4.example; fo=1',
 }
+# RFC 9991 5: the authorization's ruf= (not rua=) redirects
+zone.append('rufauth.example._report._dmarc.agg4.example. TXT '
+            '"v=DMARC1; rua=mailto:agg@agg4.example; '
+            'ruf=mailto:over@agg4.example"')
 for d, tags in RUF.items():
     zone.append('%s. TXT "v=spf1 ip4:192.0.2.0/24 -all"' % d)
     zone.append('_dmarc.%s. TXT "v=DMARC1; p=reject; %s"' % (d, tags))
@@ -573,6 +578,15 @@ def test_failure_reports():
        r.stdout + r.stderr)
     r = send(db, cfg, T0 + 600 + 7400)
     ok(len(cap.msgs) == n0 + 1, 'a third run sends nothing')
+    # an authorized external ruf: the authorization's ruf= is used
+    db = fresh_store()
+    verify_ruf(db, 'rufauth.example', '198.51.100.1', T0 + 100,
+               '--failure-reports')
+    n0 = len(cap.msgs)
+    r = send(db, cfg, T0 + 600)
+    ok(len(cap.msgs) == n0 + 1 and cap.msgs[-1][1] == ['over@agg4.example'],
+       'authorized external ruf: sent to the authorization\'s ruf',
+       [m[1] for m in cap.msgs[n0:]] + [r.stderr])
     cap.close()
 
 
