@@ -23,7 +23,7 @@ sink; 2 aligned inbound: one A-R with dmarc=pass, forged A-R removed,
 foreign kept; 3 p=reject spoof: 550 5.7.1; 4 DNS dead: 451 4.7.x;
 5 p=quarantine: held (postqueue -j); 6 MAIL FROM rewritten, and both
 fallbacks; 7 kill -9 under load; 8 SIGHUP after `inkan domain rotate`;
-9 load (count: --load, default 3000 here; bench/milter runs 20,000).
+9 load (count: --load; meson runs the issue's 20,000).
 
 Exit 0 all pass, 1 a failure, 77 skip (not root, or no postfix/knotd).
 """
