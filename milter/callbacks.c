@@ -124,6 +124,9 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		return SMFIS_REJECT;	/* the MTA cannot do what we need */
 	*pf0 = want;
 	*pf1 = f1 & SMFIP_HDR_LEADSPC;
+	/* the session (cb_connect) must know: with it the MTA writes the
+	 * value as given, so the space after the colon is ours to give */
+	atomic_store(&daemon_ptr->leadspc, (f1 & SMFIP_HDR_LEADSPC) != 0);
 	*pf2 = 0;
 	*pf3 = 0;
 	(void)f2;
@@ -145,6 +148,7 @@ cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
 	if (s == NULL)
 		return SMFIS_TEMPFAIL;
 	s->d = d;
+	s->leadspc = atomic_load(&d->leadspc);
 	s->st = mt_daemon_state(d);
 	if (atomic_fetch_add(&d->stats.active_sessions, 1) >=
 	    (int)s->st->cfg->max_sessions) {

@@ -73,6 +73,11 @@ static const struct key keys[] = {
 	L("monitor_domains", K_NAMES, monitor_domains, nmonitor_domains),
 	L("trusted_forwarders", K_NETS, trusted_forwarders,
 		ntrusted_forwarders),
+	L("arc_trusted_sealers", K_NAMES, arc_trusted_sealers,
+		narc_trusted_sealers),
+	S("arc_seal_domain", K_NAME, arc_seal_domain),
+	S("arc_seal_selector", K_NAME, arc_seal_selector),
+	S("arc_seal_key", K_STRING, arc_seal_key),
 	L("internal_networks", K_NETS, internal_networks,
 		ninternal_networks),
 	L("sign_daemons", K_WORDS, sign_daemons, nsign_daemons),
@@ -587,6 +592,13 @@ check_whole(struct mt_parse *p)
 	else if ((c->keytable == NULL) != (c->signingtable == NULL))
 		fail(p, "opendkim_keytable and opendkim_signingtable go "
 			"together");
+	else if ((c->arc_seal_domain == NULL) !=
+	    (c->arc_seal_selector == NULL) ||
+	    (c->arc_seal_domain == NULL) != (c->arc_seal_key == NULL))
+		fail(p, "arc_seal_domain, arc_seal_selector and arc_seal_key "
+			"go together");
+	else if (c->arc_seal_key != NULL && c->arc_seal_key[0] != '/')
+		fail(p, "arc_seal_key: expected an absolute path");
 	if (p->failed)
 		return;
 	for (i = 0; i < c->nsign_domains; i++)
@@ -711,6 +723,10 @@ mt_config_free(struct mt_config *c)
 	free(c->authserv_id);
 	free_strings(c->monitor_domains, c->nmonitor_domains);
 	free(c->trusted_forwarders);
+	free_strings(c->arc_trusted_sealers, c->narc_trusted_sealers);
+	free(c->arc_seal_domain);
+	free(c->arc_seal_selector);
+	free(c->arc_seal_key);
 	free(c->internal_networks);
 	free_strings(c->sign_daemons, c->nsign_daemons);
 	for (i = 0; i < c->nsign_domains; i++) {

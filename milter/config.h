@@ -90,6 +90,13 @@ struct mt_config {
 	size_t nmonitor_domains;
 	struct mt_net *trusted_forwarders;	/* DMARC local override */
 	size_t ntrusted_forwarders;
+	char **arc_trusted_sealers;	/* ARC-Seal d= trusted to vouch for
+					 * forwarded mail (RFC 8617 7.2) */
+	size_t narc_trusted_sealers;
+	/* ARC sealing of verified mail (RFC 8617 5.1); all three or none */
+	char *arc_seal_domain;
+	char *arc_seal_selector;
+	char *arc_seal_key;		/* private key file, 0600/0640 */
 	/* signing */
 	struct mt_net *internal_networks;
 	size_t ninternal_networks;

@@ -81,6 +81,11 @@ mt_config_print(const struct mt_config *c, FILE *f)
 	words(f, "monitor_domains", c->monitor_domains, c->nmonitor_domains);
 	nets(f, "trusted_forwarders", c->trusted_forwarders,
 		c->ntrusted_forwarders);
+	words(f, "arc_trusted_sealers", c->arc_trusted_sealers,
+		c->narc_trusted_sealers);
+	str(f, "arc_seal_domain", c->arc_seal_domain);
+	str(f, "arc_seal_selector", c->arc_seal_selector);
+	str(f, "arc_seal_key", c->arc_seal_key);
 	nets(f, "internal_networks", c->internal_networks,
 		c->ninternal_networks);
 	words(f, "sign_daemons", c->sign_daemons, c->nsign_daemons);

@@ -24,6 +24,10 @@ struct mt_daemon {
 	int log_debug;
 	atomic_int stopping;		/* SIGTERM: refuse new messages */
 	atomic_int active_messages;	/* between MAIL FROM and its end */
+	/* the MTA offered SMFIP_HDR_LEADSPC at the last negotiation (it
+	 * precedes connect, before a session exists; one MTA talks to a
+	 * milter, so its offer is the same every time) */
+	atomic_int leadspc;
 	/* report rows (report.h): the store and its own context, or NULL */
 	inkan_report_store *report;
 	inkan_ctx *report_ctx;

@@ -56,6 +56,43 @@ set_resolver(struct mt_state *st, FILE *errs)
 	return 0;
 }
 
+/* The ARC sealing key: the same mode rules as the signing keys
+ * (mt_key_file_check), loaded while still root. */
+static int
+load_arc_key(struct mt_state *st, FILE *info, FILE *errs)
+{
+	const struct mt_config *c = st->cfg;
+	char why[512];
+	inkan_status s;
+
+	if (c->arc_seal_key == NULL)
+		return 0;
+	if (mt_key_file_check(c->arc_seal_key, why, sizeof(why)) != 0) {
+		fprintf(errs, "arc_seal_key %s\n", why);
+		return 1;
+	}
+	s = inkan_key_load_file(st->ctx, c->arc_seal_key, &st->arc_key);
+	if (s != INKAN_OK) {
+		fprintf(errs, "arc_seal_key %s: %s\n", c->arc_seal_key,
+			inkan_strerror(s));
+		return 1;
+	}
+	memset(&st->arc_seal, 0, sizeof(st->arc_seal));
+	st->arc_seal.domain = c->arc_seal_domain;
+	st->arc_seal.selector = c->arc_seal_selector;
+	st->arc_seal.key = st->arc_key;
+	st->arc_seal.header_canon = INKAN_DKIM_CANON_RELAXED;
+	st->arc_seal.body_canon = INKAN_DKIM_CANON_RELAXED;
+	st->arc_seal_on = 1;
+	if (info != NULL)
+		fprintf(info, "arc seal: d=%s s=%s %s key %u bits (%s)\n",
+			c->arc_seal_domain, c->arc_seal_selector,
+			inkan_key_get_type(st->arc_key) == INKAN_KEY_RSA ?
+			"rsa" : "ed25519", inkan_key_bits(st->arc_key),
+			c->arc_seal_key);
+	return 0;
+}
+
 static void
 state_free(struct mt_state *st)
 {
@@ -63,6 +100,7 @@ state_free(struct mt_state *st)
 		return;
 	free(st->mail_from_ok);
 	mt_keys_free(st->keys);
+	inkan_key_free(st->arc_key);
 	inkan_spf_cache_free(st->spf_cache);
 	inkan_dkim_free(st->dkim);
 	if (st->ctx != NULL)
@@ -109,6 +147,7 @@ mt_state_build(struct mt_config *cfg, struct mt_state **out, FILE *info,
 		problems++;
 	}
 	problems += mt_keys_load(st->ctx, cfg, &st->keys, info, errs);
+	problems += load_arc_key(st, info, errs);
 	if (problems > 0) {
 		state_free(st);
 		return problems;

@@ -23,6 +23,7 @@
 #include <inkan/ctx.h>
 #include <inkan/dkim.h>
 #include <inkan/dns.h>
+#include <inkan/arc.h>
 #include <inkan/spf.h>
 
 #include "config.h"
@@ -36,6 +37,11 @@ struct mt_state {
 	inkan_dkim *dkim;
 	inkan_spf_cache *spf_cache;
 	struct mt_keys *keys;
+	/* ARC sealing (arc_seal_*): the key, loaded before privileges are
+	 * dropped, and the sealer's choices; arc_seal_on 0 when not set */
+	inkan_key *arc_key;
+	inkan_arc_seal_key arc_seal;
+	int arc_seal_on;
 	unsigned generation;		/* 1 at start, +1 per reload */
 	/* custom MAIL FROM health, one per cfg->mail_from entry: 1 when
 	 * the subdomain's MX and SPF were found at the last check

@@ -9,6 +9,10 @@
  * write is forged (or stale) and is removed; fields of other
  * authserv-ids are kept. The check is inkan_authres_claims_authserv_id,
  * which leans towards removing.
+ *
+ * With arc_seal_* configured, mail that is verified and relayed (the
+ * forwarder and mailing-list case) gets a new ARC set on top (RFC 8617
+ * 5.1): cv= from the chain validated here, our A-R in the AAR.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +35,11 @@ mt_verify_start(struct mt_session *s)
 	o.dkim = s->st->dkim;
 	o.spf_cache = s->st->spf_cache;
 	o.authres_style = INKAN_AUTHRES_STYLE_LF;
+	o.arc_trusted_sealers =
+		(const char *const *)s->st->cfg->arc_trusted_sealers;
+	o.narc_trusted_sealers = s->st->cfg->narc_trusted_sealers;
+	if (s->st->arc_seal_on)
+		o.arc_seal = &s->st->arc_seal;
 	/* without the thread SPF runs at the end of the message; its first
 	 * question still starts at MAIL FROM, through the cache */
 	if (!s->st->cfg->spf_thread)
@@ -149,7 +158,7 @@ count_verdict(struct mt_session *s, const inkan_verify_result *r)
 		mt_stats_bump(&s->d->stats, MT_C_DNS_FAILURES);
 }
 
-/* "spf=pass dkim=pass,fail dmarc=pass" for the log line */
+/* "spf=pass dkim=pass,fail arc=pass dmarc=pass" for the log line */
 static void
 verdicts(const inkan_verify_result *r, char *buf, size_t len)
 {
@@ -166,11 +175,51 @@ verdicts(const inkan_verify_result *r, char *buf, size_t len)
 	if (r->ndkim == 0 && o < len)
 		o += (size_t)snprintf(buf + o, len - o, "none");
 	if (o < len)
+		o += (size_t)snprintf(buf + o, len - o, " arc=%s",
+			r->arc != NULL ?
+			inkan_arc_verdict_str(r->arc->verdict) : "none");
+	if (o < len && r->arc_sealer != NULL)
+		o += (size_t)snprintf(buf + o, len - o, "/override:%s",
+			r->arc_sealer);
+	if (o < len)
 		snprintf(buf + o, len - o, " dmarc=%s%s%s",
 			inkan_dmarc_verdict_name(r->dmarc->verdict),
 			r->dmarc->author_domain ? "/" : "",
 			r->dmarc->author_domain ? r->dmarc->author_domain :
 			"");
+}
+
+/*
+ * RFC 8617 4.1: a set reads top-down ARC-Seal, ARC-Message-Signature,
+ * ARC-Authentication-Results; each insert goes to index 0, so the AAR
+ * goes in first and the seal last. Nothing is added when the library
+ * made no set (RFC 8617 5.1.1 step 2: the chain already says cv=fail,
+ * or 50 sets).
+ */
+static int
+write_arc_set(SMFICTX *ctx, struct mt_session *s)
+{
+	const inkan_arc_seal *seal = inkan_verify_arc_seal(s->m.v);
+	char name[64];
+	size_t i, len, nlen;
+	const char *f, *colon;
+
+	if (seal == NULL)
+		return 0;
+	for (i = inkan_arc_seal_count(seal); i-- > 0;) {
+		f = inkan_arc_seal_header(seal, i, &len);
+		colon = f != NULL ? memchr(f, ':', len) : NULL;
+		if (colon == NULL)
+			return -1;
+		nlen = (size_t)(colon - f);
+		if (nlen == 0 || nlen >= sizeof(name))
+			return -1;
+		memcpy(name, f, nlen);
+		name[nlen] = '\0';
+		if (mt_session_insert_header(ctx, s, name, colon + 1) != 0)
+			return -1;
+	}
+	return 0;
 }
 
 static sfsistat
@@ -193,6 +242,8 @@ write_headers(SMFICTX *ctx, struct mt_session *s,
 	inkan_free(s->st->ctx, ar);
 	if (rc == 0 && s->st->cfg->received_spf)
 		rc = received_spf(ctx, s, r);
+	if (rc == 0)
+		rc = write_arc_set(ctx, s);
 	return rc == 0 ? SMFIS_CONTINUE : SMFIS_TEMPFAIL;
 }
 
@@ -201,6 +252,7 @@ mt_verify_eom(SMFICTX *ctx, struct mt_session *s, char *log, size_t loglen)
 {
 	const inkan_verify_result *r = NULL;
 	struct mt_act a;
+	const inkan_arc_seal *seal;
 	inkan_status st = s->m.error;
 	char v[512];
 
@@ -255,5 +307,9 @@ mt_verify_eom(SMFICTX *ctx, struct mt_session *s, char *log, size_t loglen)
 			" but headers failed: tempfail");
 		return SMFIS_TEMPFAIL;
 	}
+	seal = inkan_verify_arc_seal(s->m.v);
+	if (seal != NULL && inkan_arc_seal_count(seal) > 0)
+		snprintf(log + strlen(log), loglen - strlen(log),
+			" arc-sealed i=%u", inkan_arc_seal_instance(seal));
 	return SMFIS_CONTINUE;
 }

@@ -1,11 +1,15 @@
 #!/bin/sh
-# bench/milter/run.sh - inkan-milter in Postfix against Postfix alone and
-# OpenDKIM, side by side in one run (bench.py; README.md here).
+# bench/milter/run.sh - inkan-milter in Postfix against Postfix alone,
+# OpenDKIM signing and the legacy verify chain (policyd-spf + OpenDKIM +
+# OpenDMARC), side by side in one run (bench.py; README.md here).
 #   bench/milter/run.sh [BUILD_DIR] [bench.py options]
 #   --messages N --sessions S --runs R   (default 2000, 20, 3)
+#   --only a,b     some set-ups only; --no-netns: no private namespace,
+#                  no legacy chain
 #   --full-load    also the issue's load case: 20,000 messages at 50
 #                  sessions through tests/milter/milter_postfix.py
-# Needs root (Postfix), postfix, opendkim, knot.
+# Needs root (Postfix, unshare -mn), postfix, opendkim, opendmarc,
+# postfix-policyd-spf-python, knot, iproute2.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../../build}

@@ -295,7 +295,7 @@ verify_mail(struct cli_mail *m, void *arg)
 enum { O_KEYS = 'k', O_SHA1 = '1', O_NOW = 'n', O_LIST = 'l',
 	O_AUTHSERV_ID = 'a', O_IP = 'I', O_HELO = 'H', O_MAIL_FROM = 'M',
 	O_DKIM_ONLY = 'D', O_FULL = 'F', O_RECORD = 'R', O_RCPT_TO = 'T',
-	O_TRUSTED_SEALER = 'S' };
+	O_TRUSTED_SEALER = 'S', O_FAILURE_REPORTS = 'f' };
 
 static const struct cli_opt verify_opts[] = {
 	{ "ip", 0, O_IP, CLI_ARG_STRING, "IP", 0, 0,
@@ -322,6 +322,9 @@ static const struct cli_opt verify_opts[] = {
 	{ "record", 0, O_RECORD, CLI_ARG_STRING, "DB", 0, 0,
 	  "record each verdict for DMARC aggregate reports in DB (a SQLite "
 	  "path or postgresql://...; needs --ip)" },
+	{ "failure-reports", 0, O_FAILURE_REPORTS, CLI_ARG_NONE, NULL, 0, 0,
+	  "with --record: queue redacted DMARC failure reports (RFC 9991) "
+	  "where the record's ruf and fo ask; `report send` mails them" },
 	{ "rcpt-to", 0, O_RCPT_TO, CLI_ARG_STRING, "ADDR", 0, 0,
 	  "the envelope recipient (its domain is envelope_to in reports)" },
 	CLI_MAX_SIGNATURES_OPT,
@@ -382,6 +385,7 @@ verify_take(struct cli *cli, struct verify_cli *o, const struct cli_args *a,
 	case O_DKIM_ONLY: o->dkim_only = 1; break;
 	case O_RECORD: o->record = a->val; o->envelope = 1; break;
 	case O_RCPT_TO: o->full.rcpt_to = a->val; break;
+	case O_FAILURE_REPORTS: o->full.failure_reports = 1; break;
 	case O_TRUSTED_SEALER:
 		/* borrowed from argv, which outlives the run */
 		if (cli_strv_push(&o->sealers, (char *)a->val) != 0)
@@ -454,6 +458,9 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 	if (id < 0)
 		return cli_args_end(&a);
 	rc = verify_setup(cli, &o, &run, &res);
+	if (rc == CLI_OK && o.full.failure_reports && o.record == NULL)
+		rc = cli_usage_error(cli, "usage", "--failure-reports needs "
+			"--record DB (the reports are queued there)");
 	if (rc == CLI_OK && o.record != NULL)
 		rc = verify_record_open(cli, o.record, &o.full);
 	if (rc == CLI_OK)

@@ -124,6 +124,9 @@ verify_full_file(struct cli *cli, inkan_dkim *dkim,
 	o.authserv_id = full->authserv_id ? full->authserv_id :
 		"inkan.localhost";
 	o.dkim = dkim;
+	/* failure reports carry the SPF records used (SPF-DNS) */
+	if (full->failure_reports)
+		o.flags |= INKAN_VERIFY_SPF_TRACE;
 	o.arc_trusted_sealers = full->trusted_sealers;
 	o.narc_trusted_sealers = full->ntrusted_sealers;
 	/* Gmail's layout: one resinfo per line, lines not wrapped */
@@ -156,7 +159,7 @@ verify_full_file(struct cli *cli, inkan_dkim *dkim,
 	}
 	rc = verify_full_exit(res->outcome);
 	if (full->record != NULL)
-		verify_record(cli, full, res);
+		verify_record(cli, full, v, res);
 	cli_mail_src_label(src, dmarc_label(res->dmarc->verdict));
 	if (cli->json ? verify_full_json(cli, full, src, res, rc) != CLI_OK :
 	    print_text(cli, v, res, name, many) != CLI_OK)

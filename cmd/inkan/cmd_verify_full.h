@@ -22,6 +22,8 @@ struct verify_full {
 	const char *rcpt_to;	/* --rcpt-to, or NULL */
 	/* --record DB: the report store each verdict is recorded in */
 	struct inkan_report_store *record;
+	/* --failure-reports: queue RFC 9991 failure reports in record */
+	int failure_reports;
 	/* --trusted-sealer D (repeatable): DMARC local policy on ARC */
 	const char *const *trusted_sealers;
 	size_t ntrusted_sealers;
@@ -34,7 +36,7 @@ int verify_record_open(struct cli *cli, const char *db,
 int verify_record_close(struct cli *cli, struct verify_full *full);
 /* --record: queue the report row for @res (cmd_verify_record.c) */
 void verify_record(struct cli *cli, const struct verify_full *full,
-	const inkan_verify_result *res);
+	const inkan_verify *v, const inkan_verify_result *res);
 
 /*
  * Verify the message @src and print the summary

@@ -4,6 +4,7 @@
  * a DMARC aggregate report row (inkan/report.h), the same row the milter
  * records, so reports can be tried without a mail server.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <inkan/report.h>
@@ -50,9 +51,38 @@ verify_record_close(struct cli *cli, struct verify_full *full)
 	return CLI_OK;
 }
 
+/* --failure-reports: queue what the record's ruf and fo ask for; the
+ * From: written here is replaced by the configured one at send time */
+static void
+verify_record_failure(struct cli *cli, const struct verify_full *full,
+	const inkan_verify *v, const inkan_verify_result *res)
+{
+	inkan_report_failure f;
+	size_t queued = 0;
+	inkan_status st;
+
+	memset(&f, 0, sizeof(f));
+	f.reporter = full->authserv_id ? full->authserv_id :
+		"inkan.localhost";
+	f.from = "postmaster@invalid";
+	f.to = "-";
+	f.client_ip = full->ip;
+	f.mail_from = full->mail_from;
+	f.now = inkan_ctx_now(cli->ctx);
+	f.arrival = f.now;
+	f.spf = res->spf;
+	st = inkan_report_failure_queue(full->record, &f, res->dmarc,
+		inkan_verify_msg(v), &queued);
+	if (st != INKAN_OK)
+		cli_error(cli, "--failure-reports: %s", inkan_strerror(st));
+	else if (cli->verbose && queued)
+		fprintf(cli->err, "inkan verify: %zu failure report(s) "
+			"queued\n", queued);
+}
+
 void
 verify_record(struct cli *cli, const struct verify_full *full,
-	const inkan_verify_result *res)
+	const inkan_verify *v, const inkan_verify_result *res)
 {
 	const char *rcpt = NULL;
 	inkan_status st;
@@ -70,4 +100,6 @@ verify_record(struct cli *cli, const struct verify_full *full,
 	} else if (st != INKAN_OK) {
 		cli_error(cli, "--record: %s", inkan_strerror(st));
 	}
+	if (full->failure_reports && res->dmarc != NULL)
+		verify_record_failure(cli, full, v, res);
 }

@@ -335,6 +335,8 @@ INKAN_API inkan_status inkan_report_render(inkan_report_store *s,
  *   size_cap        largest compressed report in bytes (default 10485760)
  *   retention_days  rows and reports kept this long (default 30)
  *   format          9990 (default) or 7489
+ *   failure_rate    failure reports per destination per hour (default
+ *                   10; RFC 9991 2 requires a rate limit)
  */
 typedef struct inkan_report_settings {
 	inkan_report_reporter reporter;
@@ -348,6 +350,7 @@ typedef struct inkan_report_settings {
 	uint64_t size_cap;
 	uint64_t retention_days;
 	inkan_report_format format;
+	uint64_t failure_rate;
 } inkan_report_settings;
 
 typedef struct inkan_report_config inkan_report_config;
@@ -445,6 +448,10 @@ typedef struct inkan_report_failure {
 	int64_t arrival;	/* Arrival-Date (0: now) */
 	int64_t now;		/* Date */
 	unsigned flags;		/* INKAN_REPORT_FAILURE_* */
+	/* the SPF check behind d->spf, or NULL; with a trace
+	 * (INKAN_SPF_FLAG_TRACE, INKAN_VERIFY_SPF_TRACE) its records become
+	 * SPF-DNS fields (RFC 6591 3.2, required by RFC 9991 4) */
+	const inkan_spf_verdict *spf;
 } inkan_report_failure;
 
 /*
@@ -460,6 +467,21 @@ typedef struct inkan_report_failure {
 INKAN_API inkan_status inkan_report_failure_build(inkan_ctx *ctx,
 	const inkan_report_failure *f, const inkan_dmarc_result *d,
 	const inkan_msg *msg, char **out, size_t *len);
+
+/*
+ * Queue failure reports about the message whose header section is @msg:
+ * when inkan_report_failure_wanted(@d), one redacted report (as
+ * inkan_report_failure_build(); @f->to is ignored) per mailto: ruf of the
+ * record, at most 4, written to the store at once (not through the row
+ * queue) and sent later by inkan_report_send(), never inline. *queued
+ * (may be NULL) gets the number queued; 0 and INKAN_OK when none is
+ * wanted. All borrowed for the call. Unlike inkan_report_store_add() this
+ * writes on the caller's connection, synchronously: one thread at a time,
+ * and a daemon that must not wait on disk calls it off its mail path.
+ */
+INKAN_API inkan_status inkan_report_failure_queue(inkan_report_store *s,
+	const inkan_report_failure *f, const inkan_dmarc_result *d,
+	const inkan_msg *msg, size_t *queued);
 
 typedef struct inkan_report_limiter inkan_report_limiter;
 

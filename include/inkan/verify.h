@@ -88,6 +88,9 @@ typedef struct inkan_verify inkan_verify;
 /* Option flags (inkan_verify_options.flags). */
 /* No worker thread: SPF runs at inkan_verify_eom() (see above). */
 #define INKAN_VERIFY_SPF_INLINE 0x1u
+/* Keep SPF's trace (INKAN_SPF_FLAG_TRACE): the records it used, for the
+ * SPF-DNS fields of failure reports (inkan_report_failure.spf). */
+#define INKAN_VERIFY_SPF_TRACE 0x2u
 
 /*
  * Options for one message. Start from inkan_verify_options_init(): fields

@@ -55,6 +55,7 @@ inkan_report_config_new(inkan_ctx *ctx, inkan_report_config **out)
 	c->ctx = ctx;
 	c->s.sendmail = "/usr/sbin/sendmail";
 	c->s.rate_cap = 100;
+	c->s.failure_rate = 10;
 	c->s.size_cap = 10u * 1024u * 1024u;
 	c->s.retention_days = 30;
 	c->s.format = INKAN_REPORT_FORMAT_RFC9990;
@@ -171,6 +172,7 @@ set(inkan_report_config *c, const char *k, const char *v, char *why,
 	}
 	struct { const char *k; uint64_t min, max; uint64_t *dst; } nk[] = {
 		{ "rate_cap", 1, 1000000, &c->s.rate_cap },
+		{ "failure_rate", 1, 1000000, &c->s.failure_rate },
 		{ "size_cap", 1024, 1u << 30, &c->s.size_cap },
 		{ "retention_days", 1, 3650, &c->s.retention_days },
 	};

@@ -162,7 +162,7 @@ starts_dmarc1(const char *t, size_t n)
  * (no override: @d unchanged), 1 (@d replaced), -1 (refused).
  */
 static int
-override(const char *t, size_t n, ik_report_dest *d)
+override(const char *t, size_t n, const char *tagname, ik_report_dest *d)
 {
 	char rec[1024];
 	if (n >= sizeof rec)
@@ -174,7 +174,7 @@ override(const char *t, size_t n, ik_report_dest *d)
 	    tag = strtok_r(NULL, ";", &save)) {
 		while (*tag == ' ' || *tag == '\t')
 			tag++;
-		if (strncasecmp(tag, "rua", 3) != 0)
+		if (strncasecmp(tag, tagname, 3) != 0)
 			continue;
 		char *v = tag + 3;
 		while (*v == ' ' || *v == '\t')
@@ -209,6 +209,13 @@ ik_report_auth
 ik_report_authorized(inkan_resolver *r, const char *policy_domain,
 	ik_report_dest *d, char *why, size_t wl)
 {
+	return ik_report_authorized_tag(r, policy_domain, "rua", d, why, wl);
+}
+
+ik_report_auth
+ik_report_authorized_tag(inkan_resolver *r, const char *policy_domain,
+	const char *tagname, ik_report_dest *d, char *why, size_t wl)
+{
 	const char *host = d->host;
 	/* RFC 9990 4 steps 1-4: <policy domain>._report._dmarc.<host> */
 	char name[600];
@@ -242,7 +249,7 @@ ik_report_authorized(inkan_resolver *r, const char *policy_domain,
 			char was[256];
 			memcpy(was, d->addr, sizeof was);
 			int o = override(rr->u.txt.joined.data,
-			    rr->u.txt.joined.len, d);
+			    rr->u.txt.joined.len, tagname, d);
 			if (o < 0) {
 				snprintf(why, wl, "the authorization at %s names "
 				    "a destination on another host (RFC 9990 4)",

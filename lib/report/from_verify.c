@@ -138,6 +138,13 @@ inkan_report_store_add_verify(inkan_report_store *s,
 	else if (d->override == INKAN_DMARC_OVERRIDE_NO_VALID_POLICY)
 		rs[nr++] = (inkan_report_reason){ INKAN_REPORT_OVERRIDE_OTHER,
 		    "no valid p= in the record: p=none applied" };
+	else if (d->override == INKAN_DMARC_OVERRIDE_LOCAL_POLICY)
+		/* RFC 9990 policy_evaluated reason local_policy: a trusted
+		 * ARC sealer vouched for the message (RFC 8617 7.2); the
+		 * comment names the sealer */
+		rs[nr++] = (inkan_report_reason){
+		    INKAN_REPORT_OVERRIDE_LOCAL_POLICY,
+		    res->arc_policy_comment };
 	for (size_t i = 0; i < nextra; i++)
 		rs[nr++] = extra[i];
 	r.reasons = rs;

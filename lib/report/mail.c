@@ -116,19 +116,12 @@ compose(const ik_report_mail *m, ik_buf *b)
 }
 
 inkan_status
-ik_report_mail_compose(inkan_ctx *ctx, const ik_report_mail *m,
+ik_report_mail_sign(inkan_ctx *ctx, const char *data, size_t len,
 	const inkan_key *key, const char *domain, const char *selector,
 	ik_buf *out)
 {
-	ik_buf body;
-	ik_buf_init(&body, ctx, out->max);
-	inkan_status st = compose(m, &body);
-	if (st != INKAN_OK || !key) {
-		if (st == INKAN_OK)
-			st = ik_buf_append(out, body.data, body.len);
-		ik_buf_free(&body);
-		return st;
-	}
+	if (!key)
+		return ik_buf_append(out, data, len);
 	inkan_dkim *dkim = NULL;
 	inkan_msg *msg = NULL;
 	inkan_dkim_sign *sg = NULL;
@@ -137,7 +130,7 @@ ik_report_mail_compose(inkan_ctx *ctx, const ik_report_mail *m,
 	k.domain = domain;
 	k.selector = selector;
 	k.key = key;
-	st = inkan_dkim_new(ctx, &dkim);
+	inkan_status st = inkan_dkim_new(ctx, &dkim);
 	if (st == INKAN_OK)
 		st = inkan_msg_new(ctx, &msg);
 	if (st == INKAN_OK)
@@ -145,7 +138,7 @@ ik_report_mail_compose(inkan_ctx *ctx, const ik_report_mail *m,
 	if (st == INKAN_OK)
 		st = inkan_dkim_sign_add(sg, &k);
 	if (st == INKAN_OK)
-		st = inkan_msg_feed(msg, body.data, body.len);
+		st = inkan_msg_feed(msg, data, len);
 	if (st == INKAN_OK)
 		st = inkan_msg_finish(msg);
 	if (st == INKAN_OK)
@@ -157,10 +150,24 @@ ik_report_mail_compose(inkan_ctx *ctx, const ik_report_mail *m,
 		st = ik_buf_append(out, h, hl);
 	}
 	if (st == INKAN_OK)
-		st = ik_buf_append(out, body.data, body.len);
+		st = ik_buf_append(out, data, len);
 	inkan_dkim_sign_free(sg);
 	inkan_msg_free(msg);
 	inkan_dkim_free(dkim);
+	return st;
+}
+
+inkan_status
+ik_report_mail_compose(inkan_ctx *ctx, const ik_report_mail *m,
+	const inkan_key *key, const char *domain, const char *selector,
+	ik_buf *out)
+{
+	ik_buf body;
+	ik_buf_init(&body, ctx, out->max);
+	inkan_status st = compose(m, &body);
+	if (st == INKAN_OK)
+		st = ik_report_mail_sign(ctx, body.data, body.len, key, domain,
+		    selector, out);
 	ik_buf_free(&body);
 	return st;
 }

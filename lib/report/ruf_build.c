@@ -120,6 +120,62 @@ date822(int64_t now, char *out, size_t len)
 	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
+/* RFC 9991 4: SPF-DNS is required "for SPF failure of an aligned
+ * identifier": SPF failed for a MAIL FROM domain in the author's
+ * organization */
+/* @a is @b or a name below it */
+static int
+within(const char *a, const char *b)
+{
+	size_t al = strlen(a), bl = strlen(b);
+	return al == bl ? strcasecmp(a, b) == 0 : al > bl &&
+	    a[al - bl - 1] == '.' && strcasecmp(a + al - bl, b) == 0;
+}
+
+static int
+spf_aligned_fail(const inkan_dmarc_result *d)
+{
+	if (!d->spf.domain || d->spf.result != INKAN_DMARC_SPF_FAIL)
+		return 0;
+	if (d->spf.org_domain && d->org_domain)
+		return strcasecmp(d->spf.org_domain, d->org_domain) == 0;
+	/* the evaluator looks organizational domains up only where it
+	 * decides alignment, not when nothing passed; then the policy
+	 * domain (the author domain or the organizational domain its record
+	 * came from) stands in: one of the two names is within the other
+	 * (relaxed alignment, RFC 9989 4.4) */
+	const char *org = d->org_domain ? d->org_domain : d->policy_domain;
+	if (!org)
+		return 0;
+	return within(d->spf.domain, org) || within(org, d->spf.domain);
+}
+
+/* RFC 6591 3.2: one SPF-DNS field for every SPF record used to obtain the
+ * result, "txt" : domain : the record as a quoted-string (4, the ABNF);
+ * the records come from the check's trace, one RECORD step each. */
+static inkan_status
+put_spf_dns(ik_buf *b, const inkan_spf_verdict *v)
+{
+	inkan_status st = INKAN_OK;
+	for (size_t i = 0; v && st == INKAN_OK && i < v->ntrace; i++) {
+		const inkan_spf_trace *t = &v->trace[i];
+		if (t->step != INKAN_SPF_STEP_RECORD || !t->domain || !t->term)
+			continue;
+		st = ik_buf_printf(b, "SPF-DNS: txt : %s : \"", t->domain);
+		/* quoted-string (RFC 5322 3.2.4): escape '"' and '\\';
+		 * the verdict's strings are printable ASCII already */
+		for (const char *c = t->term; st == INKAN_OK && *c; c++) {
+			if (*c == '"' || *c == '\\')
+				st = ik_buf_putc(b, '\\');
+			if (st == INKAN_OK)
+				st = ik_buf_putc(b, *c);
+		}
+		if (st == INKAN_OK)
+			st = ik_buf_puts(b, "\"\r\n");
+	}
+	return st;
+}
+
 inkan_status
 inkan_report_failure_build(inkan_ctx *ctx, const inkan_report_failure *f,
 	const inkan_dmarc_result *d, const inkan_msg *msg, char **out,
@@ -199,6 +255,8 @@ inkan_report_failure_build(inkan_ctx *ctx, const inkan_report_failure *f,
 		    k->domain, k->selector ? k->selector : "");
 		break;
 	}
+	if (st == INKAN_OK && spf_aligned_fail(d))
+		st = put_spf_dns(&b, f->spf);
 	if (st == INKAN_OK)
 		st = ik_buf_printf(&b, "\r\n--%s\r\n"
 		    "Content-Type: text/rfc822-headers\r\n\r\n", bd);

@@ -93,6 +93,22 @@
 	"CREATE INDEX report_deliveries_sent ON report_deliveries(uri, updated)" \
 	" WHERE state = 'sent';\n"
 
+/* Migration 3: failure reports wait here until `report send`; the
+ * message is kept base64-encoded, because a header section may carry
+ * 8-bit bytes that a PostgreSQL TEXT column would refuse. */
+#define FAILURE_COLS \
+	"  policy_domain TEXT NOT NULL,\n" \
+	"  uri TEXT NOT NULL,\n" \
+	"  created BIGINT NOT NULL,\n" \
+	"  message_b64 TEXT NOT NULL,\n" \
+	/* pending, sent, skipped (deny, unauthorized, rate), failed */ \
+	"  state TEXT NOT NULL,\n" \
+	"  reason TEXT,\n" \
+	"  attempts INTEGER NOT NULL,\n" \
+	"  updated BIGINT NOT NULL);\n" \
+	"CREATE INDEX failure_reports_state ON failure_reports(state, uri," \
+	" updated);\n"
+
 const ik_report_migration ik_report_migrations[] = {
 	{
 		1, "receiver rows, reports and deliveries",
@@ -111,6 +127,13 @@ const ik_report_migration ik_report_migrations[] = {
 		2, "owner side: received aggregate and failure reports, raw"
 		" reports, PTR cache",
 		IK_OWNER_SQL_SQLITE, IK_OWNER_SQL_PG,
+	},
+	{
+		3, "failure reports queued for sending (RFC 9991)",
+		"CREATE TABLE failure_reports (\n"
+		"  id INTEGER PRIMARY KEY AUTOINCREMENT,\n" FAILURE_COLS,
+		"CREATE TABLE failure_reports (\n"
+		"  id BIGSERIAL PRIMARY KEY,\n" FAILURE_COLS,
 	},
 	/* append here */
 };

@@ -331,6 +331,10 @@ inkan_report_send(inkan_report_store *s, const inkan_report_config *cfg,
 		    ik_report_res_get(&p, i, 3), ik_report_res_get(&p, i, 4),
 		    ik_report_res_get(&p, i, 5));
 	ik_report_res_free(&p);
+	/* RFC 9991 failure reports queued by the mail path */
+	if (st == INKAN_OK && s->schema_version >= 3)
+		st = ik_report_send_failures(s, u.cfg, r, u.psl, u.key, u.from,
+		    now, fn, ud, stats);
 	if (st == INKAN_OK)
 		st = ik_report_query(s, "UPDATE reports SET state = 'done' WHERE"
 		    " state = 'built' AND NOT EXISTS (SELECT 1 FROM"

@@ -40,6 +40,11 @@ typedef enum ik_report_auth {
  * @why says so (else @why is empty). */
 ik_report_auth ik_report_authorized(inkan_resolver *r,
 	const char *policy_domain, ik_report_dest *d, char *why, size_t wl);
+/* The same with the override read from @tagname ("rua", or "ruf" for
+ * failure reports: RFC 9991 5 substitutes it for "rua") */
+ik_report_auth ik_report_authorized_tag(inkan_resolver *r,
+	const char *policy_domain, const char *tagname, ik_report_dest *d,
+	char *why, size_t wl);
 
 /* What goes into one report message. */
 typedef struct ik_report_mail {
@@ -60,6 +65,20 @@ typedef struct ik_report_mail {
 inkan_status ik_report_mail_compose(inkan_ctx *ctx, const ik_report_mail *m,
 	const inkan_key *key, const char *domain, const char *selector,
 	ik_buf *out);
+
+/* @data (a whole message, CRLF) into @out, with a DKIM-Signature field
+ * in front when @key is set */
+inkan_status ik_report_mail_sign(inkan_ctx *ctx, const char *data,
+	size_t len, const inkan_key *key, const char *domain,
+	const char *selector, ik_buf *out);
+
+/* Failure reports queued by inkan_report_failure_queue(): deliver the
+ * pending ones (ruf_send.c), under the caller's send lock. */
+inkan_status ik_report_send_failures(inkan_report_store *s,
+	const inkan_report_settings *cfg, inkan_resolver *r,
+	const inkan_dmarc_psl *psl, const inkan_key *key, const char *from,
+	int64_t now, inkan_report_send_fn fn, void *ud,
+	inkan_report_send_stats *stats);
 
 /* Size of @n bytes once base64-encoded in 76-column lines */
 uint64_t ik_report_b64_size(uint64_t n);

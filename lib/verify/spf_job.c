@@ -86,6 +86,8 @@ ik_verify_spf_setup(inkan_verify *v, const inkan_verify_envelope *env)
 	s->req.helo = s->helo;
 	s->req.receiver = v->opt.spf_receiver;
 	s->req.cache = v->opt.spf_cache;
+	if (v->opt.flags & INKAN_VERIFY_SPF_TRACE)
+		s->req.flags |= INKAN_SPF_FLAG_TRACE;
 	return INKAN_OK;
 }
 

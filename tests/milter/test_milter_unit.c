@@ -71,6 +71,17 @@ test_config_values(void **state)
 	/* defaults */
 	assert_int_equal(c->dns_timeout_ms, 5000);
 	assert_int_equal(c->resign_window, 3600);
+	assert_null(c->arc_seal_domain);
+	assert_int_equal(c->narc_trusted_sealers, 0);
+	mt_config_free(c);
+	c = parse_ok(BASE "arc_trusted_sealers = Lists.Example.org, b.test\n"
+		"arc_seal_domain = Fwd.Example\narc_seal_selector = arc1\n"
+		"arc_seal_key = /etc/k.pem\n");
+	assert_int_equal(c->narc_trusted_sealers, 2);
+	assert_string_equal(c->arc_trusted_sealers[0], "lists.example.org");
+	assert_string_equal(c->arc_seal_domain, "fwd.example");
+	assert_string_equal(c->arc_seal_selector, "arc1");
+	assert_string_equal(c->arc_seal_key, "/etc/k.pem");
 	mt_config_free(c);
 }
 
@@ -99,6 +110,11 @@ test_config_errors(void **state)
 	parse_err("socket = unix:rel\nauthserv_id = a.test\n", "absolute");
 	parse_err("socket = tcp:1\nauthserv_id = a.test\n", "unix:PATH");
 	parse_err(BASE "opendkim_keytable = /k\n", "go together");
+	parse_err(BASE "arc_seal_domain = a.test\narc_seal_selector = s\n",
+		"arc_seal_domain, arc_seal_selector and arc_seal_key go");
+	parse_err(BASE "arc_seal_domain = a.test\narc_seal_selector = s\n"
+		"arc_seal_key = k.pem\n", "arc_seal_key: expected an absolute");
+	parse_err(BASE "arc_trusted_sealers = a..test\n", "domain name");
 	parse_err(BASE "authserv_id\001 = x\n", "control character");
 }
 
@@ -113,7 +129,9 @@ test_config_print_roundtrip(void **state)
 	(void)state;
 	c = parse_ok(BASE "trusted_forwarders = 2001:db8::/32\n"
 		"monitor_domains = a.test, b.test\nmail_from = a.test "
-		"x.a.test\nstats_port = 9100\n");
+		"x.a.test\nstats_port = 9100\narc_trusted_sealers = l.test\n"
+		"arc_seal_domain = f.test\narc_seal_selector = s1\n"
+		"arc_seal_key = /k.pem\n");
 	f = open_memstream(&a, &alen);
 	mt_config_print(c, f);
 	fclose(f);
@@ -124,6 +142,8 @@ test_config_print_roundtrip(void **state)
 	assert_string_equal(a, b);
 	assert_non_null(strstr(a, "trusted_forwarders = 2001:db8::/32\n"));
 	assert_non_null(strstr(a, "mail_from = a.test x.a.test keep\n"));
+	assert_non_null(strstr(a, "arc_seal_key = /k.pem\n"));
+	assert_non_null(strstr(a, "arc_trusted_sealers = l.test\n"));
 	free(a);
 	free(b);
 	mt_config_free(c);

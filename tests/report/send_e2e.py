@@ -162,6 +162,20 @@ for i in range(40):
     d = 'k%d.example' % i
     zone.append('%s. TXT "v=spf1 ip4:192.0.2.0/24 -all"' % d)
     zone.append('_dmarc.%s. TXT "v=DMARC1; p=none; rua=mailto:d@%s"' % (d, d))
+# failure reports (RFC 9991): ruf only, so no aggregate report is due
+RUF = {
+    'ruf1.example': 'ruf=mailto:f@ruf1.example; fo=1',
+    'ruf0.example': 'ruf=mailto:f@ruf0.example; fo=0',
+    'rufext.example': 'ruf=mailto:f@thirdparty.example; fo=1',
+    'rufauth.example': 'ruf=mailto:f@agg4.example; fo=1',
+}
+# RFC 9991 5: the authorization's ruf= (not rua=) redirects
+zone.append('rufauth.example._report._dmarc.agg4.example. TXT '
+            '"v=DMARC1; rua=mailto:agg@agg4.example; '
+            'ruf=mailto:over@agg4.example"')
+for d, tags in RUF.items():
+    zone.append('%s. TXT "v=spf1 ip4:192.0.2.0/24 -all"' % d)
+    zone.append('_dmarc.%s. TXT "v=DMARC1; p=reject; %s"' % (d, tags))
 ZONE = os.path.join(tmp, 'zone')
 with open(ZONE, 'w') as f:
     f.write('\n'.join(zone) + '\n')
@@ -468,7 +482,116 @@ def test_sendmail_and_cap():
        'the deferred report goes the next day', r.stdout + r.stderr)
 
 
+# ---- 6. failure reports: queued by verify, mailed by send --------------
+
+def verify_ruf(db, domain, ip, when, *extra):
+    msg = os.path.join(tmp, 'f-%s.eml' % domain)
+    with open(msg, 'w') as f:
+        f.write('From: Alice Smith <alice.smith@%s>\nTo: bob@receiver.example'
+                '\nSubject: my secret plans\nMessage-ID: <%d@%s>\n\n'
+                'BODYTEXT\n' % (domain, when, domain))
+    r = subprocess.run([INKAN, 'verify', '--dns-zone', ZONE, '--record', db,
+                        '--ip', ip, '--mail-from', 'alice.smith@' + domain,
+                        '--now', str(when), msg] + list(extra),
+                       capture_output=True, text=True)
+    if r.returncode not in (0, 1):
+        raise RuntimeError(r.stderr)
+
+
+def queued(db):
+    if PG:
+        r = subprocess.run(['psql', '-q', '-X', '-A', '-t', PG, '-c',
+                            'SELECT uri, state FROM failure_reports ORDER '
+                            'BY id'], capture_output=True, text=True,
+                           check=True)
+        return [tuple(x.split('|')) for x in r.stdout.split()]
+    c = sqlite3.connect(db)
+    try:
+        return c.execute('SELECT uri, state FROM failure_reports ORDER BY '
+                         'id').fetchall()
+    finally:
+        c.close()
+
+
+def test_failure_reports():
+    # disabled (no --failure-reports): nothing queued
+    db = fresh_store()
+    verify_ruf(db, 'ruf1.example', '198.51.100.1', T0 + 100)
+    ok(queued(db) == [], 'failure reports off by default: none queued',
+       queued(db))
+    # fo=0 and SPF passes aligned (only DKIM fails): none; the same with
+    # fo=1: one (the check can see the difference)
+    verify_ruf(db, 'ruf0.example', '192.0.2.10', T0 + 110,
+               '--failure-reports')
+    ok(queued(db) == [], 'fo=0, only DKIM failing: none queued', queued(db))
+    verify_ruf(db, 'ruf1.example', '192.0.2.10', T0 + 120,
+               '--failure-reports')
+    ok(queued(db) == [('mailto:f@ruf1.example', 'pending')],
+       'fo=1, DKIM failing: one queued', queued(db))
+    # SPF fails too (DMARC fails): 3 more for ruf1, one for rufext
+    for k in range(3):
+        verify_ruf(db, 'ruf1.example', '198.51.100.1', T0 + 130 + k,
+                   '--failure-reports')
+    verify_ruf(db, 'rufext.example', '198.51.100.1', T0 + 140,
+               '--failure-reports')
+    ok(len(queued(db)) == 5, '5 queued, none sent inline', queued(db))
+    cap = Capture()
+    cfg = config(cap.port, 'failure_rate = 3\n')
+    r = send(db, cfg, T0 + 600)
+    ok(r.returncode == 0, 'send: exit 0', r.stdout + r.stderr)
+    ok(re.search(r'skipped mailto:f@thirdparty.example \S+: external '
+                 r'destination thirdparty.example did not authorize',
+                 r.stderr), 'unauthorized external ruf skipped and logged',
+       r.stderr)
+    ok(re.search(r'deferred mailto:f@ruf1.example \S+: hourly limit of 3',
+                 r.stderr), 'the hourly limit defers the 4th', r.stderr)
+    ok(len(cap.msgs) == 3 and all(m[1] == ['f@ruf1.example']
+                                  for m in cap.msgs),
+       'three sent, to the ruf only', [m[1] for m in cap.msgs])
+    st = queued(db)
+    ok([x[1] for x in st] == ['sent', 'sent', 'sent', 'pending', 'skipped'],
+       'each marked once in the store', st)
+    raw = cap.msgs[-1][2] if cap.msgs else b''
+    ok(dkim.verify(raw, dnsfunc=dnsfunc), 'failure report: DKIM verifies')
+    m = email.message_from_bytes(raw, policy=email.policy.default)
+    ok(m.get_content_type() == 'multipart/report' and
+       m.get_param('report-type') == 'feedback-report',
+       'multipart/report; report-type=feedback-report', m['Content-Type'])
+    ok(str(m['From']) == 'dmarc-reports@receiver.example',
+       'From: is the configured sender (aligned with the DKIM key)',
+       m['From'])
+    parts = {p.get_content_type(): p for p in m.walk()}
+    fb = parts.get('message/feedback-report')
+    fbtext = raw.split(b'Content-Type: message/feedback-report', 1)[-1]
+    ok(fb is not None and b'Feedback-Type: auth-failure' in fbtext and
+       b'Auth-Failure: dmarc' in fbtext, 'message/feedback-report (ARF)')
+    ok(b'SPF-DNS: txt : ruf1.example : "v=spf1 ip4:192.0.2.0/24 -all"'
+       in fbtext, 'SPF-DNS names the record used (RFC 6591 3.2)', fbtext)
+    ok(b'alice.smith' not in raw and b'secret' not in raw and
+       b'BODYTEXT' not in raw and b'redacted@ruf1.example' in raw,
+       'redacted: no local-part, subject or body')
+    # an hour later the deferred one goes, and nothing goes twice
+    n0 = len(cap.msgs)
+    r = send(db, cfg, T0 + 600 + 3700)
+    ok(len(cap.msgs) == n0 + 1 and [x[1] for x in queued(db)] ==
+       ['sent'] * 4 + ['skipped'], 'next hour: the rest, once',
+       r.stdout + r.stderr)
+    r = send(db, cfg, T0 + 600 + 7400)
+    ok(len(cap.msgs) == n0 + 1, 'a third run sends nothing')
+    # an authorized external ruf: the authorization's ruf= is used
+    db = fresh_store()
+    verify_ruf(db, 'rufauth.example', '198.51.100.1', T0 + 100,
+               '--failure-reports')
+    n0 = len(cap.msgs)
+    r = send(db, cfg, T0 + 600)
+    ok(len(cap.msgs) == n0 + 1 and cap.msgs[-1][1] == ['over@agg4.example'],
+       'authorized external ruf: sent to the authorization\'s ruf',
+       [m[1] for m in cap.msgs[n0:]] + [r.stderr])
+    cap.close()
+
+
 try:
+    test_failure_reports()
     test_sendmail_and_cap()
     test_send_checks()
     test_build_files()

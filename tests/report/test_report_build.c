@@ -309,6 +309,75 @@ test_interval_from_ri(void **state)
 	assert_int_equal(ik_report_interval(-5), 86400);
 }
 
+/* A verify result whose DMARC failure a trusted ARC sealer overrode
+ * (lib/verify arc_policy) becomes a row with the RFC 9990 local_policy
+ * reason and the sealer's comment, and the built report carries both. */
+static void
+test_arc_local_policy_from_verify(void **state)
+{
+	(void)state;
+	inkan_report_store *s = open_fresh();
+	inkan_dmarc_record rec;
+	memset(&rec, 0, sizeof rec);
+	rec.p = INKAN_DMARC_POLICY_REJECT;
+	rec.sp = INKAN_DMARC_POLICY_ABSENT;
+	rec.np = INKAN_DMARC_POLICY_ABSENT;
+	rec.psd = 'u';
+	rec.pct = 100;
+	rec.ri = 86400;
+	inkan_dmarc_identity dk = { 0 };
+	dk.domain = "author.example";
+	dk.selector = "s1";
+	dk.result = INKAN_DMARC_DKIM_FAIL;
+	inkan_dmarc_result d;
+	memset(&d, 0, sizeof d);
+	d.verdict = INKAN_DMARC_FAIL;
+	d.author_domain = "author.example";
+	d.policy_domain = "author.example";
+	d.org_domain = "author.example";
+	d.record = &rec;
+	d.discovery = INKAN_DMARC_DISCOVERY_TREEWALK;
+	d.policy_evaluated = INKAN_DMARC_POLICY_REJECT;
+	d.policy_applied = INKAN_DMARC_POLICY_NONE;
+	d.disposition = INKAN_DMARC_DISPOSITION_NONE;
+	d.override = INKAN_DMARC_OVERRIDE_LOCAL_POLICY;
+	d.dkim = &dk;
+	d.ndkim = 1;
+	inkan_verify_result v;
+	memset(&v, 0, sizeof v);
+	v.dmarc = &d;
+	v.spf_status = INKAN_VERIFY_SPF_NO_IP;
+	v.arc_sealer = "list.example";
+	v.arc_policy_comment = "arc=pass as.1.d=list.example";
+	assert_int_equal(inkan_report_store_add_verify(s, &v, "192.0.2.9",
+	    "bounce@list.example", "receiver.example", D0 + 5, NULL, 0, 0),
+	    INKAN_OK);
+	assert_int_equal(inkan_report_store_flush(s), INKAN_OK);
+	size_t n = 0;
+	assert_int_equal(inkan_report_claim(s, &rep, D0 + 86400 + 600, &n),
+	    INKAN_OK);
+	assert_int_equal(n, 1);
+	listed l = { 0 };
+	assert_int_equal(inkan_report_list(s, NULL, collect, &l), INKAN_OK);
+	assert_int_equal(l.n, 1);
+	check_report(s, l.r[0].id, INKAN_REPORT_FORMAT_RFC9990, 1, 1,
+	    "author.example");
+	unsigned char *gz;
+	size_t len;
+	assert_int_equal(inkan_report_render(s, &rep, l.r[0].id,
+	    INKAN_REPORT_FORMAT_RFC9990, 1, &gz, &len, NULL), INKAN_OK);
+	char *xml;
+	size_t xlen;
+	assert_int_equal(tr_gunzip(gz, len, &xml, &xlen), 0);
+	assert_non_null(strstr(xml, "<type>local_policy</type>"));
+	assert_non_null(strstr(xml,
+	    "<comment>arc=pass as.1.d=list.example</comment>"));
+	assert_non_null(strstr(xml, "<disposition>none</disposition>"));
+	free(xml);
+	inkan_free(ctx, gz);
+	inkan_report_store_close(s);
+}
+
 int
 main(void)
 {
@@ -317,6 +386,7 @@ main(void)
 		cmocka_unit_test(test_hostile_domain_in_filename),
 		cmocka_unit_test(test_retention_expires_rows_and_reports),
 		cmocka_unit_test(test_interval_from_ri),
+		cmocka_unit_test(test_arc_local_policy_from_verify),
 	};
 	if (inkan_ctx_new(NULL, &ctx) != INKAN_OK)
 		return 1;

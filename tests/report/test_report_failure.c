@@ -105,7 +105,7 @@ build(unsigned flags)
 	assert_int_equal(inkan_msg_finish(m), INKAN_OK);
 	inkan_report_failure f = { "receiver.example",
 	    "dmarc-reports@receiver.example", "ruf@example.com", "192.0.2.9",
-	    "alice.smith@example.com", 1700000000, 1700000100, flags };
+	    "alice.smith@example.com", 1700000000, 1700000100, flags, NULL };
 	assert_int_equal(inkan_report_failure_build(ctx, &f, &d, m, &out,
 	    &len), INKAN_OK);
 	assert_int_equal(strlen(out), len);
@@ -152,6 +152,68 @@ test_arf_fields_and_redaction(void **state)
 	inkan_free(ctx, r);
 }
 
+/* RFC 9991 4 / RFC 6591 3.2: SPF-DNS once per SPF record used, when SPF
+ * failed for an aligned identifier; none when SPF passed */
+static void
+test_spf_dns(void **state)
+{
+	(void)state;
+	inkan_dmarc_result d;
+	inkan_dmarc_record rec;
+	inkan_dmarc_uri ruf;
+	inkan_dmarc_identity dk;
+	inkan_msg *m = NULL;
+	char *out = NULL;
+	size_t len = 0;
+	static const char small[] = "From: a@example.com\r\n\r\nx\r\n";
+	inkan_spf_trace tr[3];
+	memset(tr, 0, sizeof tr);
+	tr[0].step = INKAN_SPF_STEP_RECORD;
+	tr[0].domain = "bounce.example.com";
+	tr[0].term = "v=spf1 include:_s.example.com -all";
+	tr[1].step = INKAN_SPF_STEP_NO_MATCH;
+	tr[1].domain = "bounce.example.com";
+	tr[1].term = "include:_s.example.com";
+	tr[2].step = INKAN_SPF_STEP_RECORD;
+	tr[2].domain = "_s.example.com";
+	tr[2].term = "v=spf1 ip4:192.0.2.0/24 \"q\" -all";
+	inkan_spf_verdict v;
+	memset(&v, 0, sizeof v);
+	v.trace = tr;
+	v.ntrace = 3;
+	result(&d, &rec, &ruf, &dk, INKAN_DMARC_FO_1);
+	assert_int_equal(inkan_msg_new(ctx, &m), INKAN_OK);
+	assert_int_equal(inkan_msg_feed(m, small, sizeof small - 1),
+	    INKAN_OK);
+	assert_int_equal(inkan_msg_finish(m), INKAN_OK);
+	inkan_report_failure f = { "receiver.example", "r@receiver.example",
+	    "ruf@example.com", "192.0.2.9", "b@bounce.example.com", 0,
+	    1700000100, 0, &v };
+	/* SPF passed: no SPF-DNS */
+	assert_int_equal(inkan_report_failure_build(ctx, &f, &d, m, &out,
+	    &len), INKAN_OK);
+	assert_null(strstr(out, "SPF-DNS"));
+	inkan_free(ctx, out);
+	d.spf.domain = "bounce.example.com";
+	d.spf.org_domain = "example.com";
+	d.spf.result = INKAN_DMARC_SPF_FAIL;
+	d.spf_aligned = 0;
+	assert_int_equal(inkan_report_failure_build(ctx, &f, &d, m, &out,
+	    &len), INKAN_OK);
+	assert_non_null(strstr(out, "\r\nSPF-DNS: txt : bounce.example.com :"
+	    " \"v=spf1 include:_s.example.com -all\"\r\n"
+	    "SPF-DNS: txt : _s.example.com : \"v=spf1 ip4:192.0.2.0/24"
+	    " \\\"q\\\" -all\"\r\n"));
+	inkan_free(ctx, out);
+	/* SPF failed for another organization: not aligned, no field */
+	d.spf.org_domain = "other.example";
+	assert_int_equal(inkan_report_failure_build(ctx, &f, &d, m, &out,
+	    &len), INKAN_OK);
+	assert_null(strstr(out, "SPF-DNS"));
+	inkan_free(ctx, out);
+	inkan_msg_free(m);
+}
+
 static void
 test_rate_limit(void **state)
 {
@@ -188,6 +250,7 @@ main(void)
 		cmocka_unit_test(test_fo_decides),
 		cmocka_unit_test(test_arf_fields_and_redaction),
 		cmocka_unit_test(test_rate_limit),
+		cmocka_unit_test(test_spf_dns),
 	};
 	if (inkan_ctx_new(NULL, &ctx) != INKAN_OK)
 		return 1;
