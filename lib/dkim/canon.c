@@ -290,7 +290,9 @@ update_relaxed(ik_body_canon *bc, const unsigned char *p, size_t len)
 					memcpy(stage + ns, p, 16);
 					ns += k;
 					p += k;
-					if (k == 16)
+					/* back to the room check: what follows
+					 * may store two more bytes */
+					if (k > 0)
 						continue;
 				}
 				k = relaxed_class[*p];
