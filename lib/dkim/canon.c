@@ -17,6 +17,11 @@
 
 #define HSTAGE 1024
 
+/* bytes that end a run of kept header bytes: WSP and CR */
+static const unsigned char hdr_special[256] = {
+	['\t'] = 1, [' '] = 1, ['\r'] = 1
+};
+
 static inkan_status
 header_relaxed(ik_digest *d, const char *raw, size_t len, int with_crlf)
 {
@@ -43,17 +48,26 @@ header_relaxed(ik_digest *d, const char *raw, size_t len, int with_crlf)
 	buf[n++] = ':';
 	if (end >= 2 && raw[end - 2] == '\r' && raw[end - 1] == '\n')
 		end -= 2;
-	for (i = (size_t)(colon - raw) + 1; i < end; i++) {
+	for (i = (size_t)(colon - raw) + 1; i < end;) {
 		unsigned char c = (unsigned char)raw[i];
+		size_t j, run;
+
 		if (c == '\r' && i + 1 < end && raw[i + 1] == '\n') {
-			i++;		/* unfold: the CRLF goes, its WSP stays */
+			i += 2;		/* unfold: the CRLF goes, its WSP stays */
 			continue;
 		}
 		if (c == ' ' || c == '\t') {
 			wsp = 1;
+			i++;
 			continue;
 		}
-		if (n >= HSTAGE) {
+		/* a run of bytes kept as they are: up to the next WSP or CR
+		 * (a lone CR, not before LF, is one of them) */
+		for (j = i + 1; j < end && !hdr_special[(unsigned char)raw[j]];
+		     j++)
+			;
+		run = j - i;
+		if (n + 1 + run > HSTAGE) {
 			if ((st = ik_digest_update(d, buf, n)) != INKAN_OK)
 				return st;
 			n = 0;
@@ -64,7 +78,17 @@ header_relaxed(ik_digest *d, const char *raw, size_t len, int with_crlf)
 			buf[n++] = ' ';
 		wsp = 0;
 		started = 1;
-		buf[n++] = c;
+		if (run > HSTAGE - n) {
+			/* longer than the stage: straight to the digest */
+			if ((st = ik_digest_update(d, buf, n)) != INKAN_OK ||
+			    (st = ik_digest_update(d, raw + i, run)) != INKAN_OK)
+				return st;
+			n = 0;
+		} else {
+			memcpy(buf + n, raw + i, run);
+			n += run;
+		}
+		i = j;
 	}
 	if (with_crlf) {
 		buf[n++] = '\r';
@@ -197,12 +221,20 @@ static const unsigned char relaxed_class[256] = {
  */
 typedef unsigned char ik_v16 __attribute__((vector_size(16)));
 
+/* the index of the lowest-addressed nonzero byte of @v (a lane mask) */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define FIRST_LANE(v) ((unsigned)__builtin_clzll(v) >> 3)
+#else
+#define FIRST_LANE(v) ((unsigned)__builtin_ctzll(v) >> 3)
+#endif
+
 /*
- * 1 when the 16 bytes @x need the state machine: an HTAB, a CR, or an SP
- * followed (in @y, the same bytes shifted by one) by SP, HTAB or CR. A
- * lone SP between ordinary bytes is canonical as it is.
+ * Where in the 16 bytes @x the state machine is first needed (16: not at
+ * all): an HTAB, a CR, or an SP followed (in @y, the same bytes shifted
+ * by one) by SP, HTAB or CR. A lone SP between ordinary bytes is
+ * canonical as it is, so every byte before that index is too.
  */
-static int
+static unsigned
 special16(ik_v16 x, ik_v16 y)
 {
 	ik_v16 m = (ik_v16)((x == '\t') | (x == '\r') |
@@ -211,17 +243,22 @@ special16(ik_v16 x, ik_v16 y)
 
 	memcpy(&a, &m, 8);
 	memcpy(&b, (const char *)&m + 8, 8);
-	return (a | b) != 0;
+	if (a != 0)
+		return FIRST_LANE(a);
+	if (b != 0)
+		return 8 + FIRST_LANE(b);
+	return 16;
 }
 
 /* relaxed (3.4.4 a): WSP runs become one SP, WSP before CRLF goes.
  *
  * Inside a line with content and nothing pending, text goes 16 bytes at
- * a time when those bytes are already canonical (the common case), and
- * otherwise byte by byte without data-dependent branches: each byte is
+ * a time when those bytes are already canonical (the common case), the
+ * canonical prefix of them at once when not, and from there byte by byte without data-dependent branches: each byte is
  * stored, a pending SP before it, and the counters only move for what is
  * kept (SP and letters interleave unpredictably in text, so branching on
- * them costs a misprediction per word). A CR leaves the loop for the
+ * them costs a misprediction per word). A CRLF before an ordinary byte
+ * is a line end and stays in the loop; any other CR leaves it for the
  * state machine. */
 static inkan_status
 update_relaxed(ik_body_canon *bc, const unsigned char *p, size_t len)
@@ -247,16 +284,37 @@ update_relaxed(ik_body_canon *bc, const unsigned char *p, size_t len)
 				if (!wsp && end - p > 16) {
 					memcpy(&x, p, 16);
 					memcpy(&y, p + 1, 16);
-					if (!special16(x, y)) {
-						memcpy(stage + ns, p, 16);
-						ns += 16;
-						p += 16;
+					/* the canonical prefix goes as it is
+					 * (all 16 bytes in the common case) */
+					k = special16(x, y);
+					memcpy(stage + ns, p, 16);
+					ns += k;
+					p += k;
+					/* back to the room check: what follows
+					 * may store two more bytes */
+					if (k > 0)
 						continue;
-					}
 				}
 				k = relaxed_class[*p];
-				if (k == 2)
+				if (k == 2) {
+					/* 3.4.4 a, b: a CRLF with an ordinary
+					 * byte after it ends a line that is not
+					 * trailing; it goes now, without the WSP
+					 * before it. Anything else after it (a
+					 * CR, WSP that may make an empty line,
+					 * the end of this piece) is for the state
+					 * machine. */
+					if (end - p >= 3 && p[1] == '\n' &&
+					    relaxed_class[p[2]] == 0) {
+						stage[ns] = '\r';
+						stage[ns + 1] = '\n';
+						ns += 2;
+						p += 2;
+						wsp = 0;
+						continue;
+					}
 					break;
+				}
 				stage[ns] = ' ';
 				ns += wsp & (k ^ 1u);
 				stage[ns] = *p++;

@@ -41,9 +41,9 @@ skip_fws(const char *s, size_t len, size_t i)
 static int
 is_valchar(unsigned char c)
 {
-	/* %x21-3A / %x3C-7E, plus 8-bit (RFC 6376 3.2 note on UTF-8) */
-	return (c >= 0x21 && c <= 0x3a) || (c >= 0x3c && c <= 0x7e) ||
-		c >= 0x80;
+	/* %x21-3A / %x3C-7E, plus 8-bit (RFC 6376 3.2 note on UTF-8):
+	 * all but CTLs, SP, ';' and DEL */
+	return c > 0x20 && c != ';' && c != 0x7f;
 }
 
 static int
@@ -80,9 +80,13 @@ ik_taglist_parse(const char *s, size_t len, ik_taglist *out)
 		/* value: tvals separated by WSP/FWS, up to ';' or the end */
 		vstart = vend = i;
 		while (i < len && s[i] != ';') {
-			if (is_valchar((unsigned char)s[i]))
-				vend = ++i;
-			else if ((n = fws_at(s, len, i)) > 0)
+			if (is_valchar((unsigned char)s[i])) {
+				/* a whole tval at once (b= and bh= are long) */
+				while (++i < len &&
+				    is_valchar((unsigned char)s[i]))
+					;
+				vend = i;
+			} else if ((n = fws_at(s, len, i)) > 0)
 				i += n;
 			else
 				return IK_TAGLIST_SYNTAX;

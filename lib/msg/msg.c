@@ -176,12 +176,20 @@ complete_field(inkan_msg *msg)
 
 	/* RFC 5322 2.2.3: unfolding removes each CRLF that precedes WSP; the
 	 * final CRLF ends the field and is dropped too. */
-	for (i = colon + 1; i < raw_len; i++) {
-		if (raw[i] == '\r' && i + 1 < raw_len && raw[i + 1] == '\n') {
-			i++;
-			continue;
-		}
-		value[vlen++] = raw[i];
+	for (i = colon + 1; i < raw_len;) {
+		/* the run up to the next CR goes in one copy */
+		const char *cr = memchr(raw + i, '\r', raw_len - i);
+		size_t run = (cr != NULL ? (size_t)(cr - raw) : raw_len) - i;
+
+		memcpy(value + vlen, raw + i, run);
+		vlen += run;
+		i += run;
+		if (i == raw_len)
+			break;
+		if (i + 1 < raw_len && raw[i + 1] == '\n')
+			i += 2;
+		else
+			value[vlen++] = raw[i++];	/* a lone CR stays */
 	}
 	vstart = 0;
 	while (vstart < vlen && ik_is_wsp((unsigned char)value[vstart]))
@@ -493,6 +501,11 @@ inkan_msg_header_at(const inkan_msg *msg, size_t index)
 static int
 named(const inkan_header *h, const char *name)
 {
+	/* the first letters tell most names apart without a strlen (DKIM
+	 * looks up every h= name this way, from the bottom) */
+	if (h->name_len > 0 && ik_to_lower((unsigned char)h->name[0]) !=
+	    ik_to_lower((unsigned char)name[0]))
+		return 0;
 	return ik_ascii_eqz(h->name, h->name_len, name);
 }
 
