@@ -62,6 +62,35 @@ join_uris(ik_buf *b, const inkan_dmarc_uri *u, size_t n)
 	}
 }
 
+/* the RFC 9990 policy_evaluated reasons for @d's override, then the
+ * caller's @extra (at most 8); @rs holds at least 9; returns the count */
+static size_t
+override_reasons(const inkan_dmarc_result *d, const inkan_verify_result *res,
+	const inkan_report_reason *extra, size_t nextra, inkan_report_reason *rs)
+{
+	size_t nr = 0;
+
+	if (d->override == INKAN_DMARC_OVERRIDE_TEST_MODE)
+		rs[nr++] = (inkan_report_reason){
+		    INKAN_REPORT_OVERRIDE_POLICY_TEST_MODE, NULL };
+	else if (d->override == INKAN_DMARC_OVERRIDE_SAMPLED_OUT)
+		rs[nr++] = (inkan_report_reason){ INKAN_REPORT_OVERRIDE_OTHER,
+		    "sampled_out (RFC 7489 pct)" };
+	else if (d->override == INKAN_DMARC_OVERRIDE_NO_VALID_POLICY)
+		rs[nr++] = (inkan_report_reason){ INKAN_REPORT_OVERRIDE_OTHER,
+		    "no valid p= in the record: p=none applied" };
+	else if (d->override == INKAN_DMARC_OVERRIDE_LOCAL_POLICY)
+		/* RFC 9990 policy_evaluated reason local_policy: a trusted
+		 * ARC sealer vouched for the message (RFC 8617 7.2); the
+		 * comment names the sealer */
+		rs[nr++] = (inkan_report_reason){
+		    INKAN_REPORT_OVERRIDE_LOCAL_POLICY,
+		    res->arc_policy_comment };
+	for (size_t i = 0; i < nextra; i++)
+		rs[nr++] = extra[i];
+	return nr;
+}
+
 inkan_status
 inkan_report_store_add_verify(inkan_report_store *s,
 	const inkan_verify_result *res, const char *client_ip,
@@ -128,25 +157,8 @@ inkan_report_store_add_verify(inkan_report_store *s,
 		    INKAN_REPORT_DISP_PASS : INKAN_REPORT_DISP_NONE;
 	}
 	inkan_report_reason rs[10];
-	size_t nr = 0;
-	if (d->override == INKAN_DMARC_OVERRIDE_TEST_MODE)
-		rs[nr++] = (inkan_report_reason){
-		    INKAN_REPORT_OVERRIDE_POLICY_TEST_MODE, NULL };
-	else if (d->override == INKAN_DMARC_OVERRIDE_SAMPLED_OUT)
-		rs[nr++] = (inkan_report_reason){ INKAN_REPORT_OVERRIDE_OTHER,
-		    "sampled_out (RFC 7489 pct)" };
-	else if (d->override == INKAN_DMARC_OVERRIDE_NO_VALID_POLICY)
-		rs[nr++] = (inkan_report_reason){ INKAN_REPORT_OVERRIDE_OTHER,
-		    "no valid p= in the record: p=none applied" };
-	else if (d->override == INKAN_DMARC_OVERRIDE_LOCAL_POLICY)
-		/* RFC 9990 policy_evaluated reason local_policy: a trusted
-		 * ARC sealer vouched for the message (RFC 8617 7.2); the
-		 * comment names the sealer */
-		rs[nr++] = (inkan_report_reason){
-		    INKAN_REPORT_OVERRIDE_LOCAL_POLICY,
-		    res->arc_policy_comment };
-	for (size_t i = 0; i < nextra; i++)
-		rs[nr++] = extra[i];
+	size_t nr = override_reasons(d, res, extra, nextra,
+	    rs);
 	r.reasons = rs;
 	r.nreasons = nr;
 
