@@ -100,28 +100,7 @@ inkan_arc_verify_free(inkan_arc_verify *v)
 static inkan_status
 add_keyq(inkan_arc_verify *v, const ik_dkim_sig *sig, size_t *idx)
 {
-	char qname[IK_DKIM_MAX_QNAME + 1];
-	int n;
-	size_t i;
-	ik_dkim_keyq *q;
-
-	/* RFC 6376 3.6.2.1, imported by RFC 8617 4.1.3 */
-	n = snprintf(qname, sizeof(qname), "%s._domainkey.%s", sig->selector,
-		sig->domain);
-	if (n < 0 || (size_t)n >= sizeof(qname))
-		return INKAN_ERR_INTERNAL;	/* sig.c checked the length */
-	ik_ascii_lower(qname, (size_t)n);
-	for (i = 0; i < v->nkeyqs; i++)
-		if (strcmp(v->keyqs[i].qname, qname) == 0) {
-			*idx = i;
-			return INKAN_OK;
-		}
-	q = &v->keyqs[v->nkeyqs];
-	memset(q, 0, sizeof(*q));
-	if ((q->qname = ik_strndup(v->d->ctx, qname, (size_t)n)) == NULL)
-		return INKAN_ERR_NOMEM;
-	*idx = v->nkeyqs++;
-	return ik_dkim_keyq_start(v->d, q);
+	return ik_dkim_keyq_add(v->d, v->keyqs, &v->nkeyqs, sig, idx);
 }
 
 static inkan_status

@@ -196,6 +196,13 @@ inkan_status ik_dkim_keyq_start(inkan_dkim *d, ik_dkim_keyq *q);
 /* Finish: afterwards q->done, and q->key or q->error is set. */
 inkan_status ik_dkim_keyq_wait(inkan_dkim *d, ik_dkim_keyq *q);
 void ik_dkim_keyq_clear(inkan_dkim *d, ik_dkim_keyq *q);
+/*
+ * The key question of @sig in @qs (*nq of them; the caller made room for
+ * one more): an existing one with the same name is shared, else a new one
+ * is started. *idx is its index. Used by DKIM and ARC verification.
+ */
+inkan_status ik_dkim_keyq_add(inkan_dkim *d, ik_dkim_keyq *qs, size_t *nq,
+	const ik_dkim_sig *sig, size_t *idx);
 
 /* ---- per-message verification (verify.c) -------------------------- */
 

@@ -9,6 +9,7 @@
  * guess. 6.1.2 steps 2 and 3: no answer -> TEMPFAIL (key unavailable),
  * no record -> PERMFAIL (no key for signature).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <inkan/dns.h>
@@ -171,6 +172,35 @@ dns_wait(inkan_dkim *d, ik_dkim_keyq *q)
 	inkan_dns_query_free(q->pending);
 	q->pending = NULL;
 	return finish(d, q, lookup, &ans);
+}
+
+inkan_status
+ik_dkim_keyq_add(inkan_dkim *d, ik_dkim_keyq *qs, size_t *nq,
+	const ik_dkim_sig *sig, size_t *idx)
+{
+	char qname[IK_DKIM_MAX_QNAME + 1];
+	int n;
+	size_t i;
+	ik_dkim_keyq *q;
+
+	/* RFC 6376 3.6.2.1: selector._domainkey.domain (ARC: RFC 8617
+	 * 4.1.3 imports it) */
+	n = snprintf(qname, sizeof(qname), "%s._domainkey.%s", sig->selector,
+		sig->domain);
+	if (n < 0 || (size_t)n >= sizeof(qname))
+		return INKAN_ERR_INTERNAL;	/* sig.c checked the length */
+	ik_ascii_lower(qname, (size_t)n);
+	for (i = 0; i < *nq; i++)
+		if (strcmp(qs[i].qname, qname) == 0) {
+			*idx = i;
+			return INKAN_OK;
+		}
+	q = &qs[*nq];
+	memset(q, 0, sizeof(*q));
+	if ((q->qname = ik_strndup(d->ctx, qname, (size_t)n)) == NULL)
+		return INKAN_ERR_NOMEM;
+	*idx = (*nq)++;
+	return ik_dkim_keyq_start(d, q);
 }
 
 inkan_status
